@@ -1,0 +1,42 @@
+"""Customers: the parties that buy, identified by their account number."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from domain.errors import InvalidInput, N_
+
+LANGUAGES = ("en", "nl")
+_EMAIL = re.compile(r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;]+$")
+
+
+def check_email(email: str) -> str:
+    email = email.strip()
+    if not _EMAIL.match(email):
+        raise InvalidInput(N_("'{email}' is not an e-mail address."), email=email)
+    return email
+
+
+def check_language(language: str) -> str:
+    language = (language or "en").strip().lower()[:2]
+    if language not in LANGUAGES:
+        raise InvalidInput(N_("Language '{language}' is not supported; use en or nl."),
+                           language=language)
+    return language
+
+
+@dataclass(eq=False)
+class Customer:
+    account_number: str
+    name: str
+    email: str
+    language: str = "en"
+    id: int | None = None
+
+    def __post_init__(self) -> None:
+        if not self.account_number.strip():
+            raise InvalidInput(N_("A customer needs an account number."))
+        if not self.name.strip():
+            raise InvalidInput(N_("A customer needs a name."))
+        self.email = check_email(self.email)
+        self.language = check_language(self.language)

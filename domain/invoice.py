@@ -1,0 +1,96 @@
+"""Customer invoices: posted from a sales order or from chosen packing slips (the seed).
+
+Invoicing always goes by whole packing slips: "from the order" means every packing slip of that
+order not yet invoiced, which is exactly what was delivered and not yet invoiced. So a packing slip
+is never invoiced twice, whichever way the salesperson chooses.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from domain.errors import N_, InvalidInput
+from domain.money import line_net_amount
+from domain.packing_slip import PackingSlip
+from domain.sales_order import SalesOrder
+from domain.tax import Totals, totals_of
+
+
+@dataclass(eq=False)
+class InvoiceLine:
+    sales_order_id: int
+    line_number: int  # the sales order line invoiced
+    item_number: str
+    description: str
+    unit: str
+    quantity: Decimal
+    unit_price: Decimal
+    tax_percent: Decimal
+    id: int | None = None
+
+    @property
+    def net_amount(self) -> Decimal:
+        return line_net_amount(self.quantity, self.unit_price)
+
+
+@dataclass(eq=False)
+class CustomerInvoice:
+    number: str
+    customer_id: int
+    invoiced_on: date
+    salesperson_id: int
+    lines: list[InvoiceLine] = field(default_factory=list)
+    sales_order_id: int | None = None  # set when all lines come from one order
+    id: int | None = None
+
+    @property
+    def totals(self) -> Totals:
+        return totals_of(self.lines)
+
+
+def invoice_lines_for(orders: Mapping[int, SalesOrder],
+                      slips: Sequence[PackingSlip]) -> list[InvoiceLine]:
+    """What an invoice for these packing slips would hold, one line per order line. Changes nothing."""
+    if not slips:
+        raise InvalidInput(N_("There is nothing delivered that is not yet invoiced. Post a packing slip first."))
+    customers = {s.customer_id for s in slips}
+    if len(customers) > 1:
+        raise InvalidInput(N_("One invoice covers the packing slips of one customer."))
+    for slip in slips:
+        if slip.is_invoiced:
+            raise InvalidInput(N_("Packing slip {number} is already invoiced."), number=slip.number)
+    quantities: dict[tuple[int, int], Decimal] = {}
+    for slip in slips:
+        for sl in slip.lines:
+            key = (slip.sales_order_id, sl.line_number)
+            quantities[key] = quantities.get(key, Decimal(0)) + sl.quantity
+    lines = []
+    for (order_id, line_number), quantity in sorted(quantities.items()):
+        ol = orders[order_id].line(line_number)
+        lines.append(InvoiceLine(sales_order_id=order_id, line_number=line_number,
+                                 item_number=ol.item_number, description=ol.description,
+                                 unit=ol.unit, quantity=quantity, unit_price=ol.unit_price,
+                                 tax_percent=ol.tax_percent))
+    return lines
+
+
+def post_customer_invoice(orders: Mapping[int, SalesOrder], slips: Sequence[PackingSlip],
+                          number: str, today: date) -> CustomerInvoice:
+    """Post the invoice: lower each order line's invoice remainder and mark the slips invoiced."""
+    for order in orders.values():
+        order.require_deliverable()
+    lines = invoice_lines_for(orders, slips)
+    for line in lines:
+        orders[line.sales_order_id].record_invoicing(line.line_number, line.quantity)
+    for order in orders.values():
+        order.refresh_status()
+    for slip in slips:
+        slip.invoice_number = number
+    order_ids = {l.sales_order_id for l in lines}
+    first = orders[next(iter(order_ids))]
+    return CustomerInvoice(number=number, customer_id=slips[0].customer_id, invoiced_on=today,
+                           salesperson_id=first.salesperson_id, lines=lines,
+                           sales_order_id=first.id if len(order_ids) == 1 else None)
+

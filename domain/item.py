@@ -1,0 +1,38 @@
+"""Items the company sells, with their sales price, sales tax and on-hand stock."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from domain.errors import InvalidInput, N_
+from domain.money import check_price, check_quantity, check_tax_percent
+
+
+@dataclass(eq=False)
+class Item:
+    item_number: str
+    name: str
+    unit: str
+    sales_price: Decimal
+    sales_tax_percent: Decimal
+    on_hand: Decimal = Decimal(0)
+    id: int | None = None
+
+    def __post_init__(self) -> None:
+        if not self.item_number.strip():
+            raise InvalidInput(N_("An item needs an item number."))
+        if not self.name.strip():
+            raise InvalidInput(N_("An item needs a name."))
+        check_price(self.sales_price)
+        check_tax_percent(self.sales_tax_percent)
+
+    def take_from_stock(self, quantity: Decimal) -> None:
+        """Lower on-hand stock for a delivery; stock never goes below zero."""
+        if quantity > self.on_hand:
+            raise InvalidInput(
+                N_("Only {on_hand} {unit} of {item} on hand; cannot deliver {quantity}."),
+                on_hand=self.on_hand, unit=self.unit, item=self.item_number, quantity=quantity)
+        self.on_hand -= quantity
+
+    def set_on_hand(self, quantity: Decimal) -> None:
+        self.on_hand = check_quantity(quantity, allow_zero=True)

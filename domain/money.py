@@ -1,0 +1,69 @@
+"""Money, quantities and sales tax: Decimal only, one rounding rule, in one place."""
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from domain.errors import InvalidInput, N_
+
+CENT = Decimal("0.01")
+# Unit prices may carry four decimals (0.1250 per screw); line amounts are rounded to cents.
+PRICE_PLACES = Decimal("0.0001")
+# Quantities are exact to a thousandth of a unit (grams of a kilogram, millimetres of a metre).
+QUANTITY_PLACES = Decimal("0.001")
+MAX_QUANTITY = Decimal("1000000")
+
+
+def round_money(amount: Decimal) -> Decimal:
+    """Round an amount to cents, halves away from zero (commercial rounding)."""
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def line_net_amount(quantity: Decimal, unit_price: Decimal) -> Decimal:
+    return round_money(quantity * unit_price)
+
+
+def line_tax_amount(net_amount: Decimal, tax_percent: Decimal) -> Decimal:
+    """Sales tax is computed and rounded per line; totals are sums of the rounded lines."""
+    return round_money(net_amount * tax_percent / 100)
+
+
+def parse_decimal(text: str) -> Decimal:
+    """Read a number a person typed: '5', '2.5' or the Dutch '2,5'."""
+    cleaned = text.strip().replace(",", ".")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        raise InvalidInput(N_("'{text}' is not a number."), text=text) from None
+    if not value.is_finite():
+        raise InvalidInput(N_("'{text}' is not a number."), text=text)
+    return value
+
+
+def parse_quantity(text: str) -> Decimal:
+    return check_quantity(parse_decimal(text))
+
+
+def check_quantity(quantity: Decimal, *, allow_zero: bool = False) -> Decimal:
+    """A quantity is positive, below a sane maximum, and exact to a thousandth."""
+    if quantity < 0 or (quantity == 0 and not allow_zero):
+        raise InvalidInput(N_("The quantity must be more than zero."))
+    if quantity > MAX_QUANTITY:
+        raise InvalidInput(N_("A quantity of {quantity} is more than this bot accepts."),
+                           quantity=quantity)
+    if quantity != quantity.quantize(QUANTITY_PLACES):
+        raise InvalidInput(N_("Quantities can have at most three decimals."))
+    return quantity.quantize(QUANTITY_PLACES).normalize() if quantity else Decimal(0)
+
+
+def check_price(price: Decimal) -> Decimal:
+    if price < 0:
+        raise InvalidInput(N_("A price cannot be negative."))
+    if price != price.quantize(PRICE_PLACES):
+        raise InvalidInput(N_("Prices can have at most four decimals."))
+    return price
+
+
+def check_tax_percent(percent: Decimal) -> Decimal:
+    if percent < 0 or percent > 100:
+        raise InvalidInput(N_("A sales tax percentage must be between 0 and 100."))
+    return percent

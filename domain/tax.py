@@ -1,0 +1,45 @@
+"""Totals of a priced document: net, sales tax per rate, gross. Derived from lines, never stored twice."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Protocol
+
+from domain.money import line_tax_amount
+
+
+class PricedLine(Protocol):
+    @property
+    def net_amount(self) -> Decimal: ...
+    @property
+    def tax_percent(self) -> Decimal: ...
+
+
+@dataclass(frozen=True)
+class TaxRow:
+    percent: Decimal
+    base: Decimal
+    tax: Decimal
+
+
+@dataclass(frozen=True)
+class Totals:
+    net: Decimal
+    tax: Decimal
+    gross: Decimal
+    tax_rows: tuple[TaxRow, ...]
+
+
+def totals_of(lines: Iterable[PricedLine]) -> Totals:
+    """Tax is rounded per line (domain.money); the rows per rate and the totals sum those lines."""
+    bases: dict[Decimal, Decimal] = {}
+    taxes: dict[Decimal, Decimal] = {}
+    for line in lines:
+        pct = line.tax_percent.normalize()
+        bases[pct] = bases.get(pct, Decimal(0)) + line.net_amount
+        taxes[pct] = taxes.get(pct, Decimal(0)) + line_tax_amount(line.net_amount, line.tax_percent)
+    rows = tuple(TaxRow(p, bases[p], taxes[p]) for p in sorted(bases))
+    net = sum((r.base for r in rows), Decimal("0.00"))
+    tax = sum((r.tax for r in rows), Decimal("0.00"))
+    return Totals(net=net, tax=tax, gross=net + tax, tax_rows=rows)

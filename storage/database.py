@@ -1,0 +1,49 @@
+"""Engines: SQLite (WAL, busy timeout, write lock taken up front) or PostgreSQL through asyncpg."""
+from __future__ import annotations
+
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine, AsyncSession
+
+from storage.mapping import start_mappers
+
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+
+
+def is_sqlite(url: str) -> bool:
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def create_engine(url: str, **kwargs) -> AsyncEngine:
+    start_mappers()
+    if is_sqlite(url):
+        engine = create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+                                     **kwargs)
+        _configure_sqlite(engine)
+        return engine
+    return create_async_engine(url, pool_pre_ping=True, **kwargs)
+
+
+def _configure_sqlite(engine: AsyncEngine) -> None:
+    sync_engine = engine.sync_engine
+
+    @event.listens_for(sync_engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:
+        # Let us issue BEGIN ourselves (pysqlite's implicit BEGIN is deferred).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")  # safe in WAL mode; a crash loses no commit
+        cursor.close()
+
+    @event.listens_for(sync_engine, "begin")
+    def _on_begin(connection) -> None:
+        # Take the write lock at the start: a transaction that reads then writes would otherwise
+        # fail at once with "database is locked" despite the busy timeout (aiosqlite#251).
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False)

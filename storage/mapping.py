@@ -1,0 +1,51 @@
+"""Classical (imperative) mapping: the domain's dataclasses stay plain Python (cosmicpython)."""
+from __future__ import annotations
+
+from sqlalchemy.orm import registry, relationship
+
+from domain.customer import Customer
+from domain.invoice import CustomerInvoice, InvoiceLine
+from domain.item import Item
+from domain.outbox import OutboxMail
+from domain.packing_slip import PackingSlip, PackingSlipLine
+from domain.quotation import Quotation, QuotationLine
+from domain.sales_order import SalesOrder, SalesOrderLine
+from domain.user import User
+from storage import tables as t
+
+mapper_registry = registry(metadata=t.metadata)
+_mapped = False
+
+
+def _lines(cls, table):
+    # Lines are part of their document: loaded with it (no lazy loads in async code), saved and
+    # deleted with it, kept in line-number order.
+    return relationship(cls, order_by=table.c.line_number, lazy="selectin",
+                        cascade="all, delete-orphan")
+
+
+def start_mappers() -> None:
+    """Map once per process; safe to call again."""
+    global _mapped
+    if _mapped:
+        return
+    m = mapper_registry.map_imperatively
+    m(User, t.users)
+    m(Customer, t.customers)
+    m(Item, t.items, version_id_col=t.items.c.version)
+    m(QuotationLine, t.quotation_lines)
+    m(Quotation, t.quotations, version_id_col=t.quotations.c.version,
+      properties={"lines": _lines(QuotationLine, t.quotation_lines)})
+    m(SalesOrderLine, t.sales_order_lines)
+    m(SalesOrder, t.sales_orders, version_id_col=t.sales_orders.c.version,
+      properties={"lines": _lines(SalesOrderLine, t.sales_order_lines)})
+    m(PackingSlipLine, t.packing_slip_lines)
+    m(PackingSlip, t.packing_slips,
+      properties={"lines": _lines(PackingSlipLine, t.packing_slip_lines)})
+    m(InvoiceLine, t.customer_invoice_lines)
+    m(CustomerInvoice, t.customer_invoices,
+      properties={"lines": relationship(InvoiceLine, lazy="selectin", cascade="all, delete-orphan",
+                                        order_by=(t.customer_invoice_lines.c.sales_order_id,
+                                                  t.customer_invoice_lines.c.line_number))})
+    m(OutboxMail, t.outbox_mails)
+    _mapped = True

@@ -1,0 +1,70 @@
+"""The unit of work: one session, one transaction; rolls back unless committed."""
+from __future__ import annotations
+
+from typing import Self
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from domain.errors import N_, ConcurrentChange
+from storage import repositories as r
+
+
+class SqlUnitOfWork:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+        self.session: AsyncSession | None = None
+
+    async def __aenter__(self) -> Self:
+        self.session = s = self._sessions()
+        self.users = r.UserRepository(s)
+        self.customers = r.CustomerRepository(s)
+        self.items = r.ItemRepository(s)
+        self.quotations = r.QuotationRepository(s)
+        self.sales_orders = r.SalesOrderRepository(s)
+        self.packing_slips = r.PackingSlipRepository(s)
+        self.invoices = r.InvoiceRepository(s)
+        self.outbox = r.OutboxRepository(s)
+        self.numbers = r.NumberSequences(s)
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        try:
+            await self.rollback()
+        finally:
+            await self.session.close()
+            self.session = None
+
+    async def flush(self) -> None:
+        """Write pending changes now (to get ids), translating lost races into a domain error."""
+        try:
+            await self.session.flush()
+        except (StaleDataError, IntegrityError) as exc:
+            await self.session.rollback()
+            raise _concurrent_change() from exc
+
+    async def commit(self) -> None:
+        try:
+            await self.session.commit()
+        except (StaleDataError, IntegrityError) as exc:
+            # A version check or a unique key lost a race with another transaction.
+            await self.session.rollback()
+            raise _concurrent_change() from exc
+
+    async def rollback(self) -> None:
+        await self.session.rollback()
+
+
+def _concurrent_change() -> ConcurrentChange:
+    return ConcurrentChange(N_("Someone changed this at the same moment. Please look again and retry."))
+
+
+class UnitOfWorkFactory:
+    """What handlers receive: call it for a fresh unit of work per action."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self.sessions = sessions
+
+    def __call__(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.sessions)
