@@ -1,6 +1,7 @@
 """The unit of work: one session, one transaction; rolls back unless committed."""
 from __future__ import annotations
 
+import logging
 from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -9,6 +10,10 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from domain.errors import N_, ConcurrentChange
 from storage import repositories as r
+
+log = logging.getLogger(__name__)
+# A version check that matched no row, or a unique key taken by a concurrent transaction.
+_LOST_RACE = (StaleDataError, IntegrityError)
 
 
 class SqlUnitOfWork:
@@ -29,25 +34,28 @@ class SqlUnitOfWork:
         self.numbers = r.NumberSequences(s)
         return self
 
-    async def __aexit__(self, *exc: object) -> None:
-        try:
-            await self.rollback()
-        finally:
-            await self.session.close()
-            self.session = None
+    async def __aexit__(self, exc_type, exc, tb) -> None:
+        # close() rolls back whatever was not committed and detaches the objects *without*
+        # expiring them (rollback() would expire them), so callers can still read what they got.
+        await self.session.close()
+        self.session = None
+        if isinstance(exc, _LOST_RACE):
+            # An autoflush inside a query can lose the race too, not only flush() and commit().
+            log.info("unit of work lost a race: %s", exc)
+            raise _concurrent_change() from exc
 
     async def flush(self) -> None:
         """Write pending changes now (to get ids), translating lost races into a domain error."""
         try:
             await self.session.flush()
-        except (StaleDataError, IntegrityError) as exc:
+        except _LOST_RACE as exc:
             await self.session.rollback()
             raise _concurrent_change() from exc
 
     async def commit(self) -> None:
         try:
             await self.session.commit()
-        except (StaleDataError, IntegrityError) as exc:
+        except _LOST_RACE as exc:
             # A version check or a unique key lost a race with another transaction.
             await self.session.rollback()
             raise _concurrent_change() from exc

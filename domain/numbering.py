@@ -1,0 +1,17 @@
+"""Document numbers: one gap-free sequence per document kind, formatted with the kind's prefix."""
+from enum import StrEnum
+
+
+class Sequence(StrEnum):
+    QUOTATION = "quotation"
+    SALES_ORDER = "sales_order"
+    PACKING_SLIP = "packing_slip"
+    CUSTOMER_INVOICE = "customer_invoice"
+
+
+PREFIXES = {Sequence.QUOTATION: "Q", Sequence.SALES_ORDER: "SO",
+            Sequence.PACKING_SLIP: "PS", Sequence.CUSTOMER_INVOICE: "INV"}
+
+
+def format_number(sequence: Sequence, value: int) -> str:
+    return f"{PREFIXES[sequence]}-{value:06d}"

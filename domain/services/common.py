@@ -1,0 +1,28 @@
+"""Helpers every service uses: numbering and loading a document the user may see."""
+from __future__ import annotations
+
+from domain.errors import N_, NotFound
+from domain.numbering import Sequence, format_number
+from domain.ports import UnitOfWork
+from domain.quotation import Quotation
+from domain.sales_order import SalesOrder
+from domain.user import User
+
+
+async def next_number(uow: UnitOfWork, sequence: Sequence) -> str:
+    return format_number(sequence, await uow.numbers.next(sequence))
+
+
+async def visible_quotation(uow: UnitOfWork, user: User, quotation_id: int) -> Quotation:
+    """Another salesperson's quotation is reported as missing: ids leak nothing."""
+    quotation = await uow.quotations.get(quotation_id)
+    if quotation is None or not user.may_see(quotation.salesperson_id):
+        raise NotFound(N_("That quotation does not exist or is not yours."))
+    return quotation
+
+
+async def visible_order(uow: UnitOfWork, user: User, order_id: int) -> SalesOrder:
+    order = await uow.sales_orders.get(order_id)
+    if order is None or not user.may_see(order.salesperson_id):
+        raise NotFound(N_("That sales order does not exist or is not yours."))
+    return order

@@ -1,0 +1,164 @@
+"""CSV imports for the admin: every bad row is named, and a file with any error imports nothing.
+
+Rows arrive as (line number, dict of column -> text); a re-run updates records by their key.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from domain.customer import Customer
+from domain.errors import DomainError
+from domain.item import Item
+from domain.money import check_quantity, parse_decimal
+from domain.ports import UnitOfWork
+from domain.user import User, parse_role
+
+Row = tuple[int, Mapping[str, str]]
+
+COLUMNS = {
+    "products": ("item_number", "name", "unit", "sales_price", "sales_tax_percent"),
+    "customers": ("account_number", "name", "email", "language"),
+    "stock": ("item_number", "on_hand"),
+    "users": ("telegram_id", "name", "role", "email"),
+}
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    reason: str
+
+
+class ImportRejected(Exception):
+    def __init__(self, errors: list[RowError]) -> None:
+        super().__init__(f"{len(errors)} bad row(s)")
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created: int
+    updated: int
+
+
+def missing_columns(kind: str, header: Iterable[str]) -> list[str]:
+    return [c for c in COLUMNS[kind] if c not in set(header)]
+
+
+def _parse_rows(rows: Iterable[Row], parse: Callable[[Mapping[str, str]], Any],
+                key: Callable[[Any], Any]) -> list[tuple[int, Any]]:
+    parsed, errors, seen = [], [], {}
+    for line, row in rows:
+        try:
+            value = parse(row)
+        except DomainError as exc:
+            errors.append(RowError(line, str(exc)))
+            continue
+        except (ValueError, KeyError) as exc:
+            errors.append(RowError(line, f"bad value: {exc}"))
+            continue
+        k = key(value)
+        if k in seen:
+            errors.append(RowError(line, f"duplicate of line {seen[k]}"))
+            continue
+        seen[k] = line
+        parsed.append((line, value))
+    if errors:
+        raise ImportRejected(errors)
+    return parsed
+
+
+def _text(row: Mapping[str, str], column: str) -> str:
+    return (row.get(column) or "").strip()
+
+
+def _item(row: Mapping[str, str]) -> Item:
+    return Item(item_number=_text(row, "item_number"), name=_text(row, "name"),
+                unit=_text(row, "unit") or "pcs", sales_price=parse_decimal(_text(row, "sales_price")),
+                sales_tax_percent=parse_decimal(_text(row, "sales_tax_percent")))
+
+
+def _customer(row: Mapping[str, str]) -> Customer:
+    return Customer(account_number=_text(row, "account_number"), name=_text(row, "name"),
+                    email=_text(row, "email"), language=_text(row, "language") or "en")
+
+
+def _user(row: Mapping[str, str]) -> User:
+    return User(telegram_id=int(_text(row, "telegram_id")), name=_text(row, "name"),
+                role=parse_role(_text(row, "role")), email=_text(row, "email"))
+
+
+def _stock(row: Mapping[str, str]) -> tuple[str, Decimal]:
+    return _text(row, "item_number"), check_quantity(parse_decimal(_text(row, "on_hand")),
+                                                     allow_zero=True)
+
+
+async def import_products(uow: UnitOfWork, rows: Iterable[Row]) -> ImportResult:
+    parsed = _parse_rows(rows, _item, lambda i: i.item_number)
+    created = updated = 0
+    async with uow:
+        for _, item in parsed:
+            existing = await uow.items.by_number(item.item_number)
+            if existing is None:
+                await uow.items.add(item)
+                created += 1
+            else:
+                existing.name, existing.unit = item.name, item.unit
+                existing.sales_price, existing.sales_tax_percent = item.sales_price, item.sales_tax_percent
+                updated += 1
+        await uow.commit()
+    return ImportResult(created, updated)
+
+
+async def import_customers(uow: UnitOfWork, rows: Iterable[Row]) -> ImportResult:
+    parsed = _parse_rows(rows, _customer, lambda c: c.account_number)
+    created = updated = 0
+    async with uow:
+        for _, customer in parsed:
+            existing = await uow.customers.by_account(customer.account_number)
+            if existing is None:
+                await uow.customers.add(customer)
+                created += 1
+            else:
+                existing.name, existing.email, existing.language = (
+                    customer.name, customer.email, customer.language)
+                updated += 1
+        await uow.commit()
+    return ImportResult(created, updated)
+
+
+async def import_stock(uow: UnitOfWork, rows: Iterable[Row]) -> ImportResult:
+    parsed = _parse_rows(rows, _stock, lambda s: s[0])
+    async with uow:
+        items = {line: await uow.items.by_number(number) for line, (number, _) in parsed}
+        unknown = [RowError(line, f"unknown item number '{parsed_row[0]}'")
+                   for (line, parsed_row) in parsed if items[line] is None]
+        if unknown:
+            raise ImportRejected(unknown)
+        for line, (_, on_hand) in parsed:
+            items[line].set_on_hand(on_hand)
+        await uow.commit()
+    return ImportResult(0, len(parsed))
+
+
+async def import_users(uow: UnitOfWork, rows: Iterable[Row]) -> ImportResult:
+    parsed = _parse_rows(rows, _user, lambda u: u.telegram_id)
+    created = updated = 0
+    async with uow:
+        for _, user in parsed:
+            existing = await uow.users.by_telegram_id(user.telegram_id)
+            if existing is None:
+                await uow.users.add(user)
+                created += 1
+            else:
+                existing.name, existing.role, existing.email = user.name, user.role, user.email
+                updated += 1
+        await uow.commit()
+    return ImportResult(created, updated)
+
+
+IMPORTERS = {"products": import_products, "customers": import_customers,
+             "stock": import_stock, "users": import_users}

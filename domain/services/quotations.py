@@ -1,0 +1,135 @@
+"""Use cases of a quotation, from a new draft to a sales order. Each runs in one unit of work."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+
+from domain.errors import N_, NotFound, TransitionNotAllowed
+from domain.numbering import Sequence as Seq
+from domain.outbox import MailKind, OutboxMail
+from domain.ports import Clock, UnitOfWork
+from domain.quotation import Quotation, QuotationStatus
+from domain.sales_order import SalesOrder
+from domain.services.common import next_number, visible_quotation
+from domain.user import Permission, User
+
+OPEN_LIST_LIMIT = 20
+
+
+async def start_quotation(uow: UnitOfWork, clock: Clock, user: User, customer_id: int) -> Quotation:
+    user.require(Permission.QUOTE)
+    async with uow:
+        if await uow.customers.get(customer_id) is None:
+            raise NotFound(N_("That customer does not exist."))
+        quotation = Quotation.create(await next_number(uow, Seq.QUOTATION), customer_id,
+                                     user.id, clock.now())
+        await uow.quotations.add(quotation)
+        await uow.commit()
+    return quotation
+
+
+async def get_quotation(uow: UnitOfWork, user: User, quotation_id: int) -> Quotation:
+    async with uow:
+        return await visible_quotation(uow, user, quotation_id)
+
+
+async def add_line(uow: UnitOfWork, user: User, quotation_id: int, item_id: int,
+                   quantity: Decimal) -> Quotation:
+    user.require(Permission.QUOTE)
+    async with uow:
+        quotation = await visible_quotation(uow, user, quotation_id)
+        item = await uow.items.get(item_id)
+        if item is None:
+            raise NotFound(N_("That item does not exist."))
+        quotation.add_line(item, quantity)
+        await uow.commit()
+    return quotation
+
+
+async def remove_line(uow: UnitOfWork, user: User, quotation_id: int, line_number: int) -> Quotation:
+    user.require(Permission.QUOTE)
+    async with uow:
+        quotation = await visible_quotation(uow, user, quotation_id)
+        quotation.remove_line(line_number)
+        await uow.commit()
+    return quotation
+
+
+async def change_quantity(uow: UnitOfWork, user: User, quotation_id: int, line_number: int,
+                          quantity: Decimal) -> Quotation:
+    user.require(Permission.QUOTE)
+    async with uow:
+        quotation = await visible_quotation(uow, user, quotation_id)
+        quotation.change_quantity(line_number, quantity)
+        await uow.commit()
+    return quotation
+
+
+async def set_valid_until(uow: UnitOfWork, clock: Clock, user: User, quotation_id: int,
+                          valid_until: date) -> Quotation:
+    user.require(Permission.QUOTE)
+    async with uow:
+        quotation = await visible_quotation(uow, user, quotation_id)
+        quotation.set_valid_until(valid_until, clock.today())
+        await uow.commit()
+    return quotation
+
+
+async def send_quotation(uow: UnitOfWork, clock: Clock, user: User, quotation_id: int) -> Quotation:
+    """Mark it Sent and queue the e-mail with the PDF in the same transaction."""
+    user.require(Permission.QUOTE)
+    async with uow:
+        quotation = await visible_quotation(uow, user, quotation_id)
+        customer = await uow.customers.get(quotation.customer_id)
+        now = clock.now()
+        quotation.send(now)
+        await uow.outbox.add(OutboxMail.queue(MailKind.QUOTATION_SENT, quotation.id, customer.email,
+                                              customer.language, now, notify_user_id=user.id))
+        await uow.commit()
+    return quotation
+
+
+async def confirm_quotation(uow: UnitOfWork, clock: Clock, user: User,
+                            quotation_id: int) -> SalesOrder:
+    """The customer approved: convert into a sales order, exactly once."""
+    user.require(Permission.CONFIRM)
+    async with uow:
+        quotation = await visible_quotation(uow, user, quotation_id)
+        if quotation.status is QuotationStatus.CONFIRMED:
+            raise TransitionNotAllowed(
+                N_("Quotation {number} is already confirmed; no second order was made."),
+                number=quotation.number)
+        now = clock.now()
+        quotation.mark_confirmed(now, clock.today())
+        order = SalesOrder.from_quotation(quotation, await next_number(uow, Seq.SALES_ORDER), now)
+        await uow.sales_orders.add(order)
+        await uow.flush()
+        quotation.sales_order_id = order.id
+        await uow.commit()
+    return order
+
+
+async def lose_quotation(uow: UnitOfWork, clock: Clock, user: User, quotation_id: int) -> Quotation:
+    user.require(Permission.CONFIRM)
+    async with uow:
+        quotation = await visible_quotation(uow, user, quotation_id)
+        quotation.lose(clock.now())
+        await uow.commit()
+    return quotation
+
+
+async def cancel_quotation(uow: UnitOfWork, clock: Clock, user: User, quotation_id: int) -> Quotation:
+    user.require(Permission.QUOTE)
+    async with uow:
+        quotation = await visible_quotation(uow, user, quotation_id)
+        quotation.cancel(clock.now())
+        await uow.commit()
+    return quotation
+
+
+async def open_quotations(uow: UnitOfWork, user: User) -> Sequence[Quotation]:
+    """A salesperson's own open quotations; a manager's view holds everyone's."""
+    async with uow:
+        owner = None if user.can(Permission.SEE_ALL) else user.id
+        return await uow.quotations.open_of(owner, OPEN_LIST_LIMIT)
