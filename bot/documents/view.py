@@ -1,0 +1,71 @@
+"""The document view model: one immutable snapshot that the PDF, the chat text
+and the e-mail all render from.
+
+Every amount here is final, computed and rounded by the domain. Renderers only
+format; they never add, multiply or round (so the three outputs cannot drift).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+
+class DocumentKind(StrEnum):
+    QUOTATION = "quotation"
+    INVOICE = "invoice"
+    PRO_FORMA = "pro_forma"
+    PACKING_SLIP = "packing_slip"
+
+
+@dataclass(frozen=True)
+class CompanyHeader:
+    """The issuing company, printed at the top of every document."""
+
+    name: str
+    address_lines: tuple[str, ...]
+    vat_number: str = ""
+    email: str = ""
+    phone: str = ""
+
+
+@dataclass(frozen=True)
+class DocumentLine:
+    item_number: str
+    description: str
+    quantity: Decimal
+    unit: str
+    unit_price: Decimal
+    net_amount: Decimal
+    tax_percent: Decimal  # e.g. Decimal("21") for 21 %
+
+
+@dataclass(frozen=True)
+class TaxRow:
+    """One line of the tax summary: the base taxed at `percent` and its tax."""
+
+    percent: Decimal
+    base: Decimal
+    tax: Decimal
+
+
+@dataclass(frozen=True)
+class DocumentView:
+    kind: DocumentKind
+    number: str  # empty for a pro forma: it is not a posted invoice
+    issued_on: date
+    customer_name: str
+    customer_account: str
+    lines: tuple[DocumentLine, ...]
+    net_total: Decimal
+    tax_total: Decimal
+    gross_total: Decimal
+    currency: str  # ISO 4217, e.g. "EUR"
+    locale: str  # our short code: "en" or "nl"
+    company: CompanyHeader
+    valid_until: date | None = None  # quotations
+    order_number: str = ""  # the sales order an invoice/pro forma comes from
+    reference: str = ""  # the customer's own reference (PO number etc.)
+    tax_rows: tuple[TaxRow, ...] = ()
