@@ -13,6 +13,10 @@ def N_(message: str) -> str:
     return message
 
 
+class Term(str):
+    """A parameter that is itself a word to translate (a document's name), not user data."""
+
+
 class DomainError(Exception):
     """A rule of the seed was broken; the message is fit to show a user."""
 

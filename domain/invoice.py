@@ -61,6 +61,8 @@ def invoice_lines_for(orders: Mapping[int, SalesOrder],
     for slip in slips:
         if slip.is_invoiced:
             raise InvalidInput(N_("Packing slip {number} is already invoiced."), number=slip.number)
+        if sum(s.number == slip.number for s in slips) > 1:
+            raise InvalidInput(N_("Packing slip {number} is chosen twice."), number=slip.number)
     quantities: dict[tuple[int, int], Decimal] = {}
     for slip in slips:
         for sl in slip.lines:

@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from domain.errors import N_, TransitionNotAllowed
+from domain.errors import N_, Term, TransitionNotAllowed
 
 
 @dataclass(frozen=True)
@@ -15,7 +15,7 @@ class Workflow:
 
     @classmethod
     def of(cls, document: str, moves: Iterable[tuple[StrEnum, StrEnum]]) -> Workflow:
-        return cls(document, frozenset(moves))
+        return cls(Term(document), frozenset(moves))
 
     def allows(self, current: StrEnum, target: StrEnum) -> bool:
         return (current, target) in self.moves

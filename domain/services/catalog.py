@@ -14,18 +14,16 @@ MAX_MATCHES = 8
 async def find_customers(uow: UnitOfWork, text: str) -> Sequence[Customer]:
     """An exact account number wins; otherwise every customer whose name contains the text."""
     text = _search_text(text)
-    exact = await uow.customers.by_account(text)
-    if exact is not None:
-        return [exact]
-    return await uow.customers.search(text, MAX_MATCHES + 1)
+    async with uow:
+        exact = await uow.customers.by_account(text)
+        return [exact] if exact is not None else await uow.customers.search(text, MAX_MATCHES + 1)
 
 
 async def find_items(uow: UnitOfWork, text: str) -> Sequence[Item]:
     text = _search_text(text)
-    exact = await uow.items.by_number(text)
-    if exact is not None:
-        return [exact]
-    return await uow.items.search(text, MAX_MATCHES + 1)
+    async with uow:
+        exact = await uow.items.by_number(text)
+        return [exact] if exact is not None else await uow.items.search(text, MAX_MATCHES + 1)
 
 
 def _search_text(text: str) -> str:

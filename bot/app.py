@@ -1,0 +1,110 @@
+"""The one place that assembles everything: database, dispatcher, mailer, scheduler."""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass, field
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.fsm.storage.base import BaseStorage
+from aiogram.fsm.storage.memory import MemoryStorage
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.clock import SystemClock
+from bot.mail import EmlDirectoryTransport, MailTransport, SmtpTransport
+from bot.mail_composer import MailComposer
+from bot.middlewares import UserMiddleware
+from bot.notifier import Notifier
+from bot.outbox_sender import OutboxSender
+from bot.scheduler import ExpiryJob, build_scheduler
+from bot.settings import Settings
+from domain.ports import Clock
+from handlers import common, errors, language, orders, quotation_list, quote_entry, start
+from handlers.deps import Deps
+from storage.database import create_engine, session_factory
+from storage.uow import UnitOfWorkFactory
+
+log = logging.getLogger(__name__)
+
+
+def make_bot(settings: Settings, token: str) -> Bot:
+    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+    return Bot(token=token, session=session, default=DefaultBotProperties(parse_mode="HTML"))
+
+
+def make_transport(settings: Settings) -> MailTransport:
+    if not settings.smtp_host:
+        return EmlDirectoryTransport(settings.outbox_dir)
+    return SmtpTransport(settings.smtp_host, settings.smtp_port, username=settings.smtp_username,
+                         password=settings.smtp_password.get_secret_value() if settings.smtp_password else None,
+                         security=settings.smtp_security)
+
+
+def make_storage(settings: Settings) -> BaseStorage:
+    if not settings.redis_url:
+        return MemoryStorage()
+    from aiogram.fsm.storage.base import DefaultKeyBuilder
+    from aiogram.fsm.storage.redis import RedisStorage
+    # Conversations expire after a day of silence; keys carry the bot id (PITFALLS.md).
+    return RedisStorage.from_url(settings.redis_url, key_builder=DefaultKeyBuilder(with_bot_id=True),
+                                 state_ttl=86400, data_ttl=86400)
+
+
+def build_dispatcher(deps: Deps, settings: Settings, storage: BaseStorage | None = None) -> Dispatcher:
+    dp = Dispatcher(storage=storage or MemoryStorage(), deps=deps)
+    users = UserMiddleware(settings.locale)
+    dp.message.outer_middleware(users)
+    dp.callback_query.outer_middleware(users)
+    # Order matters: /cancel wins in any state; the fallback answers what no router took.
+    routes = (errors.routes, common.cancel_routes, start.routes, language.routes,
+              quote_entry.routes, quotation_list.routes, orders.routes, common.fallback_routes)
+    dp.include_routers(*(r.build() for r in routes))
+    return dp
+
+
+@dataclass
+class App:
+    settings: Settings
+    engine: AsyncEngine
+    uow: UnitOfWorkFactory
+    clock: Clock
+    bot: Bot
+    dispatcher: Dispatcher
+    outbox: OutboxSender
+    expiry_job: ExpiryJob
+    _tasks: list[asyncio.Task] = field(default_factory=list)
+    _scheduler = None
+
+    async def start_background(self) -> None:
+        self._tasks.append(asyncio.create_task(self.outbox.run(), name="outbox"))
+        self._scheduler = build_scheduler(self.expiry_job, self.settings.expiry_check_minutes,
+                                          self.settings.timezone)
+        self._scheduler.start()
+
+    async def close(self) -> None:
+        if self._scheduler is not None and self._scheduler.running:
+            self._scheduler.shutdown(wait=False)
+        for task in self._tasks:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        await self.dispatcher.storage.close()
+        await self.bot.session.close()
+        await self.engine.dispose()
+
+
+def build_app(settings: Settings, bot: Bot, *, transport: MailTransport | None = None,
+              clock: Clock | None = None, storage: BaseStorage | None = None) -> App:
+    engine = create_engine(settings.database_url)
+    uow = UnitOfWorkFactory(session_factory(engine))
+    clock = clock or SystemClock(settings.timezone)
+    notifier = Notifier(bot, uow, settings.locale)
+    outbox = OutboxSender(uow, transport or make_transport(settings), MailComposer(settings), clock,
+                          on_failure=notifier.mail_failed, poll_seconds=settings.outbox_poll_seconds)
+    deps = Deps(uow=uow, clock=clock, currency=settings.currency, mail_queued=outbox.wake)
+    dispatcher = build_dispatcher(deps, settings, storage or make_storage(settings))
+    return App(settings, engine, uow, clock, bot, dispatcher, outbox, ExpiryJob(uow, clock, notifier))

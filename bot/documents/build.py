@@ -1,0 +1,37 @@
+"""Build the one view model (DocumentView) that the PDF, the chat and the e-mail render from."""
+from __future__ import annotations
+
+from bot.documents.view import CompanyHeader, DocumentKind, DocumentLine, DocumentView, TaxRow
+from domain.customer import Customer
+from domain.invoice import CustomerInvoice
+from domain.quotation import Quotation
+from domain.tax import Totals
+
+
+def _lines(lines) -> tuple[DocumentLine, ...]:
+    return tuple(DocumentLine(item_number=l.item_number, description=l.description,
+                              quantity=l.quantity, unit=l.unit, unit_price=l.unit_price,
+                              net_amount=l.net_amount, tax_percent=l.tax_percent) for l in lines)
+
+
+def _totals(totals: Totals) -> dict:
+    return dict(net_total=totals.net, tax_total=totals.tax, gross_total=totals.gross,
+                tax_rows=tuple(TaxRow(r.percent, r.base, r.tax) for r in totals.tax_rows))
+
+
+def quotation_view(q: Quotation, customer: Customer, company: CompanyHeader, currency: str,
+                   locale: str) -> DocumentView:
+    return DocumentView(kind=DocumentKind.QUOTATION, number=q.number,
+                        issued_on=(q.sent_at or q.created_at).date(), customer_name=customer.name,
+                        customer_account=customer.account_number, lines=_lines(q.lines),
+                        currency=currency, locale=locale, company=company,
+                        valid_until=q.valid_until, **_totals(q.totals))
+
+
+def invoice_view(invoice: CustomerInvoice, customer: Customer, order_number: str,
+                 company: CompanyHeader, currency: str, locale: str) -> DocumentView:
+    return DocumentView(kind=DocumentKind.INVOICE, number=invoice.number,
+                        issued_on=invoice.invoiced_on, customer_name=customer.name,
+                        customer_account=customer.account_number, lines=_lines(invoice.lines),
+                        currency=currency, locale=locale, company=company,
+                        order_number=order_number, **_totals(invoice.totals))

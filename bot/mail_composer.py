@@ -1,0 +1,78 @@
+"""Turn an outbox row into the e-mail it stands for: template text and HTML, PDF attached."""
+from __future__ import annotations
+
+from email.utils import parseaddr
+
+from bot.documents.build import invoice_view, quotation_view
+from bot.documents.pdf import render_pdf
+from bot.documents.view import CompanyHeader
+from bot.formatting import format_date, format_money
+from bot.i18n import translations
+from bot.mail import Attachment, MailTemplates, OutgoingMail, make_message_id
+from bot.settings import Settings
+from domain.outbox import MailKind, OutboxMail
+from domain.ports import UnitOfWork
+
+
+class MailComposer:
+    def __init__(self, settings: Settings, templates: MailTemplates | None = None) -> None:
+        self.settings = settings
+        self.templates = templates or MailTemplates()
+        self.company = CompanyHeader(
+            name=settings.company_name,
+            address_lines=tuple(p.strip() for p in settings.company_address.split(",") if p.strip()),
+            vat_number=settings.company_vat_number, email=settings.company_email)
+        self.domain = parseaddr(settings.mail_from)[1].rpartition("@")[2] or "salesbot.local"
+
+    async def compose(self, uow: UnitOfWork, mail: OutboxMail) -> OutgoingMail:
+        if mail.kind == MailKind.QUOTATION_SENT:
+            return await self._quotation(uow, mail)
+        if mail.kind == MailKind.INVOICE_POSTED:
+            return await self._invoice(uow, mail)
+        raise ValueError(f"unknown mail kind {mail.kind!r}")
+
+    def _out(self, mail: OutboxMail, subject: str, name: str, context: dict, pdf: bytes,
+             filename: str) -> OutgoingMail:
+        t = translations(mail.language)
+        text, html = self.templates.render(name, context, gettext=t.gettext)
+        return OutgoingMail(
+            # The same row always gets the same Message-ID, so a resend after a crash is
+            # recognisable as the same message by the receiving side.
+            message_id=make_message_id(f"outbox-{mail.id}-{int(mail.created_at.timestamp())}", self.domain),
+            mail_from=self.settings.mail_from, to=mail.recipient, subject=subject, text=text,
+            html=html, attachments=(Attachment(filename, pdf),))
+
+    async def _quotation(self, uow: UnitOfWork, mail: OutboxMail) -> OutgoingMail:
+        q = await uow.quotations.get(mail.ref_id)
+        customer = await uow.customers.get(q.customer_id)
+        salesperson = await uow.users.get(q.salesperson_id)
+        locale, currency = mail.language, self.settings.currency
+        t = translations(locale)
+        view = quotation_view(q, customer, self.company, currency, locale)
+        context = dict(
+            greeting_name=customer.name, document_number=q.number,
+            valid_until_text=format_date(q.valid_until, locale),
+            total_text=format_money(q.totals.gross, currency, locale),
+            salesperson_name=salesperson.name if salesperson else self.company.name,
+            company_name=self.company.name,
+            intro_text=t.gettext("Thank you for your interest. Please find our quotation attached."),
+            closing_text=t.gettext("Reply to this e-mail or call us to accept it or to ask for changes."))
+        subject = t.gettext("Quotation {number} from {company}").format(number=q.number, company=self.company.name)
+        return self._out(mail, subject, "quotation_sent", context, render_pdf(view), f"{q.number}.pdf")
+
+    async def _invoice(self, uow: UnitOfWork, mail: OutboxMail) -> OutgoingMail:
+        invoice = await uow.invoices.get(mail.ref_id)
+        customer = await uow.customers.get(invoice.customer_id)
+        order = await uow.sales_orders.get(invoice.sales_order_id) if invoice.sales_order_id else None
+        locale, currency = mail.language, self.settings.currency
+        t = translations(locale)
+        order_number = order.number if order else ""
+        view = invoice_view(invoice, customer, order_number, self.company, currency, locale)
+        context = dict(
+            greeting_name=customer.name, document_number=invoice.number,
+            total_text=format_money(invoice.totals.gross, currency, locale), order_number=order_number,
+            company_name=self.company.name,
+            intro_text=t.gettext("Please find attached our invoice for what we delivered."),
+            closing_text=t.gettext("Thank you for your order."))
+        subject = t.gettext("Invoice {number} from {company}").format(number=invoice.number, company=self.company.name)
+        return self._out(mail, subject, "invoice_posted", context, render_pdf(view), f"{invoice.number}.pdf")

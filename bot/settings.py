@@ -1,0 +1,52 @@
+"""Settings from SALESBOT_* environment variables and a .env file (pydantic-settings)."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+TELEGRAM_API = "https://api.telegram.org"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SALESBOT_", env_file=".env", extra="ignore")
+
+    bot_token: SecretStr | None = None
+    telegram_api_url: str = TELEGRAM_API
+    database_url: str = "sqlite+aiosqlite:///salesbot.db"
+
+    smtp_host: str | None = None  # unset: mails are written to outbox_dir as .eml files
+    smtp_port: int = 25
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_security: Literal["none", "starttls", "tls"] = "none"
+    mail_from: str = "Salesbot <sales@example.com>"
+    outbox_dir: Path = Path("outbox")
+
+    locale: Literal["en", "nl"] = "en"
+    currency: str = "EUR"
+    timezone: str = "Europe/Amsterdam"
+    redis_url: str | None = None
+
+    company_name: str = "Salesbot Demo BV"
+    company_address: str = "Keizersgracht 1, 1015 AA Amsterdam"
+    company_vat_number: str = ""
+    company_email: str = "sales@example.com"
+
+    expiry_check_minutes: int = Field(default=60, ge=1)
+    outbox_poll_seconds: float = Field(default=30, gt=0)
+
+    @field_validator("currency")
+    @classmethod
+    def _currency_code(cls, value: str) -> str:
+        value = value.strip().upper()
+        if len(value) != 3 or not value.isalpha():
+            raise ValueError("currency must be an ISO 4217 code such as EUR")
+        return value
+
+    @field_validator("smtp_host", "redis_url", "smtp_username", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value):
+        return value or None

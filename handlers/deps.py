@@ -1,0 +1,24 @@
+"""What handlers need from the application, handed in by the dispatcher as `deps`."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from domain.customer import Customer
+from domain.errors import N_, NotFound
+from domain.ports import Clock, UnitOfWork
+
+
+@dataclass(frozen=True)
+class Deps:
+    uow: Callable[[], UnitOfWork]      # a fresh unit of work per call
+    clock: Clock
+    currency: str
+    mail_queued: Callable[[], None]    # wakes the outbox sender after a commit that queued mail
+
+    async def customer(self, customer_id: int) -> Customer:
+        async with self.uow() as uow:
+            customer = await uow.customers.get(customer_id)
+        if customer is None:
+            raise NotFound(N_("That customer does not exist."))
+        return customer

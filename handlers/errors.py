@@ -1,0 +1,46 @@
+"""One error handler: a domain error becomes a translated reply; anything else is logged, and the
+user is told that nothing was changed (the unit of work rolled back)."""
+from __future__ import annotations
+
+import logging
+
+
+from handlers.routes import Routes
+from aiogram.exceptions import TelegramAPIError
+from aiogram.filters import ExceptionTypeFilter
+from aiogram.types import ErrorEvent
+
+from bot.i18n import _
+from domain.errors import DomainError
+from handlers.text import error_text
+
+log = logging.getLogger(__name__)
+routes = Routes("errors")
+
+
+async def _reply(event: ErrorEvent, text: str) -> None:
+    update = event.update
+    try:
+        if update.callback_query:
+            await update.callback_query.answer(_strip_tags(text)[:200], show_alert=True)
+        elif update.message:
+            await update.message.answer(text)
+    except TelegramAPIError as exc:  # e.g. the user blocked the bot meanwhile
+        log.warning("could not tell the user about an error: %s", exc)
+
+
+def _strip_tags(text: str) -> str:
+    # Alerts are plain text: undo the HTML escaping the reply text carries.
+    import html
+    return html.unescape(text)
+
+
+@routes.errors(ExceptionTypeFilter(DomainError))
+async def domain_error(event: ErrorEvent) -> None:
+    await _reply(event, error_text(event.exception))
+
+
+@routes.errors()
+async def unexpected_error(event: ErrorEvent) -> None:
+    log.exception("unexpected error in update %s", event.update.update_id, exc_info=event.exception)
+    await _reply(event, _("Sorry, something went wrong on our side. Nothing was changed; please try again."))

@@ -1,0 +1,37 @@
+"""Translatable names for the domain's statuses and types, shown in chat, mail and errors."""
+from __future__ import annotations
+
+from enum import StrEnum
+
+from bot.i18n import _
+from domain.errors import N_
+from domain.quotation import QuotationStatus
+from domain.sales_order import SalesOrderStatus, SalesOrderType
+from domain.user import Role
+
+LABELS: dict[StrEnum, str] = {
+    QuotationStatus.CREATED: N_("Created"),
+    QuotationStatus.SENT: N_("Sent"),
+    QuotationStatus.CONFIRMED: N_("Confirmed"),
+    QuotationStatus.LOST: N_("Lost"),
+    QuotationStatus.CANCELED: N_("Canceled"),
+    QuotationStatus.EXPIRED: N_("Expired"),
+    SalesOrderStatus.OPEN_ORDER: N_("Open order"),
+    SalesOrderStatus.DELIVERED: N_("Delivered"),
+    SalesOrderStatus.INVOICED: N_("Invoiced"),
+    SalesOrderStatus.CANCELED: N_("Canceled"),
+    SalesOrderType.JOURNAL: N_("Journal"),
+    SalesOrderType.SUBSCRIPTION: N_("Subscription"),
+    SalesOrderType.SALES_ORDER: N_("Sales order"),
+    SalesOrderType.RETURNED_ORDER: N_("Returned order"),
+    SalesOrderType.ITEM_REQUIREMENTS: N_("Item requirements"),
+    Role.SALES: N_("sales"),
+    Role.MARKETING: N_("marketing"),
+    Role.MANAGER: N_("manager"),
+    Role.ADMIN: N_("admin"),
+}
+
+
+def label(value: StrEnum) -> str:
+    text = LABELS.get(value)
+    return _(text) if text else str(value)

@@ -1,0 +1,97 @@
+"""A salesperson takes a quotation to an invoice in Telegram, end to end."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from domain.quotation import QuotationStatus
+from tests.e2e.conftest import attachment, pdf_text, wait_for_mail
+
+SAM = 1001
+
+
+async def _quote_for_acme(chat) -> str:
+    assert "Which customer?" in await chat.say("/quote")
+    draft = await chat.say("C-001")
+    assert "Acme Office BV" in draft and "No lines yet" in draft
+    draft = await chat.say("A-100 4")
+    assert "Office chair" in draft and "4 pcs" in draft
+    draft = await chat.say("desk 2")
+    assert "Standing desk" in draft
+    assert "Total: €1,933.34" in draft  # 1,597.80 net + 335.54 tax
+    return draft
+
+
+async def test_start_greets_a_salesperson_by_name_and_sets_the_command_menu(running):
+    chat = running.chat(SAM)
+    text = await chat.say("/start")
+    assert "Hello Sam Sales" in text and "/quote" in text and "/orders" in text
+    menu = [c["command"] for c in running.fake.commands_for(SAM)]
+    assert menu == ["quote", "quotes", "orders", "language", "cancel", "help"]
+
+
+async def test_a_stranger_is_told_to_ask_an_admin_and_learns_nothing(running):
+    chat = running.chat(555)
+    for text in ("/start", "/quotes", "C-001", "/orders"):
+        reply = await chat.say(text)
+        assert "ask your administrator" in reply
+        assert "Acme" not in reply and "Q-" not in reply
+
+
+async def test_a_quotation_is_sent_by_mail_with_its_pdf(running):
+    chat = running.chat(SAM)
+    await _quote_for_acme(chat)
+    await chat.tap("Send")
+    assert "is sent to buyer@acme.example" in await chat.reply()
+    [mail] = await wait_for_mail(running.smtp, 1)
+    assert mail.rcpt_tos == ("buyer@acme.example",)
+    assert "Q-000001" in mail.message["Subject"]
+    name, pdf = attachment(mail)
+    assert name == "Q-000001.pdf"
+    text = pdf_text(pdf)
+    assert "Acme Office BV" in text and "€1,933.34" in text
+
+
+async def test_quotation_to_order_to_packing_slip_to_invoice(running, uow_factory):
+    chat = running.chat(SAM)
+    await _quote_for_acme(chat)
+    await chat.tap("Send")
+    await chat.reply()
+
+    await chat.say("/quotes")
+    await chat.tap("Q-000001")
+    await chat.reply()
+    await chat.tap("Confirm")
+    assert "sales order SO-000001 is created" in await chat.reply()
+
+    await chat.tap("Open sales order")
+    order = await chat.reply()
+    assert "Open order" in order and "deliver remainder 4" in order
+    await chat.tap("Deliver")
+    await chat.reply()
+    assert "Packing slip PS-000001 is posted" in await chat.say("3 2")
+    order = await chat.reply()
+    assert "delivered 3" in order and "deliver remainder 1" in order
+
+    await chat.tap("Invoice")
+    await chat.reply()
+    await chat.tap("All that is delivered")
+    posted = await chat.reply()
+    assert "Invoice INV-000001 is posted" in posted
+    mails = await wait_for_mail(running.smtp, 2)
+    name, pdf = attachment(mails[1])
+    assert name == "INV-000001.pdf" and "SO-000001" in pdf_text(pdf)
+
+    await chat.reply()  # the order again
+    await chat.tap("Deliver")
+    await chat.reply()
+    await chat.tap("Deliver all")
+    assert "PS-000002" in await chat.reply()
+    assert "Delivered" in await chat.reply()
+    await chat.tap("Invoice")
+    await chat.reply()
+    await chat.tap("Choose packing slips")
+    await chat.reply()
+    await chat.tap("PS-000002")
+    await chat.tap("Post invoice")
+    assert "INV-000002" in await chat.reply()
+    assert "· Invoiced" in await chat.reply()
