@@ -1,0 +1,1 @@
+"""Throughput benchmarks run against the fake Bot API (``python -m bench.<name>`` from the repo root)."""
