@@ -22,6 +22,7 @@ from bot.notifier import Notifier
 from bot.outbox_sender import OutboxSender
 from bot.scheduler import ExpiryJob, build_scheduler
 from bot.settings import Settings
+from bot.warmup import pin_response_models
 from domain.ports import Clock
 from handlers import common, errors, language, orders, quotation_list, quote_entry, start
 from handlers.deps import Deps
@@ -32,6 +33,7 @@ log = logging.getLogger(__name__)
 
 
 def make_bot(settings: Settings, token: str) -> Bot:
+    pin_response_models()
     session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
     return Bot(token=token, session=session, default=DefaultBotProperties(parse_mode="HTML"))
 
@@ -99,6 +101,7 @@ class App:
 
 def build_app(settings: Settings, bot: Bot, *, transport: MailTransport | None = None,
               clock: Clock | None = None, storage: BaseStorage | None = None) -> App:
+    pin_response_models()
     engine = create_engine(settings.database_url)
     uow = UnitOfWorkFactory(session_factory(engine))
     clock = clock or SystemClock(settings.timezone)

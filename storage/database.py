@@ -17,6 +17,12 @@ def is_sqlite(url: str) -> bool:
 def create_engine(url: str, **kwargs) -> AsyncEngine:
     start_mappers()
     if is_sqlite(url):
+        # One connection per process: transactions queue in asyncio (cheap, fair) instead of
+        # sleeping in SQLite's busy handler, which backs off up to 100 ms per retry. Other
+        # processes on the same file still meet the busy timeout.
+        kwargs.setdefault("pool_size", 1)
+        kwargs.setdefault("max_overflow", 0)
+        kwargs.setdefault("pool_timeout", 60)
         engine = create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
                                      **kwargs)
         _configure_sqlite(engine)

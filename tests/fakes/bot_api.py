@@ -79,6 +79,8 @@ class FakeBotAPI:
         self.calls: list[Call] = []
         self.state = TelegramState()
         self._by_method: dict[str, list[int]] = defaultdict(list)  # method -> indexes into calls
+        # (method, chat id) -> indexes, so a waiter for one chat does not rescan every call
+        self._by_chat: dict[tuple[str, Any], list[int]] = defaultdict(list)
         self._consumed: set[int] = set()  # calls already returned by wait_for
         self._calls_signal = _Signal()
         self._updates: list[dict[str, Any]] = []
@@ -220,7 +222,9 @@ class FakeBotAPI:
         """First matching call not yet returned by an earlier wait_for; waits up to ``timeout``."""
         deadline = asyncio.get_running_loop().time() + timeout
         while True:
-            for index in self._by_method.get(method, []):
+            candidates = (self._by_method.get(method, []) if chat_id is None
+                          else self._by_chat.get((method, str(chat_id)), []))
+            for index in candidates:
                 call = self.calls[index]
                 if (index not in self._consumed and (chat_id is None or call.chat_id == chat_id)
                         and (predicate is None or predicate(call))):
@@ -249,6 +253,8 @@ class FakeBotAPI:
 
     def _record(self, call: Call) -> None:
         self._by_method[call.method].append(len(self.calls))
+        if call.chat_id is not None:
+            self._by_chat[(call.method, str(call.chat_id))].append(len(self.calls))
         self.calls.append(call)
         self._calls_signal.notify()
 
