@@ -22,7 +22,7 @@ class ExpiryJob:
     def __init__(self, uow, clock: Clock, notifier: Notifier) -> None:
         self.uow, self.clock, self.notifier = uow, clock, notifier
 
-    async def __call__(self) -> None:
+    async def run(self) -> None:
         await self.warn()
         expired = await expiry.expire_quotations(self.uow(), self.clock)
         if expired:
@@ -39,8 +39,10 @@ class ExpiryJob:
 
 
 def build_scheduler(job: ExpiryJob, every_minutes: int, timezone: str) -> AsyncIOScheduler:
+    """Pass the bound coroutine method: APScheduler 3 runs a callable object with an async
+    __call__ in a thread pool and never awaits it."""
     scheduler = AsyncIOScheduler(timezone=timezone, job_defaults=JOB_DEFAULTS)
     # First run at start-up: a bot that was down over midnight catches up at once.
-    scheduler.add_job(job, "interval", minutes=every_minutes, id="quotation_expiry",
+    scheduler.add_job(job.run, "interval", minutes=every_minutes, id="quotation_expiry",
                       next_run_time=datetime.now(ZoneInfo(timezone)), replace_existing=True)
     return scheduler

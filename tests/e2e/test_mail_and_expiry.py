@@ -93,16 +93,16 @@ async def test_the_salesperson_is_warned_the_day_before_and_the_quotation_expire
     chat = running.chat(SAM)
     await chat.say("/start")
 
-    await running.app.expiry_job()
+    await running.app.expiry_job.run()
     warning = await chat.reply()
     assert "Q-000001 expires after today" in warning
-    await running.app.expiry_job()
+    await running.app.expiry_job.run()
     await asyncio.sleep(0.3)
     assert not [c for c in running.fake.calls_of("sendMessage", chat_id=SAM)
                 if "expires after today" in c.params["text"]][1:], "warned twice"
 
     clock.advance(days=1)
-    await running.app.expiry_job()
+    await running.app.expiry_job.run()
     q = await quotations.get_quotation(uow_factory(), sam, q.id)
     assert q.status is QuotationStatus.EXPIRED
     assert "no open quotations" in await chat.say("/quotes")
