@@ -1,0 +1,38 @@
+"""`salesbot run`: migrate, assemble the app, long-poll Telegram until SIGINT/SIGTERM."""
+from __future__ import annotations
+
+import logging
+
+from bot.app import build_app, make_bot
+from bot.settings import Settings
+from storage.migrate import upgrade_async
+
+log = logging.getLogger(__name__)
+
+
+class MissingToken(Exception):
+    """SALESBOT_BOT_TOKEN is not set."""
+
+
+async def run_polling(settings: Settings) -> None:
+    if settings.bot_token is None or not settings.bot_token.get_secret_value().strip():
+        raise MissingToken()
+    token = settings.bot_token.get_secret_value().strip()
+    # Validate the token before touching the database: aiogram raises TokenValidationError.
+    bot = make_bot(settings, token)
+    try:
+        await upgrade_async(settings.database_url)
+    except BaseException:
+        await bot.session.close()
+        raise
+    app = build_app(settings, bot)
+    try:
+        await app.start_background()
+        log.info("polling Telegram as bot id %s", bot.id)
+        # start_polling stops gracefully on SIGINT/SIGTERM (handle_signals=True by default);
+        # app.close() closes the bot session, the engine and the scheduler afterwards.
+        await app.dispatcher.start_polling(
+            app.bot, close_bot_session=False,
+            allowed_updates=app.dispatcher.resolve_used_update_types())
+    finally:
+        await app.close()
