@@ -22,7 +22,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.quotation_entry
 
 messages: $(STAMP)
-	PATH=$(BIN):$$PATH sh tools/update_catalogs.sh
+	PATH=$(BIN):$$PATH bash tools/update_catalogs.sh
 
 clean:
 	rm -rf $(VENV) demo-data outbox *.egg-info

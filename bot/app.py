@@ -1,10 +1,8 @@
 """The one place that assembles everything: database, dispatcher, mailer, scheduler."""
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -17,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.clock import SystemClock
 from bot.mail import EmlDirectoryTransport, MailTransport, SmtpTransport
 from bot.mail_composer import MailComposer
-from bot.middlewares import UserMiddleware
+from bot.middlewares import InFlightUpdates, UserMiddleware
 from bot.notifier import Notifier
 from bot.outbox_sender import OutboxSender
 from bot.scheduler import ExpiryJob, build_scheduler
@@ -30,6 +28,7 @@ from storage.database import create_engine, session_factory
 from storage.uow import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
+SHUTDOWN_GRACE_SECONDS = 10
 
 
 def make_bot(settings: Settings, token: str) -> Bot:
@@ -58,6 +57,8 @@ def make_storage(settings: Settings) -> BaseStorage:
 
 def build_dispatcher(deps: Deps, settings: Settings, storage: BaseStorage | None = None) -> Dispatcher:
     dp = Dispatcher(storage=storage or MemoryStorage(), deps=deps)
+    dp["in_flight"] = in_flight = InFlightUpdates()
+    dp.update.outer_middleware(in_flight)
     users = UserMiddleware(settings.locale)
     dp.message.outer_middleware(users)
     dp.callback_query.outer_middleware(users)
@@ -78,22 +79,21 @@ class App:
     dispatcher: Dispatcher
     outbox: OutboxSender
     expiry_job: ExpiryJob
-    _tasks: list[asyncio.Task] = field(default_factory=list)
     _scheduler = None
 
     async def start_background(self) -> None:
-        self._tasks.append(asyncio.create_task(self.outbox.run(), name="outbox"))
+        self.outbox.start()
         self._scheduler = build_scheduler(self.expiry_job, self.settings.expiry_check_minutes,
                                           self.settings.timezone)
         self._scheduler.start()
 
     async def close(self) -> None:
+        """Graceful: updates being handled finish first, then background work, then connections."""
+        if not await self.dispatcher["in_flight"].drain(SHUTDOWN_GRACE_SECONDS):
+            log.warning("some updates were still being handled at shutdown")
         if self._scheduler is not None and self._scheduler.running:
             self._scheduler.shutdown(wait=False)
-        for task in self._tasks:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await self.outbox.stop()
         await self.dispatcher.storage.close()
         await self.bot.session.close()
         await self.engine.dispose()

@@ -177,13 +177,12 @@ async def run_console(lines: Iterable[str] | AsyncIterable[str], out: TextIO, da
     bot = Bot(token=DEMO_TOKEN, session=session, default=DefaultBotProperties(parse_mode="HTML"))
     app = build_app(settings, bot, transport=AnnouncingTransport(
         EmlDirectoryTransport(settings.outbox_dir), session))
-    sender: asyncio.Task[None] | None = None
     try:
         if not await is_seeded(app.uow()):
             await seed(app.uow, app.clock)
         session.say(banner(settings, data_dir))
         await app.expiry_job.run()  # once now; the scheduler is not started in the demo
-        sender = asyncio.create_task(app.outbox.run(), name="demo-outbox")
+        app.outbox.start()
         console = Console(app, session)
         async for line in _prompted(_aiter(lines), out, echo):
             if line.strip().lower() in QUIT:
@@ -192,10 +191,7 @@ async def run_console(lines: Iterable[str] | AsyncIterable[str], out: TextIO, da
                 await console.feed(line.strip())
         session.say("\nBye. Your data stays in " + str(data_dir) + ".")
     finally:
-        if sender is not None:
-            sender.cancel()
-            await asyncio.gather(sender, return_exceptions=True)
-        await app.close()
+        await app.close()  # stops the outbox sender gracefully
 
 
 async def _prompted(lines: AsyncIterator[str], out: TextIO, echo: bool) -> AsyncIterator[str]:

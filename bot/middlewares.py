@@ -1,6 +1,7 @@
 """Middlewares: who is talking (checked on every update) and in which language to answer."""
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -42,3 +43,35 @@ async def _refuse_stranger(event: TelegramObject) -> None:
         await event.answer(text)
     elif isinstance(event, CallbackQuery):
         await event.answer(text, show_alert=True)
+
+
+class InFlightUpdates(BaseMiddleware):
+    """Counts the updates being handled, so a shutdown can let them finish first.
+
+    aiogram runs each update as a task and does not wait for those tasks when polling stops;
+    closing the database and the HTTP session under a running handler would cut it off halfway.
+    """
+
+    def __init__(self) -> None:
+        self._running = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        self._running += 1
+        self._idle.clear()
+        try:
+            return await handler(event, data)
+        finally:
+            self._running -= 1
+            if self._running == 0:
+                self._idle.set()
+
+    async def drain(self, timeout: float) -> bool:
+        """Wait until no update is being handled; False if some were still running at the timeout."""
+        try:
+            async with asyncio.timeout(timeout):  # not wait_for: see bot/outbox_sender.py
+                await self._idle.wait()
+            return True
+        except TimeoutError:
+            return False

@@ -8,6 +8,7 @@ in this release (the polling process); see README for the scale-out note.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
@@ -30,22 +31,52 @@ class OutboxSender:
         self.on_failure = on_failure
         self.poll_seconds = poll_seconds
         self._wake = asyncio.Event()
+        self._stopping = False
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._stopping = False
+        self._task = asyncio.create_task(self.run(), name="outbox-sender")
+
+    async def stop(self, grace_seconds: float = 10) -> None:
+        """Let the mail being delivered finish, then stop; cancel only past the grace period.
+
+        Cancelling in the middle of a delivery would leave a mail the server accepted still
+        queued, and it would be sent again after the restart.
+        """
+        if self._task is None:
+            return
+        self._stopping = True
+        self._wake.set()
+        done, _ = await asyncio.wait({self._task}, timeout=grace_seconds)
+        if not done:
+            self._task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._task
+        self._task = None
 
     def wake(self) -> None:
         """Called after a commit that queued mail, so it goes out now rather than at the next poll."""
         self._wake.set()
 
     async def run(self) -> None:
-        while True:
+        while not self._stopping:
             try:
-                while await self.drain_once():
+                while not self._stopping and await self.drain_once():
                     pass
             except Exception:  # keep the loop alive: the rows stay queued for the next round
+                if asyncio.current_task().cancelling():
+                    # A database driver may report our own cancellation as its error (asyncpg
+                    # does): stop as asked instead of going round again.
+                    raise asyncio.CancelledError from None
                 log.exception("outbox round failed")
-            try:
-                await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
-            except asyncio.TimeoutError:
-                pass
+            if self._stopping:
+                break
+            # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a cancellation
+            # that arrives as the wake-up does, and the sender would then never stop.
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(self.poll_seconds):
+                    await self._wake.wait()
             self._wake.clear()
 
     async def drain_once(self) -> int:

@@ -11,6 +11,9 @@ PRICE_PLACES = Decimal("0.0001")
 # Quantities are exact to a thousandth of a unit (grams of a kilogram, millimetres of a metre).
 QUANTITY_PLACES = Decimal("0.001")
 MAX_QUANTITY = Decimal("1000000")
+# Far above any unit price, and safely inside the scaled-integer columns that store prices.
+MAX_PRICE = Decimal("1000000000")
+TAX_PLACES = Decimal("0.0001")
 
 
 def round_money(amount: Decimal) -> Decimal:
@@ -45,6 +48,7 @@ def parse_quantity(text: str) -> Decimal:
 
 def check_quantity(quantity: Decimal, *, allow_zero: bool = False) -> Decimal:
     """A quantity is positive, below a sane maximum, and exact to a thousandth."""
+    _require_finite(quantity)
     if quantity < 0 or (quantity == 0 and not allow_zero):
         raise InvalidInput(N_("The quantity must be more than zero."))
     if quantity > MAX_QUANTITY:
@@ -55,7 +59,15 @@ def check_quantity(quantity: Decimal, *, allow_zero: bool = False) -> Decimal:
     return quantity.quantize(QUANTITY_PLACES).normalize() if quantity else Decimal(0)
 
 
+def _require_finite(value: Decimal) -> None:
+    if not value.is_finite():
+        raise InvalidInput(N_("'{text}' is not a number."), text=str(value))
+
+
 def check_price(price: Decimal) -> Decimal:
+    _require_finite(price)
+    if price > MAX_PRICE:
+        raise InvalidInput(N_("A price of {price} is more than this bot accepts."), price=price)
     if price < 0:
         raise InvalidInput(N_("A price cannot be negative."))
     if price != price.quantize(PRICE_PLACES):
@@ -64,6 +76,9 @@ def check_price(price: Decimal) -> Decimal:
 
 
 def check_tax_percent(percent: Decimal) -> Decimal:
+    _require_finite(percent)
     if percent < 0 or percent > 100:
         raise InvalidInput(N_("A sales tax percentage must be between 0 and 100."))
+    if percent != percent.quantize(TAX_PLACES):
+        raise InvalidInput(N_("A sales tax percentage can have at most four decimals."))
     return percent

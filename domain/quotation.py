@@ -134,6 +134,7 @@ class Quotation:
 
     # --- transitions --------------------------------------------------------------------------
     def send(self, now: datetime) -> None:
+        WORKFLOW.check(self.number, self.status, QuotationStatus.SENT)
         if not self.lines:
             raise InvalidInput(N_("Add at least one line before sending the quotation."))
         if self.status is QuotationStatus.CREATED and self.valid_until < now.date():
@@ -143,7 +144,8 @@ class Quotation:
 
     def mark_confirmed(self, now: datetime, today: date) -> None:
         """The customer approved: close the quotation (sales_order.from_quotation builds the order)."""
-        if self.is_open and self.valid_until < today:
+        WORKFLOW.check(self.number, self.status, QuotationStatus.CONFIRMED)
+        if self.valid_until < today:
             raise TransitionNotAllowed(
                 N_("Quotation {number} expired on {date} and cannot be confirmed."),
                 number=self.number, date=self.valid_until)
@@ -164,6 +166,7 @@ class Quotation:
         return self.is_open and self.valid_until < today
 
     def expire(self, now: datetime, today: date) -> None:
+        WORKFLOW.check(self.number, self.status, QuotationStatus.EXPIRED)
         if not self.is_past_validity(today):
             raise TransitionNotAllowed(
                 N_("Quotation {number} is valid until {date} and does not expire yet."),

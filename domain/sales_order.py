@@ -8,7 +8,7 @@ from enum import StrEnum
 
 from domain.errors import N_, InvalidInput, NotFound, TransitionNotAllowed
 from domain.money import line_net_amount
-from domain.quotation import Quotation
+from domain.quotation import Quotation, QuotationStatus
 from domain.tax import Totals, totals_of
 
 
@@ -79,6 +79,10 @@ class SalesOrder:
 
     @classmethod
     def from_quotation(cls, quotation: Quotation, number: str, now: datetime) -> SalesOrder:
+        if quotation.status is not QuotationStatus.CONFIRMED:
+            raise TransitionNotAllowed(
+                N_("Quotation {number} is {status}; only a confirmed quotation becomes an order."),
+                number=quotation.number, status=quotation.status)
         lines = [SalesOrderLine(
             line_number=l.line_number, item_id=l.item_id, item_number=l.item_number,
             description=l.description, unit=l.unit, quantity=l.quantity,
@@ -104,7 +108,7 @@ class SalesOrder:
 
     def derived_status(self) -> SalesOrderStatus:
         """The seed: Invoiced once both remainders are 0 on every line; Delivered once all is delivered."""
-        if self.status is SalesOrderStatus.CANCELED:
+        if self.status is SalesOrderStatus.CANCELED or not self.lines:
             return self.status
         if all(l.deliver_remainder == 0 and l.invoice_remainder == 0 for l in self.lines):
             return SalesOrderStatus.INVOICED

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import io
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -46,14 +45,11 @@ def settings(database_url, smtp_sink, fake_bot_api, tmp_path) -> Settings:
 async def running(settings, fake_bot_api, smtp_sink, clock, seeded) -> AsyncIterator[Running]:
     app = build_app(settings, make_bot(fake_bot_api), clock=clock)
     # The scheduler is not started here: tests run the expiry job directly with a frozen clock.
-    outbox_task = asyncio.create_task(app.outbox.run())
+    app.outbox.start()
     try:
         async with polling(app.dispatcher, app.bot, fake_bot_api):
             yield Running(app, fake_bot_api, smtp_sink)
     finally:
-        outbox_task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await outbox_task
         await app.close()
 
 

@@ -116,5 +116,6 @@ async def test_delivering_more_than_the_remainder_or_the_stock_is_refused(runnin
     assert "only 12 pcs left to deliver" in await chat.say("13")
     assert "Only 10 pcs of A-200 on hand" in await chat.say("11")
     assert "Packing slip PS-000001 is posted" in await chat.say("10")
+    assert "delivered 10" in await chat.reply()
     order, slips = await orders.get_order(uow_factory(), sam, order.id)
     assert order.lines[0].delivered == 10 and len(slips) == 1
