@@ -9,6 +9,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton as Button, InlineKeyboardMarkup, Message
 
 from bot.i18n import _
+from domain.customer import Customer
 from domain.quotation import Quotation
 from domain.services import catalog, quotations
 from domain.services.catalog import MAX_MATCHES
@@ -40,10 +41,11 @@ def draft_keyboard(q: Quotation) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
-async def show_draft(message: Message, deps: Deps, q: Quotation, state: FSMContext) -> None:
+async def show_draft(message: Message, deps: Deps, q: Quotation, state: FSMContext,
+                     customer: Customer | None = None) -> None:
     await state.set_state(QuoteEntry.lines)
     await state.update_data(quotation_id=q.id)
-    customer = await deps.customer(q.customer_id)
+    customer = customer or await deps.customer(q.customer_id)
     await message.answer(quotation_text(q, customer, deps.currency) + "\n\n"
                          + _("Add a line by typing an item number or name and a quantity, e.g. <code>A-100 5</code>."),
                          reply_markup=draft_keyboard(q))
@@ -88,14 +90,14 @@ async def _start(message: Message, user: User, state: FSMContext, deps: Deps, cu
 async def line_typed(message: Message, user: User, state: FSMContext, deps: Deps) -> None:
     quotation_id = (await state.get_data())["quotation_id"]
     item_text, quantity = parse_item_and_quantity(message.text)
-    found = await catalog.find_items(deps.uow(), item_text)
-    if not found:
+    entry = await quotations.enter_line(deps.uow(), user, quotation_id, item_text, quantity)
+    found = entry.matches
+    if entry.added:
+        await show_draft(message, deps, entry.quotation, state, entry.customer)
+    elif not found:
         await message.answer(_("No item matches “{text}”. Try again, or /cancel.").format(text=esc(item_text)))
     elif len(found) > MAX_MATCHES:
         await message.answer(_("More than {count} items match. Type more of the name.").format(count=MAX_MATCHES))
-    elif len(found) == 1:
-        q = await quotations.add_line(deps.uow(), user, quotation_id, found[0].id, quantity)
-        await show_draft(message, deps, q, state)
     else:
         await state.update_data(pending_quantity=str(quantity))
         keyboard = [[Button(text=f"{i.item_number} · {i.name}", callback_data=ItemPick(item_id=i.id).pack())]

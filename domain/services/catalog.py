@@ -20,10 +20,15 @@ async def find_customers(uow: UnitOfWork, text: str) -> Sequence[Customer]:
 
 
 async def find_items(uow: UnitOfWork, text: str) -> Sequence[Item]:
-    text = _search_text(text)
     async with uow:
-        exact = await uow.items.by_number(text)
-        return [exact] if exact is not None else await uow.items.search(text, MAX_MATCHES + 1)
+        return await find_items_in(uow, text)
+
+
+async def find_items_in(uow: UnitOfWork, text: str) -> Sequence[Item]:
+    """The same search inside a unit of work that is already open."""
+    text = _search_text(text)
+    exact = await uow.items.by_number(text)
+    return [exact] if exact is not None else await uow.items.search(text, MAX_MATCHES + 1)
 
 
 def _search_text(text: str) -> str:

@@ -5,12 +5,17 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
+from dataclasses import dataclass
+
+from domain.customer import Customer
 from domain.errors import N_, NotFound, TransitionNotAllowed
+from domain.item import Item
 from domain.numbering import Sequence as Seq
 from domain.outbox import MailKind, OutboxMail
 from domain.ports import Clock, UnitOfWork
 from domain.quotation import Quotation, QuotationStatus
 from domain.sales_order import SalesOrder
+from domain.services.catalog import find_items_in
 from domain.services.common import next_number, visible_quotation
 from domain.user import Permission, User
 
@@ -45,6 +50,33 @@ async def add_line(uow: UnitOfWork, user: User, quotation_id: int, item_id: int,
         quotation.add_line(item, quantity)
         await uow.commit()
     return quotation
+
+
+@dataclass(frozen=True)
+class LineEntry:
+    """What typing '<item> <quantity>' on a draft did: added a line, or found no or many items."""
+    quotation: Quotation
+    customer: Customer
+    matches: Sequence[Item]
+
+    @property
+    def added(self) -> bool:
+        return len(self.matches) == 1
+
+
+async def enter_line(uow: UnitOfWork, user: User, quotation_id: int, item_text: str,
+                     quantity: Decimal) -> LineEntry:
+    """Find the item and, when exactly one matches, add the line: one transaction, because this
+    is what a salesperson does most (see bench/quotation_entry.py)."""
+    user.require(Permission.QUOTE)
+    async with uow:
+        quotation = await visible_quotation(uow, user, quotation_id)
+        matches = await find_items_in(uow, item_text)
+        if len(matches) == 1:
+            quotation.add_line(matches[0], quantity)
+        customer = await uow.customers.get(quotation.customer_id)
+        await uow.commit()
+    return LineEntry(quotation, customer, matches)
 
 
 async def remove_line(uow: UnitOfWork, user: User, quotation_id: int, line_number: int) -> Quotation:

@@ -81,6 +81,8 @@ class FakeBotAPI:
         self._by_method: dict[str, list[int]] = defaultdict(list)  # method -> indexes into calls
         # (method, chat id) -> indexes, so a waiter for one chat does not rescan every call
         self._by_chat: dict[tuple[str, Any], list[int]] = defaultdict(list)
+        # A waiter for one chat wakes only when that chat gets a call, not on every call.
+        self._chat_signals: dict[str, _Signal] = defaultdict(_Signal)
         self._consumed: set[int] = set()  # calls already returned by wait_for
         self._calls_signal = _Signal()
         self._updates: list[dict[str, Any]] = []
@@ -238,7 +240,8 @@ class FakeBotAPI:
                 raise AssertionError(
                     f"no new {method} call{where} within {timeout}s; recent calls:\n  {listing}"
                 )
-            await self._calls_signal.wait(remaining)
+            signal = self._calls_signal if chat_id is None else self._chat_signals[str(chat_id)]
+            await signal.wait(remaining)
 
     async def wait_for_count(self, method: str, count: int, *, timeout: float = 5.0) -> list[Call]:
         """Wait until at least ``count`` calls of ``method`` were recorded (ignores the wait_for cursor)."""
@@ -255,6 +258,7 @@ class FakeBotAPI:
         self._by_method[call.method].append(len(self.calls))
         if call.chat_id is not None:
             self._by_chat[(call.method, str(call.chat_id))].append(len(self.calls))
+            self._chat_signals[str(call.chat_id)].notify()
         self.calls.append(call)
         self._calls_signal.notify()
 
