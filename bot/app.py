@@ -13,6 +13,7 @@ from aiogram.fsm.storage.memory import MemoryStorage
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.clock import SystemClock
+from bot.documents.renderer import DocumentRenderer, company_header
 from bot.mail import EmlDirectoryTransport, MailTransport, SmtpTransport
 from bot.mail_composer import MailComposer
 from bot.middlewares import InFlightUpdates, UserMiddleware
@@ -106,8 +107,10 @@ def build_app(settings: Settings, bot: Bot, *, transport: MailTransport | None =
     uow = UnitOfWorkFactory(session_factory(engine))
     clock = clock or SystemClock(settings.timezone)
     notifier = Notifier(bot, uow, settings.locale)
-    outbox = OutboxSender(uow, transport or make_transport(settings), MailComposer(settings), clock,
+    documents = DocumentRenderer(company_header(settings), settings.currency)
+    outbox = OutboxSender(uow, transport or make_transport(settings), MailComposer(settings, documents), clock,
                           on_failure=notifier.mail_failed, poll_seconds=settings.outbox_poll_seconds)
-    deps = Deps(uow=uow, clock=clock, currency=settings.currency, mail_queued=outbox.wake)
+    deps = Deps(uow=uow, clock=clock, currency=settings.currency, mail_queued=outbox.wake,
+                documents=documents)
     dispatcher = build_dispatcher(deps, settings, storage or make_storage(settings))
     return App(settings, engine, uow, clock, bot, dispatcher, outbox, ExpiryJob(uow, clock, notifier))

@@ -3,9 +3,7 @@ from __future__ import annotations
 
 from email.utils import parseaddr
 
-from bot.documents.build import invoice_view, quotation_view
-from bot.documents.pdf import render_pdf
-from bot.documents.view import CompanyHeader
+from bot.documents.renderer import DocumentRenderer
 from bot.formatting import format_date, format_money
 from bot.i18n import translations
 from bot.mail import Attachment, MailTemplates, OutgoingMail, make_message_id
@@ -15,13 +13,12 @@ from domain.ports import UnitOfWork
 
 
 class MailComposer:
-    def __init__(self, settings: Settings, templates: MailTemplates | None = None) -> None:
+    def __init__(self, settings: Settings, documents: DocumentRenderer,
+                 templates: MailTemplates | None = None) -> None:
         self.settings = settings
+        self.documents = documents
         self.templates = templates or MailTemplates()
-        self.company = CompanyHeader(
-            name=settings.company_name,
-            address_lines=tuple(p.strip() for p in settings.company_address.split(",") if p.strip()),
-            vat_number=settings.company_vat_number, email=settings.company_email)
+        self.company = documents.company
         self.domain = parseaddr(settings.mail_from)[1].rpartition("@")[2] or "salesbot.local"
 
     async def compose(self, uow: UnitOfWork, mail: OutboxMail) -> OutgoingMail:
@@ -48,7 +45,6 @@ class MailComposer:
         salesperson = await uow.users.get(q.salesperson_id)
         locale, currency = mail.language, self.settings.currency
         t = translations(locale)
-        view = quotation_view(q, customer, self.company, currency, locale)
         context = dict(
             greeting_name=customer.name, document_number=q.number,
             valid_until_text=format_date(q.valid_until, locale),
@@ -58,7 +54,8 @@ class MailComposer:
             intro_text=t.gettext("Thank you for your interest. Please find our quotation attached."),
             closing_text=t.gettext("Reply to this e-mail or call us to accept it or to ask for changes."))
         subject = t.gettext("Quotation {number} from {company}").format(number=q.number, company=self.company.name)
-        return self._out(mail, subject, "quotation_sent", context, render_pdf(view), f"{q.number}.pdf")
+        pdf = await self.documents.quotation_pdf_async(q, customer, locale)
+        return self._out(mail, subject, "quotation_sent", context, pdf, f"{q.number}.pdf")
 
     async def _invoice(self, uow: UnitOfWork, mail: OutboxMail) -> OutgoingMail:
         invoice = await uow.invoices.get(mail.ref_id)
@@ -67,7 +64,6 @@ class MailComposer:
         locale, currency = mail.language, self.settings.currency
         t = translations(locale)
         order_number = order.number if order else ""
-        view = invoice_view(invoice, customer, order_number, self.company, currency, locale)
         context = dict(
             greeting_name=customer.name, document_number=invoice.number,
             total_text=format_money(invoice.totals.gross, currency, locale), order_number=order_number,
@@ -75,4 +71,5 @@ class MailComposer:
             intro_text=t.gettext("Please find attached our invoice for what we delivered."),
             closing_text=t.gettext("Thank you for your order."))
         subject = t.gettext("Invoice {number} from {company}").format(number=invoice.number, company=self.company.name)
-        return self._out(mail, subject, "invoice_posted", context, render_pdf(view), f"{invoice.number}.pdf")
+        pdf = await self.documents.invoice_pdf_async(invoice, customer, order_number, locale)
+        return self._out(mail, subject, "invoice_posted", context, pdf, f"{invoice.number}.pdf")

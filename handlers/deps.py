@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from bot.documents.renderer import DocumentRenderer
 from domain.customer import Customer
 from domain.errors import N_, NotFound
 from domain.ports import Clock, UnitOfWork
@@ -15,6 +16,7 @@ class Deps:
     clock: Clock
     currency: str
     mail_queued: Callable[[], None]    # wakes the outbox sender after a commit that queued mail
+    documents: DocumentRenderer        # the PDFs customers get, shown to the salesperson too
 
     async def customer(self, customer_id: int) -> Customer:
         async with self.uow() as uow:

@@ -6,7 +6,7 @@ from handlers.routes import Routes
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, InlineKeyboardButton as Button, InlineKeyboardMarkup, Message
+from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardButton as Button, InlineKeyboardMarkup, Message
 
 from bot.i18n import _
 from domain.sales_order import SalesOrder, SalesOrderStatus
@@ -181,6 +181,10 @@ async def _post_invoice(query: CallbackQuery, deps: Deps, user: User, order_id: 
         await query.message.edit_reply_markup(reply_markup=None)
     await query.message.answer(_("Invoice {number} is posted: {total}. It is e-mailed to the customer.").format(
         number=esc(invoice.number), total=money(invoice.totals.gross, deps.currency)))
+    order, _slips = await orders.get_order(deps.uow(), user, order_id)
+    customer = await deps.customer(invoice.customer_id)
+    pdf = await deps.documents.invoice_pdf_async(invoice, customer, order.number, customer.language)
+    await query.message.answer_document(BufferedInputFile(pdf, filename=f"{invoice.number}.pdf"))
     await show_order(query.message, deps, user, order_id)
 
 

@@ -6,7 +6,7 @@ from handlers.routes import Routes
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, InlineKeyboardButton as Button, InlineKeyboardMarkup, Message
+from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardButton as Button, InlineKeyboardMarkup, Message
 
 from bot.i18n import _
 from domain.customer import Customer
@@ -184,6 +184,9 @@ async def send(query: CallbackQuery, callback_data: DraftAction, user: User,
     await query.answer(_("Sent."))
     await query.message.answer(_("Quotation {number} is sent to {email} with the PDF attached.").format(
         number=esc(q.number), email=esc(customer.email)))
+    pdf = await deps.documents.quotation_pdf_async(q, customer, customer.language)
+    await query.message.answer_document(BufferedInputFile(pdf, filename=f"{q.number}.pdf"),
+                                        caption=_("The PDF {name} received.").format(name=esc(customer.name)))
 
 
 @routes.message(StateFilter(QuoteEntry), ~F.text)
