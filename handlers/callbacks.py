@@ -29,7 +29,7 @@ class QuotationOpen(CallbackData, prefix="qo"):
 
 
 class QuotationAction(CallbackData, prefix="qa"):
-    action: str  # confirm / lose / cancel / edit
+    action: str  # confirm / lose / cancel / edit / pdf
     quotation_id: int
 
 
@@ -40,6 +40,10 @@ class OrderOpen(CallbackData, prefix="oo"):
 class OrderAction(CallbackData, prefix="oa"):
     action: str  # deliver / deliver_all / invoice / invoice_order / invoice_slips / cancel
     order_id: int
+
+
+class InvoicePdf(CallbackData, prefix="ip"):
+    invoice_id: int
 
 
 class SlipToggle(CallbackData, prefix="st"):

@@ -12,7 +12,7 @@ from bot.i18n import _
 from domain.sales_order import SalesOrder, SalesOrderStatus
 from domain.services import orders
 from domain.user import Permission, User
-from handlers.callbacks import OrderAction, OrderOpen, SlipToggle
+from handlers.callbacks import InvoicePdf, OrderAction, OrderOpen, SlipToggle
 from handlers.deps import Deps
 from handlers.labels import label
 from handlers.parsing import parse_line_quantities
@@ -179,13 +179,20 @@ async def _post_invoice(query: CallbackQuery, deps: Deps, user: User, order_id: 
     await query.answer(_("Invoiced."))
     if query.message.reply_markup:
         await query.message.edit_reply_markup(reply_markup=None)
+    pdf_button = InlineKeyboardMarkup(inline_keyboard=[[Button(
+        text=_("PDF"), callback_data=InvoicePdf(invoice_id=invoice.id).pack())]])
     await query.message.answer(_("Invoice {number} is posted: {total}. It is e-mailed to the customer.").format(
-        number=esc(invoice.number), total=money(invoice.totals.gross, deps.currency)))
-    order, _slips = await orders.get_order(deps.uow(), user, order_id)
-    customer = await deps.customer(invoice.customer_id)
-    pdf = await deps.documents.invoice_pdf_async(invoice, customer, order.number, customer.language)
-    await query.message.answer_document(BufferedInputFile(pdf, filename=f"{invoice.number}.pdf"))
+        number=esc(invoice.number), total=money(invoice.totals.gross, deps.currency)), reply_markup=pdf_button)
     await show_order(query.message, deps, user, order_id)
+
+
+@routes.callback_query(InvoicePdf.filter())
+async def send_invoice_pdf(query: CallbackQuery, callback_data: InvoicePdf, user: User, deps: Deps) -> None:
+    invoice, order_number = await orders.get_invoice(deps.uow(), user, callback_data.invoice_id)
+    customer = await deps.customer(invoice.customer_id)
+    await query.answer()
+    pdf = await deps.documents.invoice_pdf_async(invoice, customer, order_number, customer.language)
+    await query.message.answer_document(BufferedInputFile(pdf, filename=f"{invoice.number}.pdf"))
 
 
 @routes.callback_query(OrderAction.filter(F.action == "cancel"))

@@ -5,7 +5,7 @@ from aiogram import F
 from handlers.routes import Routes
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, InlineKeyboardButton as Button, InlineKeyboardMarkup, Message
+from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardButton as Button, InlineKeyboardMarkup, Message
 
 from bot.i18n import _
 from domain.quotation import Quotation, QuotationStatus
@@ -38,7 +38,8 @@ async def list_quotations(message: Message, user: User, deps: Deps) -> None:
 def actions_keyboard(q: Quotation) -> InlineKeyboardMarkup:
     def b(text: str, action: str) -> Button:
         return Button(text=text, callback_data=QuotationAction(action=action, quotation_id=q.id).pack())
-    rows = [[b(_("Confirm"), "confirm"), b(_("Lost"), "lose"), b(_("Cancel"), "cancel")]]
+    rows = [[b(_("Confirm"), "confirm"), b(_("Lost"), "lose"), b(_("Cancel"), "cancel")],
+            [b(_("PDF"), "pdf")]]
     if q.status is QuotationStatus.CREATED:
         rows.append([b(_("Go on editing"), "edit")])
     return InlineKeyboardMarkup(inline_keyboard=rows)
@@ -84,6 +85,17 @@ async def edit(query: CallbackQuery, callback_data: QuotationAction, user: User,
     q = await quotations.get_quotation(deps.uow(), user, callback_data.quotation_id)
     await query.answer()
     await show_draft(query.message, deps, q, state)
+
+
+@routes.callback_query(QuotationAction.filter(F.action == "pdf"))
+async def send_pdf(query: CallbackQuery, callback_data: QuotationAction, user: User, deps: Deps) -> None:
+    """The PDF exactly as the customer gets it (in the customer's language), rendered on demand."""
+    q = await quotations.get_quotation(deps.uow(), user, callback_data.quotation_id)
+    customer = await deps.customer(q.customer_id)
+    await query.answer()
+    pdf = await deps.documents.quotation_pdf_async(q, customer, customer.language)
+    await query.message.answer_document(BufferedInputFile(pdf, filename=f"{q.number}.pdf"),
+                                        caption=_("The PDF {name} received.").format(name=esc(customer.name)))
 
 
 async def _close_buttons(query: CallbackQuery) -> None:

@@ -6,7 +6,7 @@ from handlers.routes import Routes
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardButton as Button, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardButton as Button, InlineKeyboardMarkup, Message
 
 from bot.i18n import _
 from domain.customer import Customer
@@ -14,7 +14,7 @@ from domain.quotation import Quotation
 from domain.services import catalog, quotations
 from domain.services.catalog import MAX_MATCHES
 from domain.user import Permission, User
-from handlers.callbacks import CustomerPick, DraftAction, ItemPick, LinePick
+from handlers.callbacks import CustomerPick, DraftAction, ItemPick, LinePick, QuotationAction
 from handlers.deps import Deps
 from handlers.parsing import parse_day, parse_item_and_quantity
 from handlers.render import quotation_text
@@ -182,11 +182,10 @@ async def send(query: CallbackQuery, callback_data: DraftAction, user: User,
     await state.clear()
     customer = await deps.customer(q.customer_id)
     await query.answer(_("Sent."))
+    pdf_button = InlineKeyboardMarkup(inline_keyboard=[[Button(
+        text=_("PDF"), callback_data=QuotationAction(action="pdf", quotation_id=q.id).pack())]])
     await query.message.answer(_("Quotation {number} is sent to {email} with the PDF attached.").format(
-        number=esc(q.number), email=esc(customer.email)))
-    pdf = await deps.documents.quotation_pdf_async(q, customer, customer.language)
-    await query.message.answer_document(BufferedInputFile(pdf, filename=f"{q.number}.pdf"),
-                                        caption=_("The PDF {name} received.").format(name=esc(customer.name)))
+        number=esc(q.number), email=esc(customer.email)), reply_markup=pdf_button)
 
 
 @routes.message(StateFilter(QuoteEntry), ~F.text)

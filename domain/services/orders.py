@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
-from domain.errors import N_, InvalidInput
+from domain.errors import N_, InvalidInput, NotFound
 from domain.invoice import CustomerInvoice, post_customer_invoice
 from domain.numbering import Sequence as Seq
 from domain.outbox import MailKind, OutboxMail
@@ -66,6 +66,16 @@ async def invoice_order(uow: UnitOfWork, clock: Clock, user: User, order_id: int
                                               customer.language, clock.now(), notify_user_id=user.id))
         await uow.commit()
     return invoice
+
+
+async def get_invoice(uow: UnitOfWork, user: User, invoice_id: int) -> tuple[CustomerInvoice, str]:
+    """A posted invoice the user may see, with the number of its sales order (if one)."""
+    async with uow:
+        invoice = await uow.invoices.get(invoice_id)
+        if invoice is None or not user.may_see(invoice.salesperson_id):
+            raise NotFound(N_("That invoice does not exist or is not yours."))
+        order = await uow.sales_orders.get(invoice.sales_order_id) if invoice.sales_order_id else None
+        return invoice, order.number if order else ""
 
 
 async def cancel_order(uow: UnitOfWork, clock: Clock, user: User, order_id: int) -> SalesOrder:

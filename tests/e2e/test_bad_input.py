@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from domain.services import orders, quotations
-from handlers.callbacks import QuotationAction
+from handlers.callbacks import InvoicePdf, QuotationAction
 
 SAM, OLGA = 1001, 1002
 
@@ -119,3 +119,18 @@ async def test_delivering_more_than_the_remainder_or_the_stock_is_refused(runnin
     assert "delivered 10" in await chat.reply()
     order, slips = await orders.get_order(uow_factory(), sam, order.id)
     assert order.lines[0].delivered == 10 and len(slips) == 1
+
+
+async def test_another_salesperson_cannot_fetch_an_invoice_pdf(running, uow_factory, seeded, clock):
+    sam = seeded["sales"]
+    q = await quotations.start_quotation(uow_factory(), clock, sam, seeded["acme"].id)
+    await quotations.add_line(uow_factory(), sam, q.id, seeded["book"].id, Decimal("2"))
+    order = await quotations.confirm_quotation(uow_factory(), clock, sam, q.id)
+    await orders.deliver(uow_factory(), clock, sam, order.id, {1: Decimal("2")})
+    invoice = await orders.invoice_order(uow_factory(), clock, sam, order.id)
+    olga = running.chat(OLGA)
+    await olga.say("/start")
+    forged = InvoicePdf(invoice_id=invoice.id).pack()
+    answer = await olga.tap_data(olga.fake.last_bot_message(OLGA)["message_id"], forged, check_button=False)
+    assert "not yours" in answer.params["text"]
+    assert running.fake.calls_of("sendDocument", chat_id=OLGA) == []

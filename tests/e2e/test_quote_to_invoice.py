@@ -49,7 +49,8 @@ async def test_a_quotation_is_sent_by_mail_with_its_pdf(running):
     assert name == "Q-000001.pdf"
     text = pdf_text(pdf)
     assert "Acme Office BV" in text and "€1,933.34" in text
-    # The salesperson sees the same PDF in the chat, uploaded as a document.
+    # The salesperson can see the same PDF in the chat, uploaded as a document.
+    await running.chat(SAM).tap("PDF")
     upload = await running.fake.wait_for("sendDocument", chat_id=SAM)
     filename, in_chat = upload.files["document"]
     assert filename == "Q-000001.pdf" and pdf_text(in_chat) == text
@@ -84,6 +85,7 @@ async def test_quotation_to_order_to_packing_slip_to_invoice(running, uow_factor
     mails = await wait_for_mail(running.smtp, 2)
     name, pdf = attachment(mails[1])
     assert name == "INV-000001.pdf" and "SO-000001" in pdf_text(pdf)
+    await chat.tap("PDF")
     upload = await running.fake.wait_for("sendDocument", chat_id=SAM,
                                          predicate=lambda c: c.files["document"][0] == "INV-000001.pdf")
     assert "SO-000001" in pdf_text(upload.files["document"][1])
