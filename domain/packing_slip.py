@@ -51,12 +51,7 @@ def post_packing_slip(order: SalesOrder, items: Mapping[int, Item],
         raise InvalidInput(N_("Enter a quantity above zero for at least one line."))
     per_item: dict[int, Decimal] = {}
     for line_number, quantity in wanted.items():
-        line = order.line(line_number)
-        if quantity > line.deliver_remainder:
-            raise InvalidInput(
-                N_("Line {line}: only {remainder} {unit} left to deliver, not {quantity}."),
-                line=line_number, remainder=line.deliver_remainder, unit=line.unit,
-                quantity=quantity)
+        line = order.check_delivery(line_number, quantity)
         per_item[line.item_id] = per_item.get(line.item_id, Decimal(0)) + quantity
     for item_id, quantity in per_item.items():
         item = items[item_id]

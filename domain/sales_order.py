@@ -128,13 +128,18 @@ class SalesOrder:
                 N_("Sales order {number} is of type {type} and cannot be delivered or invoiced."),
                 number=self.number, type=self.order_type)
 
-    def record_delivery(self, line_number: int, quantity: Decimal) -> SalesOrderLine:
+    def check_delivery(self, line_number: int, quantity: Decimal) -> SalesOrderLine:
+        """The line, if `quantity` fits in its deliver remainder; changes nothing."""
         line = self.line(line_number)
         if quantity > line.deliver_remainder:
             raise InvalidInput(
                 N_("Line {line}: only {remainder} {unit} left to deliver, not {quantity}."),
                 line=line_number, remainder=line.deliver_remainder, unit=line.unit,
                 quantity=quantity)
+        return line
+
+    def record_delivery(self, line_number: int, quantity: Decimal) -> SalesOrderLine:
+        line = self.check_delivery(line_number, quantity)
         line.delivered += quantity
         return line
 

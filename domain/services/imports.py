@@ -96,38 +96,45 @@ def _stock(row: Mapping[str, str]) -> tuple[str, Decimal]:
                                                      allow_zero=True)
 
 
-async def import_products(uow: UnitOfWork, rows: Iterable[Row]) -> ImportResult:
-    parsed = _parse_rows(rows, _item, lambda i: i.item_number)
+async def _upsert(uow: UnitOfWork, parsed: list[tuple[int, Any]], find, add, copy_into) -> ImportResult:
+    """Add what is new, update what exists (found by its key); one transaction for the file."""
     created = updated = 0
     async with uow:
-        for _, item in parsed:
-            existing = await uow.items.by_number(item.item_number)
+        for _, record in parsed:
+            existing = await find(uow, record)
             if existing is None:
-                await uow.items.add(item)
+                await add(uow, record)
                 created += 1
             else:
-                existing.name, existing.unit = item.name, item.unit
-                existing.sales_price, existing.sales_tax_percent = item.sales_price, item.sales_tax_percent
+                copy_into(existing, record)
                 updated += 1
         await uow.commit()
     return ImportResult(created, updated)
+
+
+def _copy_item(existing: Item, item: Item) -> None:
+    existing.name, existing.unit = item.name, item.unit
+    existing.sales_price, existing.sales_tax_percent = item.sales_price, item.sales_tax_percent
+
+
+def _copy_customer(existing: Customer, customer: Customer) -> None:
+    existing.name, existing.email, existing.language = customer.name, customer.email, customer.language
+
+
+def _copy_user(existing: User, user: User) -> None:
+    existing.name, existing.role, existing.email = user.name, user.role, user.email
+
+
+async def import_products(uow: UnitOfWork, rows: Iterable[Row]) -> ImportResult:
+    return await _upsert(uow, _parse_rows(rows, _item, lambda i: i.item_number),
+                         lambda u, i: u.items.by_number(i.item_number), lambda u, i: u.items.add(i),
+                         _copy_item)
 
 
 async def import_customers(uow: UnitOfWork, rows: Iterable[Row]) -> ImportResult:
-    parsed = _parse_rows(rows, _customer, lambda c: c.account_number)
-    created = updated = 0
-    async with uow:
-        for _, customer in parsed:
-            existing = await uow.customers.by_account(customer.account_number)
-            if existing is None:
-                await uow.customers.add(customer)
-                created += 1
-            else:
-                existing.name, existing.email, existing.language = (
-                    customer.name, customer.email, customer.language)
-                updated += 1
-        await uow.commit()
-    return ImportResult(created, updated)
+    return await _upsert(uow, _parse_rows(rows, _customer, lambda c: c.account_number),
+                         lambda u, c: u.customers.by_account(c.account_number),
+                         lambda u, c: u.customers.add(c), _copy_customer)
 
 
 async def import_stock(uow: UnitOfWork, rows: Iterable[Row]) -> ImportResult:
@@ -145,19 +152,9 @@ async def import_stock(uow: UnitOfWork, rows: Iterable[Row]) -> ImportResult:
 
 
 async def import_users(uow: UnitOfWork, rows: Iterable[Row]) -> ImportResult:
-    parsed = _parse_rows(rows, _user, lambda u: u.telegram_id)
-    created = updated = 0
-    async with uow:
-        for _, user in parsed:
-            existing = await uow.users.by_telegram_id(user.telegram_id)
-            if existing is None:
-                await uow.users.add(user)
-                created += 1
-            else:
-                existing.name, existing.role, existing.email = user.name, user.role, user.email
-                updated += 1
-        await uow.commit()
-    return ImportResult(created, updated)
+    return await _upsert(uow, _parse_rows(rows, _user, lambda u: u.telegram_id),
+                         lambda u, user: u.users.by_telegram_id(user.telegram_id),
+                         lambda u, user: u.users.add(user), _copy_user)
 
 
 IMPORTERS = {"products": import_products, "customers": import_customers,
