@@ -12,27 +12,16 @@ from datetime import date
 from decimal import Decimal
 
 from domain.errors import N_, InvalidInput
-from domain.money import line_net_amount
 from domain.packing_slip import PackingSlip
 from domain.sales_order import SalesOrder
-from domain.tax import Totals, totals_of
+from domain.tax import ItemLine, Totals, totals_of
 
 
 @dataclass(eq=False)
-class InvoiceLine:
+class InvoiceLine(ItemLine):
     sales_order_id: int
     line_number: int  # the sales order line invoiced
-    item_number: str
-    description: str
-    unit: str
-    quantity: Decimal
-    unit_price: Decimal
-    tax_percent: Decimal
     id: int | None = None
-
-    @property
-    def net_amount(self) -> Decimal:
-        return line_net_amount(self.quantity, self.unit_price)
 
 
 @dataclass(eq=False)

@@ -8,8 +8,8 @@ from enum import StrEnum
 
 from domain.errors import N_, InvalidInput, NotFound, TransitionNotAllowed
 from domain.item import Item
-from domain.money import check_quantity, line_net_amount
-from domain.tax import Totals, totals_of
+from domain.money import check_quantity
+from domain.tax import ItemLine, Totals, totals_of
 from domain.workflow import Workflow
 
 DEFAULT_VALIDITY_DAYS = 30
@@ -35,20 +35,10 @@ WORKFLOW = Workflow.of(N_("Quotation"), [
 
 
 @dataclass(eq=False)
-class QuotationLine:
+class QuotationLine(ItemLine):
     line_number: int
     item_id: int
-    item_number: str
-    description: str
-    unit: str
-    quantity: Decimal
-    unit_price: Decimal
-    tax_percent: Decimal
     id: int | None = None
-
-    @property
-    def net_amount(self) -> Decimal:
-        return line_net_amount(self.quantity, self.unit_price)
 
 
 @dataclass(eq=False)

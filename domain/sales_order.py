@@ -7,9 +7,8 @@ from decimal import Decimal
 from enum import StrEnum
 
 from domain.errors import N_, InvalidInput, NotFound, TransitionNotAllowed
-from domain.money import line_net_amount
 from domain.quotation import Quotation, QuotationStatus
-from domain.tax import Totals, totals_of
+from domain.tax import ItemLine, Totals, totals_of
 
 
 class SalesOrderType(StrEnum):
@@ -33,15 +32,9 @@ DELIVERABLE_TYPES = frozenset({SalesOrderType.SALES_ORDER})
 
 
 @dataclass(eq=False)
-class SalesOrderLine:
+class SalesOrderLine(ItemLine):
     line_number: int
     item_id: int
-    item_number: str
-    description: str
-    unit: str
-    quantity: Decimal
-    unit_price: Decimal
-    tax_percent: Decimal
     delivered: Decimal = Decimal(0)
     invoiced: Decimal = Decimal(0)
     id: int | None = None
@@ -57,10 +50,6 @@ class SalesOrderLine:
     @property
     def delivered_not_invoiced(self) -> Decimal:
         return self.delivered - self.invoiced
-
-    @property
-    def net_amount(self) -> Decimal:
-        return line_net_amount(self.quantity, self.unit_price)
 
 
 @dataclass(eq=False)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
 
-from domain.money import line_tax_amount
+from domain.money import line_net_amount, line_tax_amount
 
 
 class PricedLine(Protocol):
@@ -14,6 +14,24 @@ class PricedLine(Protocol):
     def net_amount(self) -> Decimal: ...
     @property
     def tax_percent(self) -> Decimal: ...
+
+
+@dataclass(eq=False, kw_only=True)
+class ItemLine:
+    """What every priced document line carries: the item as it was priced, a quantity, sales tax.
+
+    Keyword-only, so each document's line class puts its own keys (line number, order) first.
+    """
+    item_number: str
+    description: str
+    unit: str
+    quantity: Decimal
+    unit_price: Decimal
+    tax_percent: Decimal
+
+    @property
+    def net_amount(self) -> Decimal:
+        return line_net_amount(self.quantity, self.unit_price)
 
 
 @dataclass(frozen=True)
