@@ -2,7 +2,9 @@
 user is told that nothing was changed (the unit of work rolled back)."""
 from __future__ import annotations
 
+import html
 import logging
+import re
 
 
 from handlers.routes import Routes
@@ -15,6 +17,7 @@ from domain.errors import DomainError
 from handlers.text import error_text
 
 log = logging.getLogger(__name__)
+_TAG = re.compile(r"</?[a-z][^>]*>")
 routes = Routes("errors")
 
 
@@ -30,9 +33,8 @@ async def _reply(event: ErrorEvent, text: str) -> None:
 
 
 def _strip_tags(text: str) -> str:
-    # Alerts are plain text: undo the HTML escaping the reply text carries.
-    import html
-    return html.unescape(text)
+    # Alerts are plain text: drop tags and undo the HTML escaping the reply text carries.
+    return html.unescape(_TAG.sub("", text))
 
 
 @routes.errors(ExceptionTypeFilter(DomainError))
