@@ -8,7 +8,7 @@ import re
 
 
 from handlers.routes import Routes
-from aiogram.exceptions import TelegramAPIError
+from aiogram.exceptions import TelegramAPIError, TelegramForbiddenError
 from aiogram.filters import ExceptionTypeFilter
 from aiogram.types import ErrorEvent
 
@@ -40,6 +40,12 @@ def _strip_tags(text: str) -> str:
 @routes.errors(ExceptionTypeFilter(DomainError))
 async def domain_error(event: ErrorEvent) -> None:
     await _reply(event, error_text(event.exception))
+
+
+@routes.errors(ExceptionTypeFilter(TelegramForbiddenError))
+async def chat_blocked(event: ErrorEvent) -> None:
+    """The user blocked the bot (or was deactivated): there is nobody to tell; what was saved stays."""
+    log.warning("update %s: %s", event.update.update_id, event.exception)
 
 
 @routes.errors()
