@@ -67,6 +67,34 @@ def invoice_lines_for(orders: Mapping[int, SalesOrder],
     return lines
 
 
+@dataclass(frozen=True)
+class ProForma:
+    """What a posted invoice would say, before it is posted: no number, nothing changed (the seed)."""
+    customer_id: int
+    issued_on: date
+    lines: tuple  # InvoiceLine or FreeTextLine: anything with net_amount and tax_percent
+    order_number: str = ""
+
+    @property
+    def totals(self) -> Totals:
+        return totals_of(self.lines)
+
+
+def pro_forma_for(orders: Mapping[int, SalesOrder], slips: Sequence[PackingSlip],
+                  today: date) -> ProForma:
+    """The customer invoice these packing slips would give, checked as posting would check it.
+
+    Pure: it copies what it needs, posts nothing, draws no number and lowers no remainder.
+    """
+    for order in orders.values():
+        order.require_deliverable()
+    lines = invoice_lines_for(orders, slips)
+    order_ids = {l.sales_order_id for l in lines}
+    order_number = orders[next(iter(order_ids))].number if len(order_ids) == 1 else ""
+    return ProForma(customer_id=slips[0].customer_id, issued_on=today, lines=tuple(lines),
+                    order_number=order_number)
+
+
 def post_customer_invoice(orders: Mapping[int, SalesOrder], slips: Sequence[PackingSlip],
                           number: str, today: date) -> CustomerInvoice:
     """Post the invoice: lower each order line's invoice remainder and mark the slips invoiced."""

@@ -75,6 +75,20 @@ def check_price(price: Decimal) -> Decimal:
     return price
 
 
+def check_amount(amount: Decimal) -> Decimal:
+    """A line amount typed as money (free text invoices): above zero, in cents, below the maximum."""
+    _require_finite(amount)
+    if amount < 0:
+        raise InvalidInput(N_("An amount cannot be negative."))
+    if amount == 0:
+        raise InvalidInput(N_("The amount must be more than zero."))
+    if amount > MAX_PRICE:
+        raise InvalidInput(N_("An amount of {amount} is more than this bot accepts."), amount=amount)
+    if amount != amount.quantize(CENT):
+        raise InvalidInput(N_("Amounts can have at most two decimals."))
+    return amount.quantize(CENT)
+
+
 def check_tax_percent(percent: Decimal) -> Decimal:
     _require_finite(percent)
     if percent < 0 or percent > 100:

@@ -14,6 +14,7 @@ from enum import StrEnum
 class MailKind(StrEnum):
     QUOTATION_SENT = "quotation_sent"
     INVOICE_POSTED = "invoice_posted"
+    FREE_TEXT_INVOICE_POSTED = "free_text_invoice_posted"
 
 
 class MailStatus(StrEnum):

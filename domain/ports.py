@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import Protocol, Self
 
 from domain.customer import Customer
+from domain.free_text_invoice import FreeTextInvoice, PostingProfile
 from domain.invoice import CustomerInvoice
 from domain.item import Item
 from domain.outbox import OutboxMail
@@ -68,6 +69,16 @@ class InvoiceRepository(Protocol):
     async def of_order(self, order_id: int) -> Sequence[CustomerInvoice]: ...
 
 
+class FreeTextInvoiceRepository(Protocol):
+    async def get(self, invoice_id: int) -> FreeTextInvoice | None: ...
+    async def add(self, invoice: FreeTextInvoice) -> None: ...
+
+
+class PostingProfileRepository(Protocol):
+    async def get(self, code: str) -> PostingProfile | None: ...
+    async def add(self, profile: PostingProfile) -> None: ...
+
+
 class OutboxRepository(Protocol):
     async def add(self, mail: OutboxMail) -> None: ...
     async def due(self, now: datetime, limit: int) -> Sequence[OutboxMail]: ...
@@ -85,6 +96,8 @@ class UnitOfWork(Protocol):
     sales_orders: SalesOrderRepository
     packing_slips: PackingSlipRepository
     invoices: InvoiceRepository
+    free_text_invoices: FreeTextInvoiceRepository
+    posting_profiles: PostingProfileRepository
     outbox: OutboxRepository
     numbers: NumberSequences
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy.orm import registry, relationship
 
 from domain.customer import Customer
+from domain.free_text_invoice import FreeTextInvoice, FreeTextLine, PostingProfile
 from domain.invoice import CustomerInvoice, InvoiceLine
 from domain.item import Item
 from domain.outbox import OutboxMail
@@ -47,5 +48,9 @@ def start_mappers() -> None:
       properties={"lines": relationship(InvoiceLine, lazy="selectin", cascade="all, delete-orphan",
                                         order_by=(t.customer_invoice_lines.c.sales_order_id,
                                                   t.customer_invoice_lines.c.line_number))})
+    m(PostingProfile, t.posting_profiles)
+    m(FreeTextLine, t.free_text_invoice_lines)
+    m(FreeTextInvoice, t.free_text_invoices, version_id_col=t.free_text_invoices.c.version,
+      properties={"lines": _lines(FreeTextLine, t.free_text_invoice_lines)})
     m(OutboxMail, t.outbox_mails)
     _mapped = True

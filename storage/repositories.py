@@ -8,6 +8,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.customer import Customer
+from domain.free_text_invoice import FreeTextInvoice, PostingProfile
 from domain.invoice import CustomerInvoice
 from domain.item import Item
 from domain.outbox import MailStatus, OutboxMail
@@ -137,6 +138,14 @@ class InvoiceRepository(_Repository):
         i = t.customer_invoices.c
         return await self._all(
             select(CustomerInvoice).where(i.sales_order_id == order_id).order_by(i.id))
+
+
+class FreeTextInvoiceRepository(_Repository):
+    model = FreeTextInvoice
+
+
+class PostingProfileRepository(_Repository):
+    model = PostingProfile  # get() takes the profile's code
 
 
 class OutboxRepository(_Repository):

@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy import (BigInteger, Column, Date, Enum, ForeignKey, Index, Integer, LargeBinary,
                         MetaData, String, Table, Text, UniqueConstraint)
 
+from domain.free_text_invoice import FreeTextInvoiceStatus
 from domain.quotation import QuotationStatus
 from domain.sales_order import SalesOrderStatus, SalesOrderType
 from domain.user import Role
@@ -166,6 +167,39 @@ customer_invoice_lines = Table(
     Column("quantity", Quantity, nullable=False),
     Column("unit_price", Price, nullable=False),
     Column("tax_percent", Percent, nullable=False),
+)
+
+# Posting profiles decide the summary account the customer balance goes to (accounts as data).
+posting_profiles = Table(
+    "posting_profiles", metadata,
+    Column("code", String(20), primary_key=True),
+    Column("summary_account", String(20), nullable=False),
+)
+
+free_text_invoices = Table(
+    "free_text_invoices", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("number", String(40), unique=True),  # drawn when posted; drafts have none
+    Column("customer_id", ForeignKey("customers.id"), nullable=False),
+    Column("salesperson_id", ForeignKey("users.id"), nullable=False),
+    Column("posting_profile", ForeignKey("posting_profiles.code"), nullable=False),
+    Column("status", _enum(FreeTextInvoiceStatus, "free_text_invoice_status"), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("invoiced_on", Date),
+    Column("summary_account", String(20)),
+    Column("version", Integer, nullable=False),
+)
+
+free_text_invoice_lines = Table(
+    "free_text_invoice_lines", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("invoice_id", ForeignKey("free_text_invoices.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("line_number", Integer, nullable=False),
+    Column("main_account", String(20), nullable=False),
+    Column("description", String(200), nullable=False),
+    Column("amount", Money, nullable=False),
+    Column("tax_percent", Percent, nullable=False),
+    UniqueConstraint("invoice_id", "line_number", name="uq_free_text_invoice_lines_invoice_line"),
 )
 
 # Mail to send, written in the same transaction as the change it reports (transactional outbox).

@@ -30,6 +30,8 @@ class SqlUnitOfWork:
         self.sales_orders = r.SalesOrderRepository(s)
         self.packing_slips = r.PackingSlipRepository(s)
         self.invoices = r.InvoiceRepository(s)
+        self.free_text_invoices = r.FreeTextInvoiceRepository(s)
+        self.posting_profiles = r.PostingProfileRepository(s)
         self.outbox = r.OutboxRepository(s)
         self.numbers = r.NumberSequences(s)
         return self

@@ -5,7 +5,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from domain.errors import N_, InvalidInput, NotFound
-from domain.invoice import CustomerInvoice, post_customer_invoice
+from domain.invoice import CustomerInvoice, ProForma, post_customer_invoice, pro_forma_for
 from domain.numbering import Sequence as Seq
 from domain.outbox import MailKind, OutboxMail
 from domain.packing_slip import PackingSlip, post_packing_slip
@@ -43,6 +43,29 @@ async def deliver(uow: UnitOfWork, clock: Clock, user: User, order_id: int,
     return slip
 
 
+async def _slips_to_invoice(uow: UnitOfWork, order: SalesOrder,
+                            packing_slip_ids: Sequence[int] | None) -> list[PackingSlip]:
+    """All the order's packing slips not yet invoiced, or the chosen ones among them."""
+    slips = [s for s in await uow.packing_slips.of_order(order.id) if not s.is_invoiced]
+    if packing_slip_ids is not None:
+        wanted = set(packing_slip_ids)
+        chosen = [s for s in slips if s.id in wanted]
+        if len(chosen) != len(wanted):
+            raise InvalidInput(N_("Choose packing slips of this order that are not yet invoiced."))
+        slips = chosen
+    return slips
+
+
+async def pro_forma_for_order(uow: UnitOfWork, clock: Clock, user: User, order_id: int,
+                              packing_slip_ids: Sequence[int] | None = None) -> ProForma:
+    """The customer invoice that posting would give now; the unit of work is never committed."""
+    user.require(Permission.INVOICE)
+    async with uow:
+        order = await visible_order(uow, user, order_id)
+        slips = await _slips_to_invoice(uow, order, packing_slip_ids)
+        return pro_forma_for({order.id: order}, slips, clock.today())
+
+
 async def invoice_order(uow: UnitOfWork, clock: Clock, user: User, order_id: int,
                         packing_slip_ids: Sequence[int] | None = None) -> CustomerInvoice:
     """Post a customer invoice from the order (all its packing slips not yet invoiced) or from
@@ -50,13 +73,7 @@ async def invoice_order(uow: UnitOfWork, clock: Clock, user: User, order_id: int
     user.require(Permission.INVOICE)
     async with uow:
         order = await visible_order(uow, user, order_id)
-        slips = [s for s in await uow.packing_slips.of_order(order.id) if not s.is_invoiced]
-        if packing_slip_ids is not None:
-            wanted = set(packing_slip_ids)
-            chosen = [s for s in slips if s.id in wanted]
-            if len(chosen) != len(wanted):
-                raise InvalidInput(N_("Choose packing slips of this order that are not yet invoiced."))
-            slips = chosen
+        slips = await _slips_to_invoice(uow, order, packing_slip_ids)
         invoice = post_customer_invoice({order.id: order}, slips,
                                         await next_number(uow, Seq.CUSTOMER_INVOICE), clock.today())
         await uow.invoices.add(invoice)

@@ -77,9 +77,9 @@ def lookup(url: str, what):
 
 def test_db_upgrade_reaches_head_and_is_idempotent(db_url, capsys):
     assert main(["db", "upgrade"]) == 0
-    assert "revision 0001 (head)" in capsys.readouterr().out
+    assert "revision 0002 (head)" in capsys.readouterr().out
     assert main(["db", "upgrade"]) == 0
-    assert "revision 0001 (head)" in capsys.readouterr().out
+    assert "revision 0002 (head)" in capsys.readouterr().out
 
 
 def test_imports_products_customers_stock_and_users(db_url, tmp_path, capsys):
