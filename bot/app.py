@@ -23,7 +23,8 @@ from bot.scheduler import ExpiryJob, build_scheduler
 from bot.settings import Settings
 from bot.warmup import pin_response_models
 from domain.ports import Clock
-from handlers import common, errors, language, orders, quotation_list, quote_entry, start
+from handlers import (common, errors, free_text_invoices, language, orders, quotation_list, quote_entry,
+                      start)
 from handlers.deps import Deps
 from storage.database import create_engine, session_factory
 from storage.uow import UnitOfWorkFactory
@@ -65,7 +66,8 @@ def build_dispatcher(deps: Deps, settings: Settings, storage: BaseStorage | None
     dp.callback_query.outer_middleware(users)
     # Order matters: /cancel wins in any state; the fallback answers what no router took.
     routes = (errors.routes, common.cancel_routes, start.routes, language.routes,
-              quote_entry.routes, quotation_list.routes, orders.routes, common.fallback_routes)
+              quote_entry.routes, quotation_list.routes, orders.routes, free_text_invoices.routes,
+              common.fallback_routes)
     dp.include_routers(*(r.build() for r in routes))
     return dp
 

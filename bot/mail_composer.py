@@ -26,6 +26,8 @@ class MailComposer:
             return await self._quotation(uow, mail)
         if mail.kind == MailKind.INVOICE_POSTED:
             return await self._invoice(uow, mail)
+        if mail.kind == MailKind.FREE_TEXT_INVOICE_POSTED:
+            return await self._free_text_invoice(uow, mail)
         raise ValueError(f"unknown mail kind {mail.kind!r}")
 
     def _out(self, mail: OutboxMail, subject: str, name: str, context: dict, pdf: bytes,
@@ -72,4 +74,19 @@ class MailComposer:
             closing_text=t.gettext("Thank you for your order."))
         subject = t.gettext("Invoice {number} from {company}").format(number=invoice.number, company=self.company.name)
         pdf = await self.documents.invoice_pdf_async(invoice, customer, order_number, locale)
+        return self._out(mail, subject, "invoice_posted", context, pdf, f"{invoice.number}.pdf")
+
+    async def _free_text_invoice(self, uow: UnitOfWork, mail: OutboxMail) -> OutgoingMail:
+        invoice = await uow.free_text_invoices.get(mail.ref_id)
+        customer = await uow.customers.get(invoice.customer_id)
+        locale, currency = mail.language, self.settings.currency
+        t = translations(locale)
+        context = dict(
+            greeting_name=customer.name, document_number=invoice.number,
+            total_text=format_money(invoice.totals.gross, currency, locale), order_number="",
+            company_name=self.company.name,
+            intro_text=t.gettext("Please find attached our invoice."),
+            closing_text=t.gettext("Thank you for your business."))
+        subject = t.gettext("Invoice {number} from {company}").format(number=invoice.number, company=self.company.name)
+        pdf = await self.documents.free_text_invoice_pdf_async(invoice, customer, locale)
         return self._out(mail, subject, "invoice_posted", context, pdf, f"{invoice.number}.pdf")

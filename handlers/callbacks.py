@@ -38,7 +38,7 @@ class OrderOpen(CallbackData, prefix="oo"):
 
 
 class OrderAction(CallbackData, prefix="oa"):
-    action: str  # deliver / deliver_all / invoice / invoice_order / invoice_slips / cancel
+    action: str  # deliver / deliver_all / invoice / invoice_order / invoice_slips / pro_forma / cancel
     order_id: int
 
 
@@ -49,6 +49,16 @@ class InvoicePdf(CallbackData, prefix="ip"):
 class SlipToggle(CallbackData, prefix="st"):
     order_id: int
     slip_id: int
+
+
+class FreeTextAction(CallbackData, prefix="ft"):
+    action: str  # pro_forma / post / remove / pdf
+    invoice_id: int
+
+
+class FreeTextLinePick(CallbackData, prefix="fl"):
+    invoice_id: int
+    line_number: int
 
 
 class LanguagePick(CallbackData, prefix="lg"):

@@ -5,6 +5,7 @@ from enum import StrEnum
 
 from bot.i18n import _
 from domain.errors import N_
+from domain.free_text_invoice import FreeTextInvoiceStatus
 from domain.quotation import QuotationStatus
 from domain.sales_order import SalesOrderStatus, SalesOrderType
 from domain.user import Role
@@ -25,6 +26,8 @@ LABELS: dict[StrEnum, str] = {
     SalesOrderType.SALES_ORDER: N_("Sales order"),
     SalesOrderType.RETURNED_ORDER: N_("Returned order"),
     SalesOrderType.ITEM_REQUIREMENTS: N_("Item requirements"),
+    FreeTextInvoiceStatus.DRAFT: N_("Draft"),
+    FreeTextInvoiceStatus.POSTED: N_("Posted"),
     Role.SALES: N_("sales"),
     Role.MARKETING: N_("marketing"),
     Role.MANAGER: N_("manager"),

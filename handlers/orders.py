@@ -121,7 +121,27 @@ async def ask_invoice_basis(query: CallbackQuery, callback_data: OrderAction, us
     await query.answer()
     await query.message.answer(_("Invoice what?"), reply_markup=InlineKeyboardMarkup(inline_keyboard=[[
         _button(_("All that is delivered"), "invoice_order", callback_data.order_id),
-        _button(_("Choose packing slips"), "invoice_slips", callback_data.order_id)]]))
+        _button(_("Choose packing slips"), "invoice_slips", callback_data.order_id)],
+        [_button(_("Pro forma"), "pro_forma", callback_data.order_id)]]))
+
+
+@routes.callback_query(OrderAction.filter(F.action == "pro_forma"))
+async def pro_forma_of_order(query: CallbackQuery, callback_data: OrderAction, user: User,
+                             deps: Deps) -> None:
+    await _send_pro_forma(query, deps, user, callback_data.order_id, None)
+
+
+async def _send_pro_forma(query: CallbackQuery, deps: Deps, user: User, order_id: int,
+                          slip_ids: list[int] | None) -> None:
+    """The invoice as it would be posted, as a PDF marked PRO FORMA; nothing is posted."""
+    pro_forma = await orders.pro_forma_for_order(deps.uow(), deps.clock, user, order_id, slip_ids)
+    customer = await deps.customer(pro_forma.customer_id)
+    await query.answer()
+    pdf = await deps.documents.pro_forma_pdf_async(pro_forma, customer, customer.language)
+    await query.message.answer_document(
+        BufferedInputFile(pdf, filename=f"PRO-FORMA-{pro_forma.order_number}.pdf"),
+        caption=_("Pro forma invoice: {total}. Nothing is posted.").format(
+            total=money(pro_forma.totals.gross, deps.currency)))
 
 
 @routes.callback_query(OrderAction.filter(F.action == "invoice_order"))
@@ -135,7 +155,8 @@ async def _slip_keyboard(deps: Deps, user: User, order_id: int, chosen: set[int]
     rows = [[Button(text=("✅ " if s.id in chosen else "▫️ ") + f"{s.number} · {s.posted_on.isoformat()}",
                     callback_data=SlipToggle(order_id=order_id, slip_id=s.id).pack())]
             for s in slips if not s.is_invoiced]
-    rows.append([_button(_("Post invoice"), "invoice_chosen", order_id)])
+    rows.append([_button(_("Post invoice"), "invoice_chosen", order_id),
+                 _button(_("Pro forma"), "pro_forma_chosen", order_id)])
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
@@ -160,13 +181,16 @@ async def toggle_slip(query: CallbackQuery, callback_data: SlipToggle, user: Use
         reply_markup=await _slip_keyboard(deps, user, callback_data.order_id, chosen))
 
 
-@routes.callback_query(OrderAction.filter(F.action == "invoice_chosen"))
+@routes.callback_query(OrderAction.filter(F.action.in_({"invoice_chosen", "pro_forma_chosen"})))
 async def invoice_chosen(query: CallbackQuery, callback_data: OrderAction, user: User,
                          state: FSMContext, deps: Deps) -> None:
     data = await state.get_data()
     chosen = data.get("chosen_slips") if data.get("invoice_order_id") == callback_data.order_id else None
     if not chosen:
         await query.answer(_("Tap at least one packing slip first."), show_alert=True)
+        return
+    if callback_data.action == "pro_forma_chosen":  # the choice stays open for posting afterwards
+        await _send_pro_forma(query, deps, user, callback_data.order_id, chosen)
         return
     await state.clear()
     await _post_invoice(query, deps, user, callback_data.order_id, chosen)

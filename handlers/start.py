@@ -19,6 +19,7 @@ COMMANDS = (
     ("quote", N_("New quotation"), Permission.QUOTE),
     ("quotes", N_("My open quotations"), Permission.QUOTE),
     ("orders", N_("Open sales orders"), Permission.DELIVER),
+    ("freetext", N_("New free text invoice"), Permission.INVOICE),
     ("language", N_("Choose English or Dutch"), None),
     ("cancel", N_("Leave the current conversation"), None),
     ("help", N_("What this bot can do"), None),

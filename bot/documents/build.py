@@ -1,17 +1,29 @@
 """Build the one view model (DocumentView) that the PDF, the chat and the e-mail render from."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 from bot.documents.view import CompanyHeader, DocumentKind, DocumentLine, DocumentView, TaxRow
 from domain.customer import Customer
-from domain.invoice import CustomerInvoice
+from domain.free_text_invoice import FreeTextInvoice, FreeTextLine
+from domain.invoice import CustomerInvoice, ProForma
 from domain.quotation import Quotation
 from domain.tax import Totals
 
 
+def _line(l) -> DocumentLine:
+    if isinstance(l, FreeTextLine):
+        # No item on a free text invoice: the item column shows the line's main account.
+        return DocumentLine(item_number=l.main_account, description=l.description, quantity=Decimal(1),
+                            unit="", unit_price=l.amount, net_amount=l.net_amount,
+                            tax_percent=l.tax_percent)
+    return DocumentLine(item_number=l.item_number, description=l.description, quantity=l.quantity,
+                        unit=l.unit, unit_price=l.unit_price, net_amount=l.net_amount,
+                        tax_percent=l.tax_percent)
+
+
 def _lines(lines) -> tuple[DocumentLine, ...]:
-    return tuple(DocumentLine(item_number=l.item_number, description=l.description,
-                              quantity=l.quantity, unit=l.unit, unit_price=l.unit_price,
-                              net_amount=l.net_amount, tax_percent=l.tax_percent) for l in lines)
+    return tuple(_line(l) for l in lines)
 
 
 def _totals(totals: Totals) -> dict:
@@ -35,3 +47,22 @@ def invoice_view(invoice: CustomerInvoice, customer: Customer, order_number: str
                         customer_account=customer.account_number, lines=_lines(invoice.lines),
                         currency=currency, locale=locale, company=company,
                         order_number=order_number, **_totals(invoice.totals))
+
+
+def pro_forma_view(pro_forma: ProForma, customer: Customer, company: CompanyHeader, currency: str,
+                   locale: str) -> DocumentView:
+    """No number (the PDF prints a dash) and marked PRO FORMA: nothing was posted."""
+    return DocumentView(kind=DocumentKind.PRO_FORMA, number="", issued_on=pro_forma.issued_on,
+                        customer_name=customer.name, customer_account=customer.account_number,
+                        lines=_lines(pro_forma.lines), currency=currency, locale=locale,
+                        company=company, order_number=pro_forma.order_number,
+                        **_totals(pro_forma.totals))
+
+
+def free_text_invoice_view(invoice: FreeTextInvoice, customer: Customer, company: CompanyHeader,
+                           currency: str, locale: str) -> DocumentView:
+    return DocumentView(kind=DocumentKind.INVOICE, number=invoice.number or "",
+                        issued_on=invoice.invoiced_on or invoice.created_at.date(),
+                        customer_name=customer.name, customer_account=customer.account_number,
+                        lines=_lines(invoice.lines), currency=currency, locale=locale,
+                        company=company, **_totals(invoice.totals))

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.documents.build import invoice_view, quotation_view
+from bot.documents.build import free_text_invoice_view, invoice_view, pro_forma_view, quotation_view
 from bot.documents.pdf import render_pdf
 from bot.documents.view import CompanyHeader
 from domain.customer import Customer
-from domain.invoice import CustomerInvoice
+from domain.free_text_invoice import FreeTextInvoice
+from domain.invoice import CustomerInvoice, ProForma
 from domain.quotation import Quotation
 
 
@@ -26,12 +27,25 @@ class DocumentRenderer:
                     locale: str) -> bytes:
         return render_pdf(invoice_view(invoice, customer, order_number, self.company, self.currency, locale))
 
+    def pro_forma_pdf(self, pro_forma: ProForma, customer: Customer, locale: str) -> bytes:
+        return render_pdf(pro_forma_view(pro_forma, customer, self.company, self.currency, locale))
+
+    def free_text_invoice_pdf(self, invoice: FreeTextInvoice, customer: Customer, locale: str) -> bytes:
+        return render_pdf(free_text_invoice_view(invoice, customer, self.company, self.currency, locale))
+
     async def quotation_pdf_async(self, q: Quotation, customer: Customer, locale: str) -> bytes:
         return await asyncio.to_thread(self.quotation_pdf, q, customer, locale)
 
     async def invoice_pdf_async(self, invoice: CustomerInvoice, customer: Customer,
                                 order_number: str, locale: str) -> bytes:
         return await asyncio.to_thread(self.invoice_pdf, invoice, customer, order_number, locale)
+
+    async def pro_forma_pdf_async(self, pro_forma: ProForma, customer: Customer, locale: str) -> bytes:
+        return await asyncio.to_thread(self.pro_forma_pdf, pro_forma, customer, locale)
+
+    async def free_text_invoice_pdf_async(self, invoice: FreeTextInvoice, customer: Customer,
+                                          locale: str) -> bytes:
+        return await asyncio.to_thread(self.free_text_invoice_pdf, invoice, customer, locale)
 
 
 def company_header(settings) -> CompanyHeader:

@@ -36,6 +36,7 @@ async def test_telegram_language_nl_gives_dutch_replies_and_a_dutch_menu(running
         "quote": "Nieuwe offerte",
         "quotes": "Mijn openstaande offertes",
         "orders": "Openstaande verkooporders",
+        "freetext": "Nieuwe vrije-tekstfactuur",
         "language": "Kies Engels of Nederlands",
         "cancel": "Huidige gesprek afbreken",
         "help": "Wat deze bot kan",
