@@ -1,6 +1,7 @@
 """Shared fixtures: a real database per test (SQLite file always, PostgreSQL when CI sets the URL)."""
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 from collections.abc import AsyncIterator
@@ -21,6 +22,8 @@ from tests.fakes.clock import FrozenClock
 
 POSTGRES_URL = os.environ.get("SALESBOT_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])
+# Rows the migrations create (the default posting profile): kept when a test empties the tables.
+REFERENCE_TABLES = frozenset({"posting_profiles"})
 
 pytest_plugins = [p for p in ("tests.fakes.fixtures",) if (Path(__file__).parent / "fakes" / "fixtures.py").exists()]
 
@@ -35,8 +38,21 @@ def sqlite_template(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def postgres_migrated() -> str:
+    """Each test session starts from an empty schema and runs every migration, so a database
+    left behind by an earlier run (or an earlier schema) cannot hide a broken migration."""
+    asyncio.run(_empty_public_schema(POSTGRES_URL))
     upgrade(POSTGRES_URL)
     return POSTGRES_URL
+
+
+async def _empty_public_schema(url: str) -> None:
+    engine = create_engine(url)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(text("DROP SCHEMA public CASCADE"))
+            await conn.execute(text("CREATE SCHEMA public"))
+    finally:
+        await engine.dispose()
 
 
 @pytest.fixture(params=BACKENDS)
@@ -52,7 +68,7 @@ def database_url(request, tmp_path) -> str:
 async def engine(database_url):
     engine = create_engine(database_url)
     if engine.dialect.name == "postgresql":
-        names = ", ".join(t.name for t in metadata.sorted_tables)
+        names = ", ".join(t.name for t in metadata.sorted_tables if t.name not in REFERENCE_TABLES)
         async with engine.begin() as conn:
             await conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
     yield engine
