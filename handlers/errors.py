@@ -1,5 +1,6 @@
 """One error handler: a domain error becomes a translated reply; anything else is logged, and the
-user is told that nothing was changed (the unit of work rolled back)."""
+user is asked to try again (a unit of work that failed rolled back; one that committed before the
+failure, e.g. before a reply could be sent, kept its change, hence no promise that nothing changed)."""
 from __future__ import annotations
 
 import html
@@ -51,4 +52,4 @@ async def chat_blocked(event: ErrorEvent) -> None:
 @routes.errors()
 async def unexpected_error(event: ErrorEvent) -> None:
     log.exception("unexpected error in update %s", event.update.update_id, exc_info=event.exception)
-    await _reply(event, _("Sorry, something went wrong on our side. Nothing was changed; please try again."))
+    await _reply(event, _("Sorry, something went wrong on our side. Please try again; /quotes and /orders show what is saved."))
