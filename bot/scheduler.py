@@ -10,7 +10,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.i18n import _, use_locale
 from bot.notifier import Notifier
-from domain.ports import Clock, UnitOfWork
+from domain.ports import Clock
 from domain.services import expiry
 from handlers.text import day, esc
 

@@ -11,10 +11,10 @@ from aiogram.types import (BufferedInputFile, CallbackQuery, InlineKeyboardButto
 from bot.i18n import _
 from domain.customer import Customer
 from domain.free_text_invoice import FreeTextInvoice
-from domain.services import catalog, free_text_invoices as fti
-from domain.services.catalog import MAX_MATCHES
+from domain.services import free_text_invoices as fti
 from domain.user import Permission, User
 from handlers.callbacks import CustomerPick, FreeTextAction, FreeTextLinePick
+from handlers.customer_search import answer_customer_search
 from handlers.deps import Deps
 from handlers.labels import label
 from handlers.render import totals_block
@@ -75,17 +75,7 @@ async def new_free_text_invoice(message: Message, user: User, state: FSMContext)
 
 @routes.message(FreeTextEntry.customer, F.text)
 async def customer_typed(message: Message, user: User, state: FSMContext, deps: Deps) -> None:
-    found = await catalog.find_customers(deps.uow(), message.text)
-    if not found:
-        await message.answer(_("No customer matches “{text}”. Try again, or /cancel.").format(text=esc(message.text)))
-    elif len(found) > MAX_MATCHES:
-        await message.answer(_("More than {count} customers match. Type more of the name.").format(count=MAX_MATCHES))
-    elif len(found) == 1:
-        await _start(message, user, state, deps, found[0].id)
-    else:
-        keyboard = [[Button(text=f"{c.account_number} · {c.name}", callback_data=CustomerPick(customer_id=c.id).pack())]
-                    for c in found]
-        await message.answer(_("Which one?"), reply_markup=InlineKeyboardMarkup(inline_keyboard=keyboard))
+    await answer_customer_search(message, deps, lambda customer_id: _start(message, user, state, deps, customer_id))
 
 
 @routes.callback_query(FreeTextEntry.customer, CustomerPick.filter())

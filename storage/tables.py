@@ -1,7 +1,7 @@
 """The schema. Migrations in storage/migrations must match it (a test compares them)."""
 from __future__ import annotations
 
-from sqlalchemy import (BigInteger, Column, Date, Enum, ForeignKey, Index, Integer, LargeBinary,
+from sqlalchemy import (BigInteger, Column, Date, Enum, ForeignKey, Index, Integer,
                         MetaData, String, Table, Text, UniqueConstraint)
 
 from domain.free_text_invoice import FreeTextInvoiceStatus

@@ -1,7 +1,6 @@
 """Pro forma invoices and free text invoices in Telegram, end to end."""
 from __future__ import annotations
 
-from decimal import Decimal
 
 import pytest
 

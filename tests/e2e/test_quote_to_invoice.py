@@ -1,9 +1,6 @@
 """A salesperson takes a quotation to an invoice in Telegram, end to end."""
 from __future__ import annotations
 
-from sqlalchemy import select
-
-from domain.quotation import QuotationStatus
 from tests.e2e.conftest import attachment, pdf_text, wait_for_mail
 
 SAM = 1001
