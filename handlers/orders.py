@@ -51,7 +51,7 @@ def actions_keyboard(order: SalesOrder) -> InlineKeyboardMarkup | None:
         row.append(_button(_("Deliver"), "deliver", order.id))
     if order.status in (SalesOrderStatus.OPEN_ORDER, SalesOrderStatus.DELIVERED) and any(
             l.delivered_not_invoiced for l in order.lines):
-        row.append(_button(_("Invoice"), "invoice", order.id))
+        row.append(_button(_("Invoice this order"), "invoice", order.id))
     if order.status is SalesOrderStatus.OPEN_ORDER and not any(l.delivered for l in order.lines):
         row.append(_button(_("Cancel order"), "cancel", order.id))
     return InlineKeyboardMarkup(inline_keyboard=[row]) if row else None

@@ -60,7 +60,7 @@ async def confirm(query: CallbackQuery, callback_data: QuotationAction, user: Us
     await query.answer(_("Confirmed."))
     await _close_buttons(query)
     open_button = InlineKeyboardMarkup(inline_keyboard=[[Button(
-        text=_("Open sales order {number}").format(number=order.number),
+        text=_("Show sales order {number}").format(number=order.number),
         callback_data=OrderOpen(order_id=order.id).pack())]])
     await query.message.answer(_("The quotation is confirmed: sales order {number} is created.").format(
         number=esc(order.number)), reply_markup=open_button)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.formatting import format_money
+from bot.formatting import format_money, format_percent
 from bot.i18n import _, current_locale
 from domain.customer import Customer
 from domain.packing_slip import PackingSlip
@@ -17,8 +17,8 @@ from handlers.text import day, esc, money, qty
 def totals_block(totals: Totals, currency: str) -> list[str]:
     rows = [_("Net: {amount}").format(amount=money(totals.net, currency))]
     for row in totals.tax_rows:
-        rows.append(_("Sales tax {percent}%: {amount}").format(
-            percent=esc(row.percent.normalize()), amount=money(row.tax, currency)))
+        rows.append(_("Sales tax {percent}: {amount}").format(
+            percent=esc(format_percent(row.percent, current_locale())), amount=money(row.tax, currency)))
     rows.append("<b>" + _("Total: {amount}").format(amount=money(totals.gross, currency)) + "</b>")
     return rows
 
@@ -56,7 +56,7 @@ def order_text(order: SalesOrder, customer: Customer, slips: Sequence[PackingSli
         invoice=qty(l.invoice_remainder)) for l in order.lines]
     slip_rows = [_("Packing slip {number} ({date}): {state}").format(
         number=esc(s.number), date=day(s.posted_on),
-        state=esc(_("invoiced on {invoice}").format(invoice=s.invoice_number)) if s.is_invoiced
+        state=esc(_("on invoice {invoice}").format(invoice=s.invoice_number)) if s.is_invoiced
         else esc(_("not invoiced"))) for s in slips]
     return "\n".join(head + [""] + lines + [""] + totals_block(order.totals, currency)
                      + ([""] + slip_rows if slip_rows else []))

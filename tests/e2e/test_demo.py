@@ -81,7 +81,7 @@ async def test_quotes_and_confirm_by_number(tmp_path):
         yield "/quotes"
         yield button(out, "Q-000001")     # the seeded quotation for Café Hoogvliet
         yield button(out, "Confirm")
-        yield "7"                         # the newest buttons now: just "Open sales order"
+        yield "7"                         # the newest buttons now: just "Show sales order"
 
     text = await play(tmp_path / "demo", script)
     assert "Café Hoogvliet" in after(text, "Open quotations:")
@@ -89,7 +89,7 @@ async def test_quotes_and_confirm_by_number(tmp_path):
     assert "Quotation Q-000001 · Sent" in shown and "[1] Confirm  [2] Lost  [3] Cancel" in shown
     confirmed = after(text, "(you tap “Confirm”)")
     assert "The quotation is confirmed: sales order SO-000001 is created." in confirmed
-    assert "[1] Open sales order SO-000001" in confirmed
+    assert "[1] Show sales order SO-000001" in confirmed
     assert "(there is no button 7; choose 1 to 1)" in confirmed
 
 

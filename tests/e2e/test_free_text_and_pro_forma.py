@@ -21,7 +21,7 @@ async def _delivered_order(chat) -> None:
     await chat.reply()
     await chat.tap("Confirm")
     await chat.reply()
-    await chat.tap("Open sales order")
+    await chat.tap("Show sales order")
     await chat.reply()
     await chat.tap("Deliver")
     await chat.reply()

@@ -65,7 +65,7 @@ async def test_quotation_to_order_to_packing_slip_to_invoice(running, uow_factor
     await chat.tap("Confirm")
     assert "sales order SO-000001 is created" in await chat.reply()
 
-    await chat.tap("Open sales order")
+    await chat.tap("Show sales order")
     order = await chat.reply()
     assert "Open order" in order and "deliver remainder 4" in order
     await chat.tap("Deliver")

@@ -167,7 +167,7 @@ def test_the_placeholder_and_tag_checks_catch_mistakes():
     assert _tags("<b>Offerte {number}") != _tags("<b>Quotation {number}</b>")
     assert _tags("<b>Offerte</b> <code>x</code>") == _tags("<code>y</code> <b>Quotation</b>")
     assert _PERCENT_NAMED.findall("Geachte %(naam)s,") != _PERCENT_NAMED.findall("Dear %(name)s,")
-    assert _PERCENT_NAMED.findall("Sales tax {percent}%: {amount}") == []
+    assert _PERCENT_NAMED.findall("Sales tax {percent}: {amount}") == []
 
 
 # -- (d) runtime lookup --------------------------------------------------------------------------
@@ -218,7 +218,7 @@ def test_the_dutch_uses_the_glossary_terms():
     assert nl("Returned order") == "Geretourneerde order"
     assert nl("Item requirements") == "Artikelbehoeften"
     assert "Pakbon" in nl("Packing slip {number} is posted.")
-    assert "Btw" in nl("Sales tax {percent}%: {amount}")
+    assert "Btw" in nl("Sales tax {percent}: {amount}")
     assert "nog te leveren" in nl("{n}. {item}: {remainder} {unit} to deliver")
 
 
