@@ -8,6 +8,7 @@ from bot.formatting import format_date, format_money
 from bot.i18n import translations
 from bot.mail import Attachment, MailTemplates, OutgoingMail, make_message_id
 from bot.settings import Settings
+from domain.errors import N_
 from domain.outbox import MailKind, OutboxMail
 from domain.ports import UnitOfWork
 
@@ -63,30 +64,29 @@ class MailComposer:
         invoice = await uow.invoices.get(mail.ref_id)
         customer = await uow.customers.get(invoice.customer_id)
         order = await uow.sales_orders.get(invoice.sales_order_id) if invoice.sales_order_id else None
-        locale, currency = mail.language, self.settings.currency
-        t = translations(locale)
         order_number = order.number if order else ""
-        context = dict(
-            greeting_name=customer.name, document_number=invoice.number,
-            total_text=format_money(invoice.totals.gross, currency, locale), order_number=order_number,
-            company_name=self.company.name,
-            intro_text=t.gettext("Please find attached our invoice for what we delivered."),
-            closing_text=t.gettext("Thank you for your order."))
-        subject = t.gettext("Invoice {number} from {company}").format(number=invoice.number, company=self.company.name)
-        pdf = await self.documents.invoice_pdf_async(invoice, customer, order_number, locale)
-        return self._out(mail, subject, "invoice_posted", context, pdf, f"{invoice.number}.pdf")
+        pdf = await self.documents.invoice_pdf_async(invoice, customer, order_number, mail.language)
+        return self._invoice_mail(mail, invoice, customer, order_number, pdf,
+                                  N_("Please find attached our invoice for what we delivered."),
+                                  N_("Thank you for your order."))
 
     async def _free_text_invoice(self, uow: UnitOfWork, mail: OutboxMail) -> OutgoingMail:
         invoice = await uow.free_text_invoices.get(mail.ref_id)
         customer = await uow.customers.get(invoice.customer_id)
-        locale, currency = mail.language, self.settings.currency
+        pdf = await self.documents.free_text_invoice_pdf_async(invoice, customer, mail.language)
+        return self._invoice_mail(mail, invoice, customer, "", pdf,
+                                  N_("Please find attached our invoice."),
+                                  N_("Thank you for your business."))
+
+    def _invoice_mail(self, mail: OutboxMail, invoice, customer, order_number: str, pdf: bytes,
+                      intro: str, closing: str) -> OutgoingMail:
+        """The one invoice e-mail; a customer invoice and a free text invoice differ only in text."""
+        locale = mail.language
         t = translations(locale)
         context = dict(
             greeting_name=customer.name, document_number=invoice.number,
-            total_text=format_money(invoice.totals.gross, currency, locale), order_number="",
-            company_name=self.company.name,
-            intro_text=t.gettext("Please find attached our invoice."),
-            closing_text=t.gettext("Thank you for your business."))
+            total_text=format_money(invoice.totals.gross, self.settings.currency, locale),
+            order_number=order_number, company_name=self.company.name,
+            intro_text=t.gettext(intro), closing_text=t.gettext(closing))
         subject = t.gettext("Invoice {number} from {company}").format(number=invoice.number, company=self.company.name)
-        pdf = await self.documents.free_text_invoice_pdf_async(invoice, customer, locale)
         return self._out(mail, subject, "invoice_posted", context, pdf, f"{invoice.number}.pdf")

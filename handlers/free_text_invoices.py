@@ -16,6 +16,7 @@ from domain.user import Permission, User
 from handlers.callbacks import CustomerPick, FreeTextAction, FreeTextLinePick
 from handlers.customer_search import answer_customer_search
 from handlers.deps import Deps
+from handlers.pro_forma import answer_pro_forma
 from handlers.labels import label
 from handlers.render import totals_block
 from handlers.routes import Routes
@@ -118,13 +119,7 @@ async def remove_line(query: CallbackQuery, callback_data: FreeTextLinePick, use
 @routes.callback_query(FreeTextAction.filter(F.action == "pro_forma"))
 async def pro_forma(query: CallbackQuery, callback_data: FreeTextAction, user: User, deps: Deps) -> None:
     document = await fti.pro_forma_for_free_text_invoice(deps.uow(), deps.clock, user, callback_data.invoice_id)
-    customer = await deps.customer(document.customer_id)
-    await query.answer()
-    pdf = await deps.documents.pro_forma_pdf_async(document, customer, customer.language)
-    await query.message.answer_document(
-        BufferedInputFile(pdf, filename=f"PRO-FORMA-{callback_data.invoice_id}.pdf"),
-        caption=_("Pro forma invoice: {total}. Nothing is posted.").format(
-            total=money(document.totals.gross, deps.currency)))
+    await answer_pro_forma(query, deps, document, str(callback_data.invoice_id))
 
 
 @routes.callback_query(FreeTextAction.filter(F.action == "post"))

@@ -16,6 +16,7 @@ from handlers.callbacks import InvoicePdf, OrderAction, OrderOpen, SlipToggle
 from handlers.deps import Deps
 from handlers.labels import label
 from handlers.parsing import parse_line_quantities
+from handlers.pro_forma import answer_pro_forma
 from handlers.render import order_text
 from handlers.text import esc, money, qty
 
@@ -135,13 +136,7 @@ async def _send_pro_forma(query: CallbackQuery, deps: Deps, user: User, order_id
                           slip_ids: list[int] | None) -> None:
     """The invoice as it would be posted, as a PDF marked PRO FORMA; nothing is posted."""
     pro_forma = await orders.pro_forma_for_order(deps.uow(), deps.clock, user, order_id, slip_ids)
-    customer = await deps.customer(pro_forma.customer_id)
-    await query.answer()
-    pdf = await deps.documents.pro_forma_pdf_async(pro_forma, customer, customer.language)
-    await query.message.answer_document(
-        BufferedInputFile(pdf, filename=f"PRO-FORMA-{pro_forma.order_number}.pdf"),
-        caption=_("Pro forma invoice: {total}. Nothing is posted.").format(
-            total=money(pro_forma.totals.gross, deps.currency)))
+    await answer_pro_forma(query, deps, pro_forma, pro_forma.order_number)
 
 
 @routes.callback_query(OrderAction.filter(F.action == "invoice_order"))

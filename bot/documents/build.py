@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from bot.documents.view import CompanyHeader, DocumentKind, DocumentLine, DocumentView, TaxRow
+from bot.documents.view import CompanyHeader, DocumentKind, DocumentLine, DocumentView
 from domain.customer import Customer
 from domain.free_text_invoice import FreeTextInvoice, FreeTextLine
 from domain.invoice import CustomerInvoice, ProForma
@@ -28,7 +28,7 @@ def _lines(lines) -> tuple[DocumentLine, ...]:
 
 def _totals(totals: Totals) -> dict:
     return dict(net_total=totals.net, tax_total=totals.tax, gross_total=totals.gross,
-                tax_rows=tuple(TaxRow(r.percent, r.base, r.tax) for r in totals.tax_rows))
+                tax_rows=totals.tax_rows)
 
 
 def quotation_view(q: Quotation, customer: Customer, company: CompanyHeader, currency: str,

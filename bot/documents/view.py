@@ -12,6 +12,8 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
+from domain.tax import TaxRow  # the tax summary rows exactly as the domain computed them
+
 
 class DocumentKind(StrEnum):
     QUOTATION = "quotation"
@@ -40,15 +42,6 @@ class DocumentLine:
     unit_price: Decimal
     net_amount: Decimal
     tax_percent: Decimal  # e.g. Decimal("21") for 21 %
-
-
-@dataclass(frozen=True)
-class TaxRow:
-    """One line of the tax summary: the base taxed at `percent` and its tax."""
-
-    percent: Decimal
-    base: Decimal
-    tax: Decimal
 
 
 @dataclass(frozen=True)
