@@ -26,6 +26,27 @@ from domain.ports import Clock
 from handlers import (common, errors, free_text_invoices, language, orders, quotation_list, quote_entry,
                       start)
 from handlers.deps import Deps
+
+# ~~ §1 relationships ~~
+# ~~ end §1 ~~
+
+# ~~ §2 pricing ~~
+# ~~ end §2 ~~
+
+# ~~ §3 sales agreements ~~
+# ~~ end §3 ~~
+
+# ~~ §4 order types ~~
+# ~~ end §4 ~~
+
+# ~~ §5 up-sell/cross-sell ~~
+# ~~ end §5 ~~
+
+# ~~ §6 invoicing ~~
+# ~~ end §6 ~~
+
+# ~~ §7 backorders ~~
+# ~~ end §7 ~~
 from storage.database import create_engine, session_factory
 from storage.uow import UnitOfWorkFactory
 
@@ -67,6 +88,26 @@ def build_dispatcher(deps: Deps, settings: Settings, storage: BaseStorage | None
     # Order matters: /cancel wins in any state; the fallback answers what no router took.
     routes = (errors.routes, common.cancel_routes, start.routes, language.routes,
               quote_entry.routes, quotation_list.routes, orders.routes, free_text_invoices.routes,
+              # ~~ §1 relationships ~~
+              # ~~ end §1 ~~
+
+              # ~~ §2 pricing ~~
+              # ~~ end §2 ~~
+
+              # ~~ §3 sales agreements ~~
+              # ~~ end §3 ~~
+
+              # ~~ §4 order types ~~
+              # ~~ end §4 ~~
+
+              # ~~ §5 up-sell/cross-sell ~~
+              # ~~ end §5 ~~
+
+              # ~~ §6 invoicing ~~
+              # ~~ end §6 ~~
+
+              # ~~ §7 backorders ~~
+              # ~~ end §7 ~~
               common.fallback_routes)
     dp.include_routers(*(r.build() for r in routes))
     return dp

@@ -31,6 +31,8 @@ class Customer:
     name: str
     email: str
     language: str = "en"
+    # Customer group: trade agreements, sales agreements and product-list rules can target it.
+    customer_group: str = ""
     id: int | None = None
 
     def __post_init__(self) -> None:
@@ -40,3 +42,4 @@ class Customer:
             raise InvalidInput(N_("A customer needs a name."))
         self.email = check_email(self.email)
         self.language = check_language(self.language)
+        self.customer_group = (self.customer_group or "").strip()

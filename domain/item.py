@@ -16,6 +16,8 @@ class Item:
     sales_price: Decimal
     sales_tax_percent: Decimal
     on_hand: Decimal = Decimal(0)
+    # Item group: trade agreements can price a whole group at once.
+    item_group: str = ""
     id: int | None = None
 
     def __post_init__(self) -> None:
@@ -25,6 +27,7 @@ class Item:
             raise InvalidInput(N_("An item needs a name."))
         check_price(self.sales_price)
         check_tax_percent(self.sales_tax_percent)
+        self.item_group = (self.item_group or "").strip()
 
     def take_from_stock(self, quantity: Decimal) -> None:
         """Lower on-hand stock for a delivery; stock never goes below zero."""

@@ -15,6 +15,27 @@ from domain.quotation import Quotation
 from domain.sales_order import SalesOrder
 from domain.user import User
 
+# ~~ §1 relationships ~~
+# ~~ end §1 ~~
+
+# ~~ §2 pricing ~~
+# ~~ end §2 ~~
+
+# ~~ §3 sales agreements ~~
+# ~~ end §3 ~~
+
+# ~~ §4 order types ~~
+# ~~ end §4 ~~
+
+# ~~ §5 up-sell/cross-sell ~~
+# ~~ end §5 ~~
+
+# ~~ §6 invoicing ~~
+# ~~ end §6 ~~
+
+# ~~ §7 backorders ~~
+# ~~ end §7 ~~
+
 
 class Clock(Protocol):
     def now(self) -> datetime: ...    # aware
@@ -88,6 +109,27 @@ class NumberSequences(Protocol):
     async def next(self, name: str) -> int: ...
 
 
+# ~~ §1 relationships ~~
+# ~~ end §1 ~~
+
+# ~~ §2 pricing ~~
+# ~~ end §2 ~~
+
+# ~~ §3 sales agreements ~~
+# ~~ end §3 ~~
+
+# ~~ §4 order types ~~
+# ~~ end §4 ~~
+
+# ~~ §5 up-sell/cross-sell ~~
+# ~~ end §5 ~~
+
+# ~~ §6 invoicing ~~
+# ~~ end §6 ~~
+
+# ~~ §7 backorders ~~
+# ~~ end §7 ~~
+
 class UnitOfWork(Protocol):
     users: UserRepository
     customers: CustomerRepository
@@ -100,6 +142,27 @@ class UnitOfWork(Protocol):
     posting_profiles: PostingProfileRepository
     outbox: OutboxRepository
     numbers: NumberSequences
+
+    # ~~ §1 relationships ~~
+    # ~~ end §1 ~~
+
+    # ~~ §2 pricing ~~
+    # ~~ end §2 ~~
+
+    # ~~ §3 sales agreements ~~
+    # ~~ end §3 ~~
+
+    # ~~ §4 order types ~~
+    # ~~ end §4 ~~
+
+    # ~~ §5 up-sell/cross-sell ~~
+    # ~~ end §5 ~~
+
+    # ~~ §6 invoicing ~~
+    # ~~ end §6 ~~
+
+    # ~~ §7 backorders ~~
+    # ~~ end §7 ~~
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(self, *exc: object) -> None: ...

@@ -22,10 +22,55 @@ class Permission(StrEnum):
     INVOICE = "invoice"        # post customer invoices
     SEE_ALL = "see_all"        # see every salesperson's documents, not just one's own
 
+    # ~~ §1 relationships ~~
+    # ~~ end §1 ~~
+
+    # ~~ §2 pricing ~~
+    # ~~ end §2 ~~
+
+    # ~~ §3 sales agreements ~~
+    # ~~ end §3 ~~
+
+    # ~~ §4 order types ~~
+    # ~~ end §4 ~~
+
+    # ~~ §5 up-sell/cross-sell ~~
+    # ~~ end §5 ~~
+
+    # ~~ §6 invoicing ~~
+    # ~~ end §6 ~~
+
+    # ~~ §7 backorders ~~
+    # ~~ end §7 ~~
+
+
+# What a salesperson may do; each part of the product adds its own permissions below.
+SALES_PERMISSIONS: set[Permission] = {Permission.QUOTE, Permission.CONFIRM, Permission.DELIVER,
+                                      Permission.INVOICE}
+
+# ~~ §1 relationships ~~
+# ~~ end §1 ~~
+
+# ~~ §2 pricing ~~
+# ~~ end §2 ~~
+
+# ~~ §3 sales agreements ~~
+# ~~ end §3 ~~
+
+# ~~ §4 order types ~~
+# ~~ end §4 ~~
+
+# ~~ §5 up-sell/cross-sell ~~
+# ~~ end §5 ~~
+
+# ~~ §6 invoicing ~~
+# ~~ end §6 ~~
+
+# ~~ §7 backorders ~~
+# ~~ end §7 ~~
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.SALES: frozenset({Permission.QUOTE, Permission.CONFIRM, Permission.DELIVER,
-                           Permission.INVOICE}),
+    Role.SALES: frozenset(SALES_PERMISSIONS),
     Role.MARKETING: frozenset(),
     Role.MANAGER: frozenset(Permission),
     Role.ADMIN: frozenset(Permission),

@@ -20,6 +20,26 @@ COMMANDS = (
     ("quotes", N_("My open quotations"), Permission.QUOTE),
     ("orders", N_("Open sales orders"), Permission.DELIVER),
     ("freetext", N_("New free text invoice"), Permission.INVOICE),
+    # ~~ §1 relationships ~~
+    # ~~ end §1 ~~
+
+    # ~~ §2 pricing ~~
+    # ~~ end §2 ~~
+
+    # ~~ §3 sales agreements ~~
+    # ~~ end §3 ~~
+
+    # ~~ §4 order types ~~
+    # ~~ end §4 ~~
+
+    # ~~ §5 up-sell/cross-sell ~~
+    # ~~ end §5 ~~
+
+    # ~~ §6 invoicing ~~
+    # ~~ end §6 ~~
+
+    # ~~ §7 backorders ~~
+    # ~~ end §7 ~~
     ("language", N_("Choose English or Dutch"), None),
     ("cancel", N_("Leave the current conversation"), None),
     ("help", N_("What this bot can do"), None),

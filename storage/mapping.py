@@ -14,6 +14,27 @@ from domain.sales_order import SalesOrder, SalesOrderLine
 from domain.user import User
 from storage import tables as t
 
+# ~~ §1 relationships ~~
+# ~~ end §1 ~~
+
+# ~~ §2 pricing ~~
+# ~~ end §2 ~~
+
+# ~~ §3 sales agreements ~~
+# ~~ end §3 ~~
+
+# ~~ §4 order types ~~
+# ~~ end §4 ~~
+
+# ~~ §5 up-sell/cross-sell ~~
+# ~~ end §5 ~~
+
+# ~~ §6 invoicing ~~
+# ~~ end §6 ~~
+
+# ~~ §7 backorders ~~
+# ~~ end §7 ~~
+
 mapper_registry = registry(metadata=t.metadata)
 _mapped = False
 
@@ -53,4 +74,25 @@ def start_mappers() -> None:
     m(FreeTextInvoice, t.free_text_invoices, version_id_col=t.free_text_invoices.c.version,
       properties={"lines": _lines(FreeTextLine, t.free_text_invoice_lines)})
     m(OutboxMail, t.outbox_mails)
+    # ~~ §1 relationships ~~
+    # ~~ end §1 ~~
+
+    # ~~ §2 pricing ~~
+    # ~~ end §2 ~~
+
+    # ~~ §3 sales agreements ~~
+    # ~~ end §3 ~~
+
+    # ~~ §4 order types ~~
+    # ~~ end §4 ~~
+
+    # ~~ §5 up-sell/cross-sell ~~
+    # ~~ end §5 ~~
+
+    # ~~ §6 invoicing ~~
+    # ~~ end §6 ~~
+
+    # ~~ §7 backorders ~~
+    # ~~ end §7 ~~
+
     _mapped = True

@@ -18,6 +18,27 @@ from domain.sales_order import SalesOrder, SalesOrderStatus
 from domain.user import User
 from storage import tables as t
 
+# ~~ §1 relationships ~~
+# ~~ end §1 ~~
+
+# ~~ §2 pricing ~~
+# ~~ end §2 ~~
+
+# ~~ §3 sales agreements ~~
+# ~~ end §3 ~~
+
+# ~~ §4 order types ~~
+# ~~ end §4 ~~
+
+# ~~ §5 up-sell/cross-sell ~~
+# ~~ end §5 ~~
+
+# ~~ §6 invoicing ~~
+# ~~ end §6 ~~
+
+# ~~ §7 backorders ~~
+# ~~ end §7 ~~
+
 
 class _Repository:
     model: type
@@ -173,3 +194,25 @@ class NumberSequences:
             await self.session.execute(s.insert().values(name=name, last_value=1))
             value = 1
         return value
+
+
+# ~~ §1 relationships ~~
+# ~~ end §1 ~~
+
+# ~~ §2 pricing ~~
+# ~~ end §2 ~~
+
+# ~~ §3 sales agreements ~~
+# ~~ end §3 ~~
+
+# ~~ §4 order types ~~
+# ~~ end §4 ~~
+
+# ~~ §5 up-sell/cross-sell ~~
+# ~~ end §5 ~~
+
+# ~~ §6 invoicing ~~
+# ~~ end §6 ~~
+
+# ~~ §7 backorders ~~
+# ~~ end §7 ~~

@@ -10,6 +10,27 @@ from domain.sales_order import SalesOrderStatus, SalesOrderType
 from domain.user import Role
 from storage.types import Money, Percent, Price, Quantity, UTCDateTime
 
+# ~~ §1 relationships ~~
+# ~~ end §1 ~~
+
+# ~~ §2 pricing ~~
+# ~~ end §2 ~~
+
+# ~~ §3 sales agreements ~~
+# ~~ end §3 ~~
+
+# ~~ §4 order types ~~
+# ~~ end §4 ~~
+
+# ~~ §5 up-sell/cross-sell ~~
+# ~~ end §5 ~~
+
+# ~~ §6 invoicing ~~
+# ~~ end §6 ~~
+
+# ~~ §7 backorders ~~
+# ~~ end §7 ~~
+
 metadata = MetaData(naming_convention={
     "ix": "ix_%(column_0_label)s", "uq": "uq_%(table_name)s_%(column_0_name)s",
     "ck": "ck_%(table_name)s_%(constraint_name)s",
@@ -40,6 +61,7 @@ customers = Table(
     Column("name", String(200), nullable=False),
     Column("email", String(320), nullable=False),
     Column("language", String(8), nullable=False),
+    Column("customer_group", String(40), nullable=False, server_default=""),
 )
 
 items = Table(
@@ -51,6 +73,7 @@ items = Table(
     Column("sales_price", Price, nullable=False),
     Column("sales_tax_percent", Percent, nullable=False),
     Column("on_hand", Quantity, nullable=False),
+    Column("item_group", String(40), nullable=False, server_default=""),
     Column("version", Integer, nullable=False),
 )
 
@@ -219,3 +242,25 @@ outbox_mails = Table(
     Column("last_error", Text),
     Index("ix_outbox_mails_status_next_attempt_at", "status", "next_attempt_at"),
 )
+
+
+# ~~ §1 relationships ~~
+# ~~ end §1 ~~
+
+# ~~ §2 pricing ~~
+# ~~ end §2 ~~
+
+# ~~ §3 sales agreements ~~
+# ~~ end §3 ~~
+
+# ~~ §4 order types ~~
+# ~~ end §4 ~~
+
+# ~~ §5 up-sell/cross-sell ~~
+# ~~ end §5 ~~
+
+# ~~ §6 invoicing ~~
+# ~~ end §6 ~~
+
+# ~~ §7 backorders ~~
+# ~~ end §7 ~~

@@ -34,6 +34,27 @@ class SqlUnitOfWork:
         self.posting_profiles = r.PostingProfileRepository(s)
         self.outbox = r.OutboxRepository(s)
         self.numbers = r.NumberSequences(s)
+        # ~~ §1 relationships ~~
+        # ~~ end §1 ~~
+
+        # ~~ §2 pricing ~~
+        # ~~ end §2 ~~
+
+        # ~~ §3 sales agreements ~~
+        # ~~ end §3 ~~
+
+        # ~~ §4 order types ~~
+        # ~~ end §4 ~~
+
+        # ~~ §5 up-sell/cross-sell ~~
+        # ~~ end §5 ~~
+
+        # ~~ §6 invoicing ~~
+        # ~~ end §6 ~~
+
+        # ~~ §7 backorders ~~
+        # ~~ end §7 ~~
+
         return self
 
     async def __aexit__(self, exc_type, exc, tb) -> None:

@@ -23,6 +23,26 @@ COLUMNS = {
     "customers": ("account_number", "name", "email", "language"),
     "stock": ("item_number", "on_hand"),
     "users": ("telegram_id", "name", "role", "email"),
+    # ~~ §1 relationships ~~
+    # ~~ end §1 ~~
+
+    # ~~ §2 pricing ~~
+    # ~~ end §2 ~~
+
+    # ~~ §3 sales agreements ~~
+    # ~~ end §3 ~~
+
+    # ~~ §4 order types ~~
+    # ~~ end §4 ~~
+
+    # ~~ §5 up-sell/cross-sell ~~
+    # ~~ end §5 ~~
+
+    # ~~ §6 invoicing ~~
+    # ~~ end §6 ~~
+
+    # ~~ §7 backorders ~~
+    # ~~ end §7 ~~
 }
 
 
@@ -78,12 +98,14 @@ def _text(row: Mapping[str, str], column: str) -> str:
 def _item(row: Mapping[str, str]) -> Item:
     return Item(item_number=_text(row, "item_number"), name=_text(row, "name"),
                 unit=_text(row, "unit") or "pcs", sales_price=parse_decimal(_text(row, "sales_price")),
-                sales_tax_percent=parse_decimal(_text(row, "sales_tax_percent")))
+                sales_tax_percent=parse_decimal(_text(row, "sales_tax_percent")),
+                item_group=_text(row, "item_group"))
 
 
 def _customer(row: Mapping[str, str]) -> Customer:
     return Customer(account_number=_text(row, "account_number"), name=_text(row, "name"),
-                    email=_text(row, "email"), language=_text(row, "language") or "en")
+                    email=_text(row, "email"), language=_text(row, "language") or "en",
+                    customer_group=_text(row, "customer_group"))
 
 
 def _user(row: Mapping[str, str]) -> User:
@@ -115,10 +137,12 @@ async def _upsert(uow: UnitOfWork, parsed: list[tuple[int, Any]], find, add, cop
 def _copy_item(existing: Item, item: Item) -> None:
     existing.name, existing.unit = item.name, item.unit
     existing.sales_price, existing.sales_tax_percent = item.sales_price, item.sales_tax_percent
+    existing.item_group = item.item_group
 
 
 def _copy_customer(existing: Customer, customer: Customer) -> None:
     existing.name, existing.email, existing.language = customer.name, customer.email, customer.language
+    existing.customer_group = customer.customer_group
 
 
 def _copy_user(existing: User, user: User) -> None:
@@ -159,3 +183,24 @@ async def import_users(uow: UnitOfWork, rows: Iterable[Row]) -> ImportResult:
 
 IMPORTERS = {"products": import_products, "customers": import_customers,
              "stock": import_stock, "users": import_users}
+
+# ~~ §1 relationships ~~
+# ~~ end §1 ~~
+
+# ~~ §2 pricing ~~
+# ~~ end §2 ~~
+
+# ~~ §3 sales agreements ~~
+# ~~ end §3 ~~
+
+# ~~ §4 order types ~~
+# ~~ end §4 ~~
+
+# ~~ §5 up-sell/cross-sell ~~
+# ~~ end §5 ~~
+
+# ~~ §6 invoicing ~~
+# ~~ end §6 ~~
+
+# ~~ §7 backorders ~~
+# ~~ end §7 ~~
