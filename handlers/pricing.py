@@ -109,11 +109,13 @@ def agreement_text(a: TradeAgreement, currency: str) -> str:
     else:
         value = _("discount {discount}").format(discount=money(a.discount_amount, currency))
     note = AgreementNote(item_code=a.item_code, item_value=a.item_value, account_code=a.account_code,
-                         account_value=a.account_value, from_quantity=a.from_quantity, valid_to=a.valid_to)
-    text = f"{value}: {_parts(note, _('units'))}"
+                         account_value=a.account_value, from_quantity=a.from_quantity, valid_to=None)
+    parts = [_parts(note, _("units"))]
     if a.valid_from:
-        text += ", " + _("valid from {date}").format(date=day(a.valid_from))
-    return text
+        parts.append(_("valid from {date}").format(date=day(a.valid_from)))
+    if a.valid_to:
+        parts.append(_("valid until {date}").format(date=day(a.valid_to)))
+    return f"{value}: {', '.join(parts)}"
 
 
 @routes.message(Command("prices"))

@@ -216,8 +216,8 @@ class TradeAgreementRepository(_Repository):
     async def all(self) -> list[TradeAgreement]:
         c = t.trade_agreements.c
         return await self._all(select(TradeAgreement).order_by(
-            c.item_code, c.item_value, c.account_code, c.account_value, c.relation, c.from_quantity,
-            c.id))
+            c.item_value, c.item_code, c.account_value, c.account_code, c.relation,
+            c.from_quantity, c.id))
 # ~~ end §2 ~~
 
 # ~~ §3 sales agreements ~~
