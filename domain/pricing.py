@@ -189,9 +189,10 @@ class LinePrice:
         return json.dumps(data, separators=(",", ":"), sort_keys=True) if data else ""
 
 
-def price_line(agreements: list[TradeAgreement], item: Item, customer: Customer,
+def price_line(agreements: list[TradeAgreement], item: Item, customer: Customer | None,
                quantity: Decimal, day: date) -> LinePrice:
-    """The price and the discount for `quantity` of `item` for `customer` on `day`."""
+    """The price and the discount for `quantity` of `item` for `customer` on `day` (the customer
+    may be None when there are no agreements to match)."""
     applicable = [a for a in agreements if a.applies(item, customer, quantity, day)]
     price_agreement = _choose([a for a in applicable if a.relation is Relation.PRICE],
                               lambda a: a.price)

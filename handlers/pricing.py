@@ -26,8 +26,9 @@ class PriceExplain(CallbackData, prefix="pe"):
 
 
 def explain_rows(q: Quotation) -> list[list[Button]]:
-    """The draft's button that explains its prices (added to the draft keyboard)."""
-    if not q.lines:
+    """The draft's button that explains its prices, once a trade agreement priced any line
+    (without one, every line simply has the item's sales price)."""
+    if not any(l.price_note for l in q.lines):
         return []
     return [[Button(text=_("Explain prices"), callback_data=PriceExplain(quotation_id=q.id).pack())]]
 
@@ -41,7 +42,7 @@ def discount_text(line: ItemLine, currency: str) -> str:
     if line.discount_percent:
         return _percent(line.discount_percent)
     if line.discount_amount:
-        return money(line.discount_amount, currency)
+        return _("{amount} per unit").format(amount=money(line.discount_amount, currency))
     return ""
 
 
@@ -107,7 +108,8 @@ def agreement_text(a: TradeAgreement, currency: str) -> str:
     elif a.discount_percent:
         value = _("discount {discount}").format(discount=_percent(a.discount_percent))
     else:
-        value = _("discount {discount}").format(discount=money(a.discount_amount, currency))
+        value = _("discount {discount}").format(
+            discount=_("{amount} per unit").format(amount=money(a.discount_amount, currency)))
     note = AgreementNote(item_code=a.item_code, item_value=a.item_value, account_code=a.account_code,
                          account_value=a.account_value, from_quantity=a.from_quantity, valid_to=None)
     parts = [_parts(note, _("units"))]

@@ -60,6 +60,7 @@ LABELS: dict[str, dict[str, str]] = {
         "page": "Page {page} of {pages}",
         "pro_forma_mark": "PRO FORMA",
         "discount": "Discount {discount}",  # §2 pricing
+        "discount_per_unit": "Discount {discount} per unit",  # §2 pricing
         "pro_forma_note": (
             "Pro forma: this is not a posted invoice. It has no invoice number "
             "and cannot be used to reclaim VAT."
@@ -93,6 +94,7 @@ LABELS: dict[str, dict[str, str]] = {
         "page": "Pagina {page} van {pages}",
         "pro_forma_mark": "PRO FORMA",
         "discount": "Korting {discount}",  # §2 pricing
+        "discount_per_unit": "Korting {discount} per eenheid",  # §2 pricing
         "pro_forma_note": (
             "Pro forma: dit is geen geboekte factuur. Er is geen factuurnummer "
             "en de btw kan er niet mee worden teruggevorderd."
@@ -325,9 +327,10 @@ class _DocumentPDF(FPDF):
         quantity = f"{format_quantity(line.quantity, locale)} {line.unit}".strip()
         description = line.description
         if self.priced and (line.discount_percent or line.discount_amount):  # §2 pricing
-            discount = (format_percent(line.discount_percent, locale) if line.discount_percent
-                        else self.money(line.discount_amount))
-            description += "\n" + self.labels["discount"].format(discount=discount)
+            description += "\n" + (
+                self.labels["discount"].format(discount=format_percent(line.discount_percent, locale))
+                if line.discount_percent
+                else self.labels["discount_per_unit"].format(discount=self.money(line.discount_amount)))
         cells = (line.item_number, description, quantity)
         if self.priced:
             cells += (

@@ -27,8 +27,9 @@ async def reprice_line(uow: UnitOfWork, quotation: Quotation, line: QuotationLin
     """Price a quotation line by the trade agreements: when it is entered and when its quantity
     changes (quantity breaks). Runs inside the caller's unit of work."""
     item = item or await uow.items.get(line.item_id)
-    customer = customer or await uow.customers.get(quotation.customer_id)
     agreements = list(await uow.trade_agreements.for_item(item.item_number, item.item_group))
+    if agreements:  # no agreement for the item: no need to read the customer
+        customer = customer or await uow.customers.get(quotation.customer_id)
     result = price_line(agreements, item, customer, line.quantity, pricing_day(quotation))
     line.unit_price = result.unit_price
     line.discount_percent = result.discount_percent

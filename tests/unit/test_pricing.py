@@ -226,3 +226,16 @@ def test_the_chosen_agreement_is_valid_applies_to_the_line_and_is_named_in_the_e
     assert D(0) <= line.net_amount <= ItemLine(item_number="A-100", description="Chair", unit="pcs",
                                                 quantity=quantity, unit_price=result.unit_price,
                                                 tax_percent=D(21)).net_amount
+
+
+def test_the_pdf_prints_the_line_discount_in_the_documents_language():
+    from dataclasses import replace
+
+    from tests.unit.test_pdf import line, make_view, text_of
+    by_amount = replace(line(1), discount_amount=D("1.25"))
+    by_percent = replace(line(2), discount_percent=D("7.5"))
+    text = text_of(make_view(locale="nl", lines=(by_amount, by_percent, line(3)))).replace("\xa0", " ")
+    assert "Korting € 1,25 per eenheid" in text  # the cell wraps at the no-break space
+    assert "Korting 7,5%" in text
+    assert text.count("Korting") == 2
+    assert "Discount 7.5%" in text_of(make_view(lines=(by_percent,)))
