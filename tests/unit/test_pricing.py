@@ -215,6 +215,15 @@ def test_the_chosen_agreement_is_valid_applies_to_the_line_and_is_named_in_the_e
         same_relation = [a for a in found if a.relation is chosen.relation
                          and a.applies(CHAIR, ACME, quantity, day)]
         assert chosen.specificity() == min(a.specificity() for a in same_relation)
+        # then the highest quantity break at that level, then the best for the customer
+        level = [a for a in same_relation if a.specificity() == chosen.specificity()]
+        assert chosen.from_quantity == max(a.from_quantity for a in level)
+        rivals = [a for a in level if a.from_quantity == chosen.from_quantity]
+        if chosen.relation is R.PRICE:
+            assert chosen.price == min(a.price for a in rivals)
+        else:
+            base = result.unit_price
+            assert chosen.discount_per_unit(base) == max(a.discount_per_unit(base) for a in rivals)
     if result.price_agreement is None:
         assert result.unit_price == CHAIR.sales_price
     else:
