@@ -31,6 +31,7 @@ from handlers.deps import Deps
 # ~~ end §1 ~~
 
 # ~~ §2 pricing ~~
+from handlers import pricing as pricing_handlers
 # ~~ end §2 ~~
 
 # ~~ §3 sales agreements ~~
@@ -92,6 +93,7 @@ def build_dispatcher(deps: Deps, settings: Settings, storage: BaseStorage | None
               # ~~ end §1 ~~
 
               # ~~ §2 pricing ~~
+              pricing_handlers.routes,
               # ~~ end §2 ~~
 
               # ~~ §3 sales agreements ~~

@@ -64,6 +64,7 @@ def invoice_lines_for(orders: Mapping[int, SalesOrder],
                                  item_number=ol.item_number, description=ol.description,
                                  unit=ol.unit, quantity=quantity, unit_price=ol.unit_price,
                                  tax_percent=ol.tax_percent))
+        lines[-1].take_pricing_from(ol)  # §2 pricing: the line discount travels with the line
     return lines
 
 

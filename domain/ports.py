@@ -19,6 +19,7 @@ from domain.user import User
 # ~~ end §1 ~~
 
 # ~~ §2 pricing ~~
+from domain.pricing import TradeAgreement
 # ~~ end §2 ~~
 
 # ~~ §3 sales agreements ~~
@@ -113,6 +114,10 @@ class NumberSequences(Protocol):
 # ~~ end §1 ~~
 
 # ~~ §2 pricing ~~
+class TradeAgreementRepository(Protocol):
+    async def for_item(self, item_number: str, item_group: str) -> Sequence[TradeAgreement]: ...
+    async def all(self) -> Sequence[TradeAgreement]: ...
+    async def add(self, agreement: TradeAgreement) -> None: ...
 # ~~ end §2 ~~
 
 # ~~ §3 sales agreements ~~
@@ -147,6 +152,7 @@ class UnitOfWork(Protocol):
     # ~~ end §1 ~~
 
     # ~~ §2 pricing ~~
+    trade_agreements: TradeAgreementRepository
     # ~~ end §2 ~~
 
     # ~~ §3 sales agreements ~~

@@ -76,6 +76,8 @@ class SalesOrder:
             line_number=l.line_number, item_id=l.item_id, item_number=l.item_number,
             description=l.description, unit=l.unit, quantity=l.quantity,
             unit_price=l.unit_price, tax_percent=l.tax_percent) for l in quotation.lines]
+        for line, source in zip(lines, quotation.lines):
+            line.take_pricing_from(source)  # §2 pricing: the line discount travels with the line
         return cls(number=number, order_type=SalesOrderType.SALES_ORDER,
                    customer_id=quotation.customer_id, salesperson_id=quotation.salesperson_id,
                    created_at=now, lines=lines, quotation_id=quotation.id)

@@ -28,10 +28,23 @@ class ItemLine:
     quantity: Decimal
     unit_price: Decimal
     tax_percent: Decimal
+    # Line discount from a trade agreement (domain/pricing.py): percent, and amount per unit.
+    discount_percent: Decimal = Decimal(0)
+    discount_amount: Decimal = Decimal(0)
+    # Which trade agreements priced the line (domain.pricing.read_note explains it); "" = item price.
+    price_note: str = ""
 
     @property
     def net_amount(self) -> Decimal:
-        return line_net_amount(self.quantity, self.unit_price)
+        if not self.discount_percent and not self.discount_amount:
+            return line_net_amount(self.quantity, self.unit_price)
+        net_price = (self.unit_price - self.discount_amount) * (100 - self.discount_percent) / 100
+        return line_net_amount(self.quantity, net_price)
+
+    def take_pricing_from(self, other: ItemLine) -> None:
+        """Carry the discount and its explanation along (quotation -> order -> invoice)."""
+        self.discount_percent, self.discount_amount = other.discount_percent, other.discount_amount
+        self.price_note = other.price_note
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from handlers.callbacks import CustomerPick, DraftAction, ItemPick, LinePick, Qu
 from handlers.customer_search import answer_customer_search
 from handlers.deps import Deps
 from handlers.parsing import parse_day, parse_item_and_quantity
+from handlers.pricing import explain_rows  # §2 pricing
 from handlers.render import quotation_text
 from handlers.text import esc
 from domain.money import parse_quantity
@@ -39,6 +40,7 @@ def draft_keyboard(q: Quotation) -> InlineKeyboardMarkup:
     if q.lines:
         rows.insert(0, [b(_("Remove a line"), "remove"), b(_("Change a quantity"), "qty")])
         rows[-1].append(b(_("Send"), "send"))
+    rows += explain_rows(q)  # §2 pricing
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 

@@ -11,6 +11,7 @@ from domain.quotation import Quotation
 from domain.sales_order import SalesOrder
 from domain.tax import Totals
 from handlers.labels import label
+from handlers.pricing import line_price_text  # §2 pricing
 from handlers.text import day, esc, money, qty
 
 
@@ -32,7 +33,7 @@ def quotation_text(q: Quotation, customer: Customer, currency: str) -> str:
         return "\n".join(head + ["", _("No lines yet.")])
     lines = [_("{n}. {item} {name}: {quantity} {unit} × {price} = {amount}").format(
         n=l.line_number, item=esc(l.item_number), name=esc(l.description), quantity=qty(l.quantity),
-        unit=esc(l.unit), price=money(l.unit_price, currency), amount=money(l.net_amount, currency))
+        unit=esc(l.unit), price=line_price_text(l, currency), amount=money(l.net_amount, currency))
         for l in q.lines]
     return "\n".join(head + [""] + lines + [""] + totals_block(q.totals, currency))
 

@@ -24,6 +24,7 @@ COMMANDS = (
     # ~~ end §1 ~~
 
     # ~~ §2 pricing ~~
+    ("prices", N_("Trade agreements: prices and discounts"), Permission.SEE_ALL),
     # ~~ end §2 ~~
 
     # ~~ §3 sales agreements ~~

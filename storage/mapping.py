@@ -18,6 +18,7 @@ from storage import tables as t
 # ~~ end §1 ~~
 
 # ~~ §2 pricing ~~
+from domain.pricing import TradeAgreement
 # ~~ end §2 ~~
 
 # ~~ §3 sales agreements ~~
@@ -78,6 +79,7 @@ def start_mappers() -> None:
     # ~~ end §1 ~~
 
     # ~~ §2 pricing ~~
+    m(TradeAgreement, t.trade_agreements)
     # ~~ end §2 ~~
 
     # ~~ §3 sales agreements ~~

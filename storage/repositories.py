@@ -22,6 +22,7 @@ from storage import tables as t
 # ~~ end §1 ~~
 
 # ~~ §2 pricing ~~
+from domain.pricing import ItemCode, TradeAgreement
 # ~~ end §2 ~~
 
 # ~~ §3 sales agreements ~~
@@ -200,6 +201,23 @@ class NumberSequences:
 # ~~ end §1 ~~
 
 # ~~ §2 pricing ~~
+class TradeAgreementRepository(_Repository):
+    model = TradeAgreement
+
+    async def for_item(self, item_number: str, item_group: str) -> list[TradeAgreement]:
+        """The candidates for pricing an item: for it, for its group, or for all items."""
+        c = t.trade_agreements.c
+        wanted = [c.item_code == ItemCode.ALL,
+                  (c.item_code == ItemCode.ITEM) & (c.item_value == item_number)]
+        if item_group:
+            wanted.append((c.item_code == ItemCode.GROUP) & (c.item_value == item_group))
+        return await self._all(select(TradeAgreement).where(or_(*wanted)))
+
+    async def all(self) -> list[TradeAgreement]:
+        c = t.trade_agreements.c
+        return await self._all(select(TradeAgreement).order_by(
+            c.item_value, c.item_code, c.account_value, c.account_code, c.relation,
+            c.from_quantity, c.id))
 # ~~ end §2 ~~
 
 # ~~ §3 sales agreements ~~

@@ -14,6 +14,7 @@ from storage.types import Money, Percent, Price, Quantity, UTCDateTime
 # ~~ end §1 ~~
 
 # ~~ §2 pricing ~~
+from domain.pricing import AccountCode, ItemCode, Relation
 # ~~ end §2 ~~
 
 # ~~ §3 sales agreements ~~
@@ -112,6 +113,10 @@ quotation_lines = Table(
     Column("quantity", Quantity, nullable=False),
     Column("unit_price", Price, nullable=False),
     Column("tax_percent", Percent, nullable=False),
+    # §2 pricing: the line discount and which trade agreements priced the line
+    Column("discount_percent", Percent, nullable=False, server_default="0"),
+    Column("discount_amount", Price, nullable=False, server_default="0"),
+    Column("price_note", Text, nullable=False, server_default=""),
     UniqueConstraint("quotation_id", "line_number", name="uq_quotation_lines_quotation_line"),
 )
 
@@ -144,6 +149,10 @@ sales_order_lines = Table(
     Column("tax_percent", Percent, nullable=False),
     Column("delivered", Quantity, nullable=False),
     Column("invoiced", Quantity, nullable=False),
+    # §2 pricing: the line discount and which trade agreements priced the line
+    Column("discount_percent", Percent, nullable=False, server_default="0"),
+    Column("discount_amount", Price, nullable=False, server_default="0"),
+    Column("price_note", Text, nullable=False, server_default=""),
     UniqueConstraint("sales_order_id", "line_number", name="uq_sales_order_lines_order_line"),
 )
 
@@ -190,6 +199,10 @@ customer_invoice_lines = Table(
     Column("quantity", Quantity, nullable=False),
     Column("unit_price", Price, nullable=False),
     Column("tax_percent", Percent, nullable=False),
+    # §2 pricing: the line discount and which trade agreements priced the line
+    Column("discount_percent", Percent, nullable=False, server_default="0"),
+    Column("discount_amount", Price, nullable=False, server_default="0"),
+    Column("price_note", Text, nullable=False, server_default=""),
 )
 
 # Posting profiles decide the summary account the customer balance goes to (accounts as data).
@@ -248,6 +261,23 @@ outbox_mails = Table(
 # ~~ end §1 ~~
 
 # ~~ §2 pricing ~~
+# Trade agreements: prices and line discounts (domain/pricing.py).
+trade_agreements = Table(
+    "trade_agreements", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("relation", _enum(Relation, "trade_relation"), nullable=False),
+    Column("item_code", _enum(ItemCode, "trade_item_code"), nullable=False),
+    Column("item_value", String(40), nullable=False),
+    Column("account_code", _enum(AccountCode, "trade_account_code"), nullable=False),
+    Column("account_value", String(40), nullable=False),
+    Column("from_quantity", Quantity, nullable=False),
+    Column("valid_from", Date),
+    Column("valid_to", Date),
+    Column("price", Price, nullable=False),
+    Column("discount_percent", Percent, nullable=False),
+    Column("discount_amount", Price, nullable=False),
+    Index("ix_trade_agreements_item", "item_code", "item_value"),
+)
 # ~~ end §2 ~~
 
 # ~~ §3 sales agreements ~~

@@ -38,6 +38,7 @@ class SqlUnitOfWork:
         # ~~ end §1 ~~
 
         # ~~ §2 pricing ~~
+        self.trade_agreements = r.TradeAgreementRepository(s)
         # ~~ end §2 ~~
 
         # ~~ §3 sales agreements ~~

@@ -19,7 +19,8 @@ def _line(l) -> DocumentLine:
                             tax_percent=l.tax_percent)
     return DocumentLine(item_number=l.item_number, description=l.description, quantity=l.quantity,
                         unit=l.unit, unit_price=l.unit_price, net_amount=l.net_amount,
-                        tax_percent=l.tax_percent)
+                        tax_percent=l.tax_percent,
+                        discount_percent=l.discount_percent, discount_amount=l.discount_amount)
 
 
 def _lines(lines) -> tuple[DocumentLine, ...]:

@@ -59,6 +59,8 @@ LABELS: dict[str, dict[str, str]] = {
         "gross_total": "Total incl. VAT",
         "page": "Page {page} of {pages}",
         "pro_forma_mark": "PRO FORMA",
+        "discount": "Discount {discount}",  # §2 pricing
+        "discount_per_unit": "Discount {discount} per unit",  # §2 pricing
         "pro_forma_note": (
             "Pro forma: this is not a posted invoice. It has no invoice number "
             "and cannot be used to reclaim VAT."
@@ -91,6 +93,8 @@ LABELS: dict[str, dict[str, str]] = {
         "gross_total": "Totaal incl. btw",
         "page": "Pagina {page} van {pages}",
         "pro_forma_mark": "PRO FORMA",
+        "discount": "Korting {discount}",  # §2 pricing
+        "discount_per_unit": "Korting {discount} per eenheid",  # §2 pricing
         "pro_forma_note": (
             "Pro forma: dit is geen geboekte factuur. Er is geen factuurnummer "
             "en de btw kan er niet mee worden teruggevorderd."
@@ -321,7 +325,13 @@ class _DocumentPDF(FPDF):
     def row_cells(self, line: DocumentLine) -> tuple[str, ...]:
         locale = self.view.locale
         quantity = f"{format_quantity(line.quantity, locale)} {line.unit}".strip()
-        cells = (line.item_number, line.description, quantity)
+        description = line.description
+        if self.priced and (line.discount_percent or line.discount_amount):  # §2 pricing
+            description += "\n" + (
+                self.labels["discount"].format(discount=format_percent(line.discount_percent, locale))
+                if line.discount_percent
+                else self.labels["discount_per_unit"].format(discount=self.money(line.discount_amount)))
+        cells = (line.item_number, description, quantity)
         if self.priced:
             cells += (
                 self.money(line.unit_price),

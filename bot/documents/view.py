@@ -42,6 +42,9 @@ class DocumentLine:
     unit_price: Decimal
     net_amount: Decimal
     tax_percent: Decimal  # e.g. Decimal("21") for 21 %
+    # §2 pricing: the line discount from a trade agreement (percent, or amount per unit)
+    discount_percent: Decimal = Decimal(0)
+    discount_amount: Decimal = Decimal(0)
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,9 @@ COLUMNS = {
     # ~~ end §1 ~~
 
     # ~~ §2 pricing ~~
+    # Trade agreements; optional: from_quantity, valid_from, valid_to, price, discount_percent,
+    # discount_amount (see README and domain/pricing.py).
+    "prices": ("relation", "item_code", "item", "account_code", "account"),
     # ~~ end §2 ~~
 
     # ~~ §3 sales agreements ~~
@@ -188,6 +191,28 @@ IMPORTERS = {"products": import_products, "customers": import_customers,
 # ~~ end §1 ~~
 
 # ~~ §2 pricing ~~
+async def import_prices(uow: UnitOfWork, rows: Iterable[Row]) -> ImportResult:
+    """Trade agreements, keyed by relation, item, account, from-quantity and start date."""
+    from domain.services import pricing as p
+    parsed = _parse_rows(rows, p.agreement_from_row, lambda a: a.key)
+    created = updated = 0
+    async with uow:
+        unknown = await p.unknown_references(uow, parsed)
+        if unknown:
+            raise ImportRejected([RowError(e.line, e.reason) for e in unknown])
+        existing = {a.key: a for a in await uow.trade_agreements.all()}
+        for _, agreement in parsed:
+            if agreement.key in existing:
+                p.copy_agreement(existing[agreement.key], agreement)
+                updated += 1
+            else:
+                await uow.trade_agreements.add(agreement)
+                created += 1
+        await uow.commit()
+    return ImportResult(created, updated)
+
+
+IMPORTERS["prices"] = import_prices
 # ~~ end §2 ~~
 
 # ~~ §3 sales agreements ~~

@@ -17,6 +17,7 @@ from domain.quotation import Quotation, QuotationStatus
 from domain.sales_order import SalesOrder
 from domain.services.catalog import find_items_in
 from domain.services.common import next_number, visible_quotation
+from domain.services.pricing import reprice_line
 from domain.user import Permission, User
 
 OPEN_LIST_LIMIT = 20
@@ -47,7 +48,8 @@ async def add_line(uow: UnitOfWork, user: User, quotation_id: int, item_id: int,
         item = await uow.items.get(item_id)
         if item is None:
             raise NotFound(N_("That item does not exist."))
-        quotation.add_line(item, quantity)
+        line = quotation.add_line(item, quantity)
+        await reprice_line(uow, quotation, line, item)  # §2 pricing: trade agreements
         await uow.commit()
     return quotation
 
@@ -73,7 +75,7 @@ async def enter_line(uow: UnitOfWork, user: User, quotation_id: int, item_text: 
         quotation = await visible_quotation(uow, user, quotation_id)
         matches = await find_items_in(uow, item_text)
         if len(matches) == 1:
-            quotation.add_line(matches[0], quantity)
+            await reprice_line(uow, quotation, quotation.add_line(matches[0], quantity), matches[0])  # §2
         customer = await uow.customers.get(quotation.customer_id)
         await uow.commit()
     return LineEntry(quotation, customer, matches)
@@ -94,6 +96,7 @@ async def change_quantity(uow: UnitOfWork, user: User, quotation_id: int, line_n
     async with uow:
         quotation = await visible_quotation(uow, user, quotation_id)
         quotation.change_quantity(line_number, quantity)
+        await reprice_line(uow, quotation, quotation.line(line_number))  # §2 pricing: quantity breaks
         await uow.commit()
     return quotation
 
