@@ -22,6 +22,7 @@ from domain.user import User
 # ~~ end §2 ~~
 
 # ~~ §3 sales agreements ~~
+from domain.sales_agreement import SalesAgreement
 # ~~ end §3 ~~
 
 # ~~ §4 order types ~~
@@ -116,6 +117,13 @@ class NumberSequences(Protocol):
 # ~~ end §2 ~~
 
 # ~~ §3 sales agreements ~~
+class SalesAgreementRepository(Protocol):
+    async def get(self, agreement_id: int) -> SalesAgreement | None: ...
+    async def add(self, agreement: SalesAgreement) -> None: ...
+    async def list_of(self, salesperson_id: int | None, limit: int) -> Sequence[SalesAgreement]: ...
+    async def orders_of(self, agreement_id: int) -> Sequence[SalesOrder]: ...
+
+
 # ~~ end §3 ~~
 
 # ~~ §4 order types ~~
@@ -150,6 +158,7 @@ class UnitOfWork(Protocol):
     # ~~ end §2 ~~
 
     # ~~ §3 sales agreements ~~
+    sales_agreements: SalesAgreementRepository
     # ~~ end §3 ~~
 
     # ~~ §4 order types ~~
