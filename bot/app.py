@@ -34,6 +34,7 @@ from handlers.deps import Deps
 # ~~ end §2 ~~
 
 # ~~ §3 sales agreements ~~
+from handlers import agreement_entry, agreements
 # ~~ end §3 ~~
 
 # ~~ §4 order types ~~
@@ -95,6 +96,7 @@ def build_dispatcher(deps: Deps, settings: Settings, storage: BaseStorage | None
               # ~~ end §2 ~~
 
               # ~~ §3 sales agreements ~~
+              agreement_entry.routes, agreements.routes,
               # ~~ end §3 ~~
 
               # ~~ §4 order types ~~
