@@ -145,7 +145,7 @@ async def valid_from_typed(message: Message, state: FSMContext, deps: Deps) -> N
     valid_from = parse_day(message.text, deps.clock.today())
     await state.update_data(valid_from=valid_from.isoformat())
     await state.set_state(AgreementEntry.valid_to)
-    await message.answer(_("Valid until which date? Type e.g. 2026-12-31, 31-12-2026, or a number of days."))
+    await message.answer(_("Until which date is the agreement valid? Type e.g. 2026-12-31, 31-12-2026, or a number of days from today."))
 
 
 @routes.message(AgreementEntry.valid_to, F.text)

@@ -1,10 +1,12 @@
 """Sales agreements in chat: create, set effective, order from, fulfilment, close (§3)."""
 from __future__ import annotations
 
-from decimal import Decimal
+import pytest
 
+from bot import i18n
 from domain.sales_agreement import AgreementStatus
 from domain.services import sales_agreements
+from tests.unit.test_agreement_translations import merged_translations
 
 SAM, OLGA, MIA, MARK = 1001, 1002, 1003, 1004
 
@@ -18,7 +20,7 @@ async def _create_quantity_agreement(chat) -> str:
     assert "What does the customer commit to?" in await chat.say("C-001")
     await chat.tap("Product quantity")
     assert "Valid from which date?" in await chat.reply()
-    assert "Valid until which date?" in await chat.say("0")
+    assert "Until which date is the agreement valid?" in await chat.say("0")
     assert "Sales agreement AG-000001 is created, on hold." in await chat.say("2026-12-31")
     shown = await chat.reply()
     assert "On hold" in shown and "Acme Office BV" in shown and "No lines yet." in shown
@@ -199,3 +201,9 @@ async def test_the_agreement_flow_in_dutch(running, dutch_agreements):
     assert "ligt buiten de geldigheidsperiode van verkoopovereenkomst AG-000001" in refused
     await chat.say("1-12-2026")
     assert "Verkooporder SO-000001 is aangemaakt" in await chat.say("5")
+
+
+@pytest.fixture
+def dutch_agreements(monkeypatch):
+    """The Dutch catalog as it will be once tools/translations/agree.po is merged into it."""
+    monkeypatch.setattr(i18n, "translations", lambda locale: merged_translations(locale))
