@@ -96,7 +96,7 @@ def build_dispatcher(deps: Deps, settings: Settings, storage: BaseStorage | None
               # ~~ end §2 ~~
 
               # ~~ §3 sales agreements ~~
-              agreement_entry.routes, agreements.routes,
+              agreements.routes, agreement_entry.routes,
               # ~~ end §3 ~~
 
               # ~~ §4 order types ~~

@@ -28,6 +28,8 @@ from handlers.parsing import parse_day
 from handlers.routes import Routes
 from handlers.text import esc
 
+# Text typed in a step; a command (e.g. /orders) goes on to its own handler instead.
+TYPED = F.text & ~F.text.startswith("/")
 routes = Routes("agreement_entry")
 
 
@@ -112,7 +114,7 @@ async def new_agreement(query: CallbackQuery, user: User, state: FSMContext) -> 
     await query.message.answer(_("Which customer? Type an account number or part of the name."))
 
 
-@routes.message(AgreementEntry.customer, F.text)
+@routes.message(AgreementEntry.customer, TYPED)
 async def customer_typed(message: Message, state: FSMContext, deps: Deps) -> None:
     await answer_customer_search(message, deps, lambda customer_id: _ask_commitment(message, state, customer_id))
 
@@ -140,7 +142,7 @@ async def commitment_picked(query: CallbackQuery, callback_data: CommitmentPick,
     await query.message.answer(_("Valid from which date? Type e.g. 2026-12-01, 1-12-2026, or a number of days from today (0 is today)."))
 
 
-@routes.message(AgreementEntry.valid_from, F.text)
+@routes.message(AgreementEntry.valid_from, TYPED)
 async def valid_from_typed(message: Message, state: FSMContext, deps: Deps) -> None:
     valid_from = parse_day(message.text, deps.clock.today())
     await state.update_data(valid_from=valid_from.isoformat())
@@ -148,7 +150,7 @@ async def valid_from_typed(message: Message, state: FSMContext, deps: Deps) -> N
     await message.answer(_("Until which date is the agreement valid? Type e.g. 2026-12-31, 31-12-2026, or a number of days from today."))
 
 
-@routes.message(AgreementEntry.valid_to, F.text)
+@routes.message(AgreementEntry.valid_to, TYPED)
 async def valid_to_typed(message: Message, user: User, state: FSMContext, deps: Deps) -> None:
     data = await state.get_data()
     valid_to = parse_day(message.text, deps.clock.today())
@@ -161,7 +163,7 @@ async def valid_to_typed(message: Message, user: User, state: FSMContext, deps: 
     await _create(message, user, state, deps, None)
 
 
-@routes.message(AgreementEntry.total, F.text)
+@routes.message(AgreementEntry.total, TYPED)
 async def total_typed(message: Message, user: User, state: FSMContext, deps: Deps) -> None:
     await _create(message, user, state, deps, parse_decimal(message.text))
 
@@ -178,7 +180,7 @@ async def _create(message: Message, user: User, state: FSMContext, deps: Deps,
     await show_agreement(message, deps, await agreements.get_agreement(deps.uow(), user, a.id), state)
 
 
-@routes.message(AgreementEntry.lines, F.text)
+@routes.message(AgreementEntry.lines, TYPED)
 async def line_typed(message: Message, user: User, state: FSMContext, deps: Deps) -> None:
     agreement_id = (await state.get_data())["agreement_id"]
     view = await agreements.get_agreement(deps.uow(), user, agreement_id)

@@ -14,7 +14,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton as Button, InlineK
 from bot.i18n import _
 from domain.services import sales_agreements as agreements
 from domain.user import Permission, User
-from handlers.agreement_entry import AgreementAction, show_agreement
+from handlers.agreement_entry import TYPED, AgreementAction, show_agreement
 from handlers.callbacks import OrderOpen
 from handlers.deps import Deps
 from handlers.labels import label
@@ -99,7 +99,7 @@ async def ask_ship_date(query: CallbackQuery, callback_data: AgreementAction, us
             number=esc(a.number), start=day(a.valid_from), end=day(a.valid_to)))
 
 
-@routes.message(OrderingFromAgreement.ship_date, F.text)
+@routes.message(OrderingFromAgreement.ship_date, TYPED)
 async def ship_date_typed(message: Message, user: User, state: FSMContext, deps: Deps) -> None:
     data = await state.get_data()
     ship_date = parse_day(message.text, deps.clock.today())
@@ -123,7 +123,7 @@ async def ship_date_typed(message: Message, user: User, state: FSMContext, deps:
         "or by line (e.g. <code>1:10 3:5</code>)."))
 
 
-@routes.message(OrderingFromAgreement.quantities, F.text)
+@routes.message(OrderingFromAgreement.quantities, TYPED)
 async def quantities_typed(message: Message, user: User, state: FSMContext, deps: Deps) -> None:
     data = await state.get_data()
     quantities = parse_line_quantities(message.text, data["lines"])

@@ -207,3 +207,10 @@ async def test_the_agreement_flow_in_dutch(running, dutch_agreements):
 def dutch_agreements(monkeypatch):
     """The Dutch catalog as it will be once tools/translations/agree.po is merged into it."""
     monkeypatch.setattr(i18n, "translations", lambda locale: merged_translations(locale))
+
+
+async def test_a_command_in_the_middle_of_an_agreement_goes_to_its_own_handler(running):
+    chat = running.chat(SAM)
+    await _create_quantity_agreement(chat)
+    assert "There are no open sales orders." in await chat.say("/orders")
+    assert "Sales agreements:" in await chat.say("/agreements")
