@@ -35,6 +35,7 @@ from handlers import pricing as pricing_handlers
 # ~~ end §2 ~~
 
 # ~~ §3 sales agreements ~~
+from handlers import agreement_entry, agreements
 # ~~ end §3 ~~
 
 # ~~ §4 order types ~~
@@ -97,6 +98,7 @@ def build_dispatcher(deps: Deps, settings: Settings, storage: BaseStorage | None
               # ~~ end §2 ~~
 
               # ~~ §3 sales agreements ~~
+              agreements.routes, agreement_entry.routes,
               # ~~ end §3 ~~
 
               # ~~ §4 order types ~~

@@ -23,6 +23,7 @@ from domain.pricing import TradeAgreement
 # ~~ end §2 ~~
 
 # ~~ §3 sales agreements ~~
+from domain.sales_agreement import SalesAgreement
 # ~~ end §3 ~~
 
 # ~~ §4 order types ~~
@@ -121,6 +122,13 @@ class TradeAgreementRepository(Protocol):
 # ~~ end §2 ~~
 
 # ~~ §3 sales agreements ~~
+class SalesAgreementRepository(Protocol):
+    async def get(self, agreement_id: int) -> SalesAgreement | None: ...
+    async def add(self, agreement: SalesAgreement) -> None: ...
+    async def list_of(self, salesperson_id: int | None, limit: int) -> Sequence[SalesAgreement]: ...
+    async def orders_of(self, agreement_id: int) -> Sequence[SalesOrder]: ...
+
+
 # ~~ end §3 ~~
 
 # ~~ §4 order types ~~
@@ -156,6 +164,7 @@ class UnitOfWork(Protocol):
     # ~~ end §2 ~~
 
     # ~~ §3 sales agreements ~~
+    sales_agreements: SalesAgreementRepository
     # ~~ end §3 ~~
 
     # ~~ §4 order types ~~

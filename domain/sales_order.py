@@ -65,6 +65,8 @@ class SalesOrder:
     canceled_at: datetime | None = None
     id: int | None = None
     version: int = 1
+    agreement_id: int | None = None           # §3: taken from this sales agreement
+    requested_ship_date: date | None = None   # §3: must fall in the agreement's validity period
 
     @classmethod
     def from_quotation(cls, quotation: Quotation, number: str, now: datetime) -> SalesOrder:

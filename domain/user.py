@@ -29,6 +29,7 @@ class Permission(StrEnum):
     # ~~ end §2 ~~
 
     # ~~ §3 sales agreements ~~
+    AGREEMENT = "agreement"  # create, set effective, close and order from sales agreements
     # ~~ end §3 ~~
 
     # ~~ §4 order types ~~
@@ -55,6 +56,7 @@ SALES_PERMISSIONS: set[Permission] = {Permission.QUOTE, Permission.CONFIRM, Perm
 # ~~ end §2 ~~
 
 # ~~ §3 sales agreements ~~
+SALES_PERMISSIONS.add(Permission.AGREEMENT)
 # ~~ end §3 ~~
 
 # ~~ §4 order types ~~

@@ -28,6 +28,7 @@ COMMANDS = (
     # ~~ end §2 ~~
 
     # ~~ §3 sales agreements ~~
+    ("agreements", N_("Sales agreements"), Permission.AGREEMENT),
     # ~~ end §3 ~~
 
     # ~~ §4 order types ~~

@@ -22,6 +22,7 @@ from domain.pricing import TradeAgreement
 # ~~ end §2 ~~
 
 # ~~ §3 sales agreements ~~
+from domain.sales_agreement import AgreementLine, SalesAgreement
 # ~~ end §3 ~~
 
 # ~~ §4 order types ~~
@@ -83,6 +84,9 @@ def start_mappers() -> None:
     # ~~ end §2 ~~
 
     # ~~ §3 sales agreements ~~
+    m(AgreementLine, t.sales_agreement_lines)
+    m(SalesAgreement, t.sales_agreements, version_id_col=t.sales_agreements.c.version,
+      properties={"lines": _lines(AgreementLine, t.sales_agreement_lines)})
     # ~~ end §3 ~~
 
     # ~~ §4 order types ~~

@@ -26,6 +26,7 @@ from domain.pricing import ItemCode, TradeAgreement
 # ~~ end §2 ~~
 
 # ~~ §3 sales agreements ~~
+from domain.sales_agreement import SalesAgreement
 # ~~ end §3 ~~
 
 # ~~ §4 order types ~~
@@ -221,6 +222,22 @@ class TradeAgreementRepository(_Repository):
 # ~~ end §2 ~~
 
 # ~~ §3 sales agreements ~~
+class SalesAgreementRepository(_Repository):
+    model = SalesAgreement
+
+    async def list_of(self, salesperson_id: int | None, limit: int) -> Sequence[SalesAgreement]:
+        a = t.sales_agreements.c
+        stmt = select(SalesAgreement)
+        if salesperson_id is not None:
+            stmt = stmt.where(a.salesperson_id == salesperson_id)
+        return await self._all(stmt.order_by(a.id.desc()).limit(limit))
+
+    async def orders_of(self, agreement_id: int) -> Sequence[SalesOrder]:
+        """The orders taken from the agreement, canceled ones included (fulfilment skips them)."""
+        o = t.sales_orders.c
+        return await self._all(select(SalesOrder).where(o.agreement_id == agreement_id).order_by(o.id))
+
+
 # ~~ end §3 ~~
 
 # ~~ §4 order types ~~

@@ -18,6 +18,7 @@ from domain.pricing import AccountCode, ItemCode, Relation
 # ~~ end §2 ~~
 
 # ~~ §3 sales agreements ~~
+from domain.sales_agreement import AgreementStatus, CommitmentType
 # ~~ end §3 ~~
 
 # ~~ §4 order types ~~
@@ -133,6 +134,9 @@ sales_orders = Table(
     Column("quotation_id", ForeignKey("quotations.id"), unique=True),
     Column("canceled_at", UTCDateTime),
     Column("version", Integer, nullable=False),
+    # §3: an order taken from a sales agreement, and its requested ship date
+    Column("agreement_id", ForeignKey("sales_agreements.id"), index=True),
+    Column("requested_ship_date", Date),
 )
 
 sales_order_lines = Table(
@@ -281,6 +285,40 @@ trade_agreements = Table(
 # ~~ end §2 ~~
 
 # ~~ §3 sales agreements ~~
+sales_agreements = Table(
+    "sales_agreements", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("number", String(40), nullable=False, unique=True),
+    Column("customer_id", ForeignKey("customers.id"), nullable=False, index=True),
+    Column("salesperson_id", ForeignKey("users.id"), nullable=False, index=True),
+    Column("commitment_type", _enum(CommitmentType, "commitment_type"), nullable=False),
+    Column("valid_from", Date, nullable=False),
+    Column("valid_to", Date, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("status", _enum(AgreementStatus, "agreement_status"), nullable=False),
+    Column("committed_total", Money),
+    Column("effective_at", UTCDateTime),
+    Column("closed_at", UTCDateTime),
+    Column("last_order_at", UTCDateTime),
+    Column("version", Integer, nullable=False),
+)
+
+sales_agreement_lines = Table(
+    "sales_agreement_lines", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("agreement_id", ForeignKey("sales_agreements.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("line_number", Integer, nullable=False),
+    Column("item_id", ForeignKey("items.id"), nullable=False),
+    Column("item_number", String(40), nullable=False),
+    Column("description", String(200), nullable=False),
+    Column("unit", String(20), nullable=False),
+    Column("agreed_price", Price),
+    Column("discount_percent", Percent),
+    Column("committed_quantity", Quantity),
+    Column("committed_value", Money),
+    UniqueConstraint("agreement_id", "line_number", name="uq_sales_agreement_lines_agreement_line"),
+    UniqueConstraint("agreement_id", "item_id", name="uq_sales_agreement_lines_agreement_item"),
+)
 # ~~ end §3 ~~
 
 # ~~ §4 order types ~~

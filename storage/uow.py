@@ -42,6 +42,7 @@ class SqlUnitOfWork:
         # ~~ end §2 ~~
 
         # ~~ §3 sales agreements ~~
+        self.sales_agreements = r.SalesAgreementRepository(s)
         # ~~ end §3 ~~
 
         # ~~ §4 order types ~~
