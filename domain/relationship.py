@@ -274,15 +274,23 @@ class Party:
             raise TransitionNotAllowed(N_("{name} already has a customer account."), name=self.name)
         self.customer_id = customer_id
 
-    def win(self, reason: str, by: int, now: datetime) -> Opportunity:
-        """The opportunity is won: the party becomes a customer (it must have an account by now)."""
-        opportunity = self.require_open_opportunity()
+    def set_email(self, email: str) -> None:
+        self.email = check_email(email)
+
+    def become_customer(self, reason: str, by: int, now: datetime) -> None:
+        """The party buys: it must have a customer account by now; an open opportunity is won."""
         if self.customer_id is None:
             raise TransitionNotAllowed(
                 N_("{name} has no customer account yet and cannot become a customer."), name=self.name)
         STAGES.check(self.name, self.stage, Stage.CUSTOMER)
-        opportunity._close(OpportunityStatus.WON, reason, now)
+        if (opportunity := self.open_opportunity) is not None:
+            opportunity._close(OpportunityStatus.WON, reason, now)
         self._move(Stage.CUSTOMER, by, now)
+
+    def win(self, reason: str, by: int, now: datetime) -> Opportunity:
+        """The open opportunity is won, with a reason: the party becomes a customer."""
+        opportunity = self.require_open_opportunity()
+        self.become_customer(reason, by, now)
         return opportunity
 
 
