@@ -138,8 +138,10 @@ async def list_parties(message: Message, user: User, deps: Deps) -> None:
 
 @routes.callback_query(PartyOpen.filter())
 async def open_party(query: CallbackQuery, callback_data: PartyOpen, user: User, deps: Deps) -> None:
+    card = await relationships.party_card(deps.uow(), user, callback_data.party_id)  # checks ownership
     await query.answer()
-    await show_party(query.message, user, deps, callback_data.party_id)
+    await query.message.answer(party_text(card.party, card.names, card.account, deps.currency),
+                               reply_markup=party_keyboard(card.party, user))
 
 
 def party_keyboard(party: Party, user: User) -> InlineKeyboardMarkup | None:
