@@ -1,6 +1,8 @@
 """A salesperson captures a lead at a trade show and takes it to a customer, in Telegram."""
 from __future__ import annotations
 
+import pytest
+
 from domain.relationship import OpportunityStatus, Stage
 from domain.services import relationships
 from handlers.leads import PartyAction, PartyOpen
@@ -197,3 +199,53 @@ async def test_a_role_without_leads_is_refused(running):
     chat = running.chat(MARK)
     assert "Your role does not allow this" in await chat.say("/lead")
     assert "Your role does not allow this" in await chat.say("/pipeline")
+
+
+# --- Dutch --------------------------------------------------------------------------------------
+
+@pytest.fixture
+def dutch_with_this_part(monkeypatch):
+    """The Dutch catalog plus this part's translations (tools/translations/rel.po), as the lead
+    merges them; once merged, this adds nothing."""
+    from io import BytesIO
+    import gettext
+    from pathlib import Path
+
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    import bot.i18n as i18n
+    with (i18n.LOCALES_DIR / "nl" / "LC_MESSAGES" / "messages.po").open("rb") as f:
+        catalog = read_po(f, locale="nl")
+    with (Path(__file__).parents[2] / "tools" / "translations" / "rel.po").open("rb") as f:
+        for message in read_po(f, locale="nl"):
+            if message.id and message.id not in catalog:
+                catalog.add(message.id, message.string)
+    buffer = BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    dutch = gettext.GNUTranslations(buffer)
+    original = i18n.translations
+    monkeypatch.setattr(i18n, "translations", lambda locale: dutch if locale == "nl" else original(locale))
+
+
+async def test_a_lead_in_dutch(running, dutch_with_this_part):
+    chat = running.chat(SAM, language_code="nl")
+    assert "één gegeven per regel" in await chat.say("/lead")
+    assert "'reclame' is geen bron" in await chat.say("Jan\n-\njan@x.example\nreclame")
+    preview = await chat.say("Jan Jansen\nJansen Bouw BV\njan@jansenbouw.example\nbeurs\nWil 20 stoelen")
+    assert "Bron: beurs" in preview and "Notitie: Wil 20 stoelen" in preview
+    await chat.tap("Opslaan als lead")
+    card = await chat.reply()
+    assert "· Lead" in card and "vastgelegd als Lead door Sam Sales" in card
+    await chat.tap("Kwalificeren als verkoopkans")
+    assert "Typ de geschatte waarde" in await chat.reply()
+    assert "ligt in het verleden" in await chat.say("25000 60% 1-1-2020")
+    assert "Gekwalificeerd" in await chat.say("25000 60% 31-12-2026")
+    card = await chat.reply()
+    assert "Verkoopkans: €\xa025.000,00, 60% vóór 31 dec 2026 · Open" in card
+    assert "Lead → Verkoopkans door Sam Sales" in card
+    text = await chat.say("/pipeline")
+    assert "Jouw pijplijn" in text and "Verkoopkans: 1 · €\xa025.000,00 (gewogen €\xa015.000,00)" in text
+    photo = await running.fake.wait_for("sendPhoto", chat_id=SAM)
+    assert photo.params["caption"].startswith("Waarde per fase")
