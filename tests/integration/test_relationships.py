@@ -142,3 +142,28 @@ async def test_marketing_may_not_work_with_leads(uow_factory, clock, seeded):
         await rel.capture_party(uow_factory(), clock, seeded["marketing"], JAN, Stage.LEAD)
     with pytest.raises(NotPermitted):
         await rel.pipeline(uow_factory(), seeded["marketing"])
+
+
+async def test_the_relationships_migration_goes_down_and_up_again(tmp_path):
+    import asyncio
+
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from storage.database import create_engine
+    from storage.migrate import alembic_config, upgrade_async
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'down.db'}"
+    await upgrade_async(url, "0004")
+    await asyncio.to_thread(command.downgrade, alembic_config(url), "0003")
+
+    async def tables() -> set[str]:
+        engine = create_engine(url)
+        try:
+            async with engine.connect() as connection:
+                return set(await connection.run_sync(lambda c: inspect(c).get_table_names()))
+        finally:
+            await engine.dispose()
+    assert not {"parties", "party_stage_changes", "opportunities"} & await tables()
+    await upgrade_async(url, "0004")
+    assert {"parties", "party_stage_changes", "opportunities"} <= await tables()
