@@ -7,6 +7,7 @@ ends Won (the party becomes a customer) or Lost, each with a reason.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -303,21 +304,36 @@ class PipelineRow:
     weighted: Decimal = Decimal("0.00")
 
 
-def pipeline_of(parties: list[Party]) -> list[PipelineRow]:
-    """Prospects and leads count parties; Opportunity counts open opportunities (value and weighted
-    value); Customer counts customers won (value of the won opportunities); Lost counts lost ones."""
-    counts = {key: 0 for key in (*ORDER, OpportunityStatus.LOST)}
-    values = {key: Decimal("0.00") for key in counts}
-    weighted = {key: Decimal("0.00") for key in counts}
+def pipeline(stage_counts: Mapping[Stage, int],
+             opportunities: Iterable[tuple[OpportunityStatus, Decimal, Decimal]]) -> list[PipelineRow]:
+    """From the number of parties per stage and each opportunity's (status, value, probability):
+    Prospect and Lead count parties; Opportunity counts open opportunities (value, and value
+    weighted by probability); Customer counts customers (value of the won opportunities); Lost
+    counts lost opportunities."""
+    keys = (*ORDER, OpportunityStatus.LOST)
+    counts = {key: 0 for key in keys}
+    for stage in (Stage.PROSPECT, Stage.LEAD, Stage.CUSTOMER):
+        counts[stage] = stage_counts.get(stage, 0)
+    values = {key: Decimal("0.00") for key in keys}
+    weighted = {key: Decimal("0.00") for key in keys}
+    for status, value, probability in opportunities:
+        key = {OpportunityStatus.OPEN: Stage.OPPORTUNITY, OpportunityStatus.WON: Stage.CUSTOMER,
+               OpportunityStatus.LOST: OpportunityStatus.LOST}[OpportunityStatus(status)]
+        if key is not Stage.CUSTOMER:
+            counts[key] += 1
+        values[key] += value
+        if key is Stage.OPPORTUNITY:
+            weighted[key] += (value * probability / 100).quantize(CENT)
+        elif key is Stage.CUSTOMER:
+            weighted[key] += value
+    return [PipelineRow(key, counts[key], values[key], weighted[key]) for key in keys]
+
+
+def pipeline_of(parties: Iterable[Party]) -> list[PipelineRow]:
+    """The same, from parties in memory."""
+    parties = list(parties)
+    stage_counts: dict[Stage, int] = {}
     for party in parties:
-        if party.stage in (Stage.PROSPECT, Stage.LEAD, Stage.CUSTOMER):
-            counts[party.stage] += 1
-        for o in party.opportunities:
-            key = {OpportunityStatus.OPEN: Stage.OPPORTUNITY, OpportunityStatus.WON: Stage.CUSTOMER,
-                   OpportunityStatus.LOST: OpportunityStatus.LOST}[o.status]
-            if key is not Stage.CUSTOMER:
-                counts[key] += 1
-            values[key] += o.estimated_value
-            weighted[key] += o.weighted_value if o.status is OpportunityStatus.OPEN else (
-                o.estimated_value if o.status is OpportunityStatus.WON else Decimal("0.00"))
-    return [PipelineRow(key, counts[key], values[key], weighted[key]) for key in counts]
+        stage_counts[party.stage] = stage_counts.get(party.stage, 0) + 1
+    return pipeline(stage_counts, [(o.status, o.estimated_value, o.probability)
+                                   for p in parties for o in p.opportunities])

@@ -215,6 +215,19 @@ class PartyRepository(_Repository):
         stmt = stmt.order_by(p.id.desc())
         return await self._all(stmt.limit(limit) if limit else stmt)
 
+    async def pipeline_figures(self, owner_id: int | None) -> tuple[dict, list]:
+        """Parties per stage, and each opportunity's (status, value, probability): two queries,
+        no parties loaded."""
+        p, o = t.parties.c, t.opportunities.c
+        stages = select(p.stage, func.count()).group_by(p.stage)
+        opportunities = select(o.status, o.estimated_value, o.probability).join_from(
+            t.opportunities, t.parties, o.party_id == p.id)
+        if owner_id is not None:
+            stages = stages.where(p.owner_id == owner_id)
+            opportunities = opportunities.where(p.owner_id == owner_id)
+        counts = {stage: count for stage, count in (await self.session.execute(stages)).all()}
+        return counts, [tuple(row) for row in (await self.session.execute(opportunities)).all()]
+
     async def by_customer(self, customer_id: int) -> Party | None:
         return await self.session.scalar(select(Party).where(t.parties.c.customer_id == customer_id))
 

@@ -11,7 +11,7 @@ from domain.errors import N_, InvalidInput, NotFound
 from domain.numbering import Sequence as Seq
 from domain.ports import Clock, UnitOfWork
 from domain.quotation import Quotation
-from domain.relationship import LeadDetails, Party, PipelineRow, Stage, pipeline_of
+from domain.relationship import LeadDetails, Party, PipelineRow, Stage, pipeline as pipeline_from
 from domain.services.common import next_number
 from domain.user import Permission, User
 
@@ -172,7 +172,8 @@ async def pipeline(uow: UnitOfWork, user: User) -> list[PipelineRow]:
     user.require(Permission.LEADS)
     async with uow:
         owner = None if user.can(Permission.SEE_ALL) else user.id
-        return pipeline_of(list(await uow.parties.of_owner(owner)))
+        stage_counts, opportunities = await uow.parties.pipeline_figures(owner)
+    return pipeline_from(stage_counts, opportunities)
 
 
 async def _customer_account(uow: UnitOfWork, party: Party, language: str, *,

@@ -61,6 +61,8 @@ async def test_a_lead_goes_from_the_field_to_a_customer_with_a_new_account(runni
     await chat.reply()
     await chat.tap("Confirm")
     assert "sales order SO-000001 is created" in await chat.reply()
+    await chat.tap("Show sales order")
+    assert "Customer: Jansen Bouw BV (C-000001)" in await chat.reply()  # the new account number
 
     [party] = [p for p in await _all_parties(uow_factory, seeded) if p.name == "Jan Jansen"]
     assert party.stage is Stage.CUSTOMER

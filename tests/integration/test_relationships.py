@@ -131,6 +131,8 @@ async def test_a_salesperson_sees_only_their_own_parties_and_a_manager_all(uow_f
         "prospect": 0, "lead": 0, "opportunity": 1, "customer": 0, "lost": 0}
     assert counts(await rel.pipeline(uow_factory(), mia)) == {
         "prospect": 1, "lead": 0, "opportunity": 1, "customer": 0, "lost": 0}
+    [opportunity] = [r for r in await rel.pipeline(uow_factory(), mia) if r.key is Stage.OPPORTUNITY]
+    assert (opportunity.value, opportunity.weighted) == (Decimal("25000.00"), Decimal("15000.00"))
     # a manager may act on anyone's party
     await rel.lose_opportunity(uow_factory(), clock, mia, party_id, "No budget")
     party = await rel.get_party(uow_factory(), sam, party_id)
