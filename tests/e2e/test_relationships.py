@@ -197,6 +197,13 @@ async def test_salespeople_see_their_own_parties_and_a_manager_sees_all(running,
         assert "does not exist or is not yours" in sam.alert(answer)
 
 
+async def test_the_menu_offers_the_relationship_commands_to_sales_only(running):
+    assert "/lead — Capture a prospect or lead" in await running.chat(SAM).say("/start")
+    menu = [c["command"] for c in running.fake.commands_for(SAM)]
+    assert menu[menu.index("freetext") + 1:menu.index("language")][:3] == ["lead", "leads", "pipeline"]
+    assert "/lead" not in await running.chat(MARK).say("/start")
+
+
 async def test_a_role_without_leads_is_refused(running):
     chat = running.chat(MARK)
     assert "Your role does not allow this" in await chat.say("/lead")
