@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, strategies as st
 
 from domain.errors import InvalidInput, TransitionNotAllowed
-from domain.relationship import (ORDER, STAGES, LeadDetails, OpportunityStatus, Party, Source, Stage,
-                                 normalize_phone, parse_source, pipeline_of)
+from domain.relationship import (ORDER, SOURCE_WORDS, STAGES, LeadDetails, OpportunityStatus, Party, Source,
+                                 Stage, normalize_phone, parse_source, pipeline_of)
 from handlers.leads import parse_opportunity
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=timezone.utc)
@@ -248,3 +248,18 @@ def test_the_pipeline_values_add_up_to_every_opportunity(values):
     assert sum(r.value for r in rows) == sum(Decimal(c) / 100 for c, _, _ in values)
     assert sum(r.count for r in rows) == len(values)
     assert all(r.weighted <= r.value for r in rows)
+
+
+NAMES = st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), min_size=1, max_size=60).filter(
+    lambda s: s.strip() and s.strip() != "-" and "\x85" not in s)
+
+
+@given(name=NAMES, company=NAMES, user=st.from_regex(r"[a-z0-9.]{1,12}", fullmatch=True),
+       digits=st.from_regex(r"[1-9][0-9]{8,11}", fullmatch=True),
+       source=st.sampled_from(sorted(SOURCE_WORDS)))
+def test_a_lead_typed_in_one_message_is_read_back_as_typed(name, company, user, digits, source):
+    text = f"{name}\n{company}\n{user}@example.com +{digits}\n{source}\nfirst line\nsecond line"
+    d = LeadDetails.from_message(text)
+    assert d.name == " ".join(name.split()) and d.company == " ".join(company.split())
+    assert (d.email, d.phone, d.source) == (f"{user}@example.com", f"+{digits}", SOURCE_WORDS[source])
+    assert d.note == "first line\nsecond line"
