@@ -28,6 +28,7 @@ from handlers import (common, errors, free_text_invoices, language, orders, quot
 from handlers.deps import Deps
 
 # ~~ §1 relationships ~~
+from handlers import leads, pipeline
 # ~~ end §1 ~~
 
 # ~~ §2 pricing ~~
@@ -91,6 +92,7 @@ def build_dispatcher(deps: Deps, settings: Settings, storage: BaseStorage | None
     routes = (errors.routes, common.cancel_routes, start.routes, language.routes,
               quote_entry.routes, quotation_list.routes, orders.routes, free_text_invoices.routes,
               # ~~ §1 relationships ~~
+              leads.routes, pipeline.routes,
               # ~~ end §1 ~~
 
               # ~~ §2 pricing ~~

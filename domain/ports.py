@@ -16,6 +16,7 @@ from domain.sales_order import SalesOrder
 from domain.user import User
 
 # ~~ §1 relationships ~~
+from domain.relationship import Party
 # ~~ end §1 ~~
 
 # ~~ §2 pricing ~~
@@ -112,6 +113,15 @@ class NumberSequences(Protocol):
 
 
 # ~~ §1 relationships ~~
+class PartyRepository(Protocol):
+    async def get(self, party_id: int) -> Party | None: ...
+    async def add(self, party: Party) -> None: ...
+    async def of_owner(self, owner_id: int | None, limit: int | None = None,
+                       stages: Sequence[str] | None = None) -> Sequence[Party]: ...
+    async def pipeline_figures(self, owner_id: int | None) -> tuple[dict, list]: ...
+    async def by_customer(self, customer_id: int) -> Party | None: ...
+    async def with_contact(self, email: str, phone: str) -> Sequence[Party]: ...
+    async def customers_with_email(self, email: str) -> Sequence[Customer]: ...
 # ~~ end §1 ~~
 
 # ~~ §2 pricing ~~
@@ -157,6 +167,7 @@ class UnitOfWork(Protocol):
     numbers: NumberSequences
 
     # ~~ §1 relationships ~~
+    parties: PartyRepository
     # ~~ end §1 ~~
 
     # ~~ §2 pricing ~~

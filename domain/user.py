@@ -23,6 +23,7 @@ class Permission(StrEnum):
     SEE_ALL = "see_all"        # see every salesperson's documents, not just one's own
 
     # ~~ §1 relationships ~~
+    LEADS = "leads"            # capture parties, qualify them, see the pipeline
     # ~~ end §1 ~~
 
     # ~~ §2 pricing ~~
@@ -50,6 +51,7 @@ SALES_PERMISSIONS: set[Permission] = {Permission.QUOTE, Permission.CONFIRM, Perm
                                       Permission.INVOICE}
 
 # ~~ §1 relationships ~~
+SALES_PERMISSIONS.add(Permission.LEADS)
 # ~~ end §1 ~~
 
 # ~~ §2 pricing ~~

@@ -21,6 +21,9 @@ COMMANDS = (
     ("orders", N_("Open sales orders"), Permission.DELIVER),
     ("freetext", N_("New free text invoice"), Permission.INVOICE),
     # ~~ §1 relationships ~~
+    ("lead", N_("Capture a prospect or lead"), Permission.LEADS),
+    ("leads", N_("My prospects, leads and opportunities"), Permission.LEADS),
+    ("pipeline", N_("Count and value per stage"), Permission.LEADS),
     # ~~ end §1 ~~
 
     # ~~ §2 pricing ~~

@@ -15,6 +15,7 @@ from domain.user import User
 from storage import tables as t
 
 # ~~ §1 relationships ~~
+from domain.relationship import Opportunity, Party, StageChange
 # ~~ end §1 ~~
 
 # ~~ §2 pricing ~~
@@ -77,6 +78,13 @@ def start_mappers() -> None:
       properties={"lines": _lines(FreeTextLine, t.free_text_invoice_lines)})
     m(OutboxMail, t.outbox_mails)
     # ~~ §1 relationships ~~
+    m(StageChange, t.party_stage_changes)
+    m(Opportunity, t.opportunities)
+    m(Party, t.parties, version_id_col=t.parties.c.version, properties={
+        "history": relationship(StageChange, order_by=t.party_stage_changes.c.id, lazy="selectin",
+                                cascade="all, delete-orphan"),
+        "opportunities": relationship(Opportunity, order_by=t.opportunities.c.id, lazy="selectin",
+                                      cascade="all, delete-orphan")})
     # ~~ end §1 ~~
 
     # ~~ §2 pricing ~~

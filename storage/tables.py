@@ -11,6 +11,7 @@ from domain.user import Role
 from storage.types import Money, Percent, Price, Quantity, UTCDateTime
 
 # ~~ §1 relationships ~~
+from domain.relationship import OpportunityStatus, Source, Stage
 # ~~ end §1 ~~
 
 # ~~ §2 pricing ~~
@@ -262,6 +263,45 @@ outbox_mails = Table(
 
 
 # ~~ §1 relationships ~~
+# Parties on their way to becoming customers: prospect -> lead -> opportunity -> customer.
+parties = Table(
+    "parties", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("company", String(200), nullable=False),
+    Column("email", String(320), nullable=False, index=True),
+    Column("phone", String(20), nullable=False, index=True),
+    Column("source", _enum(Source, "party_source"), nullable=False),
+    Column("note", Text, nullable=False),
+    Column("stage", _enum(Stage, "party_stage"), nullable=False),
+    Column("owner_id", ForeignKey("users.id"), nullable=False, index=True),
+    Column("customer_id", ForeignKey("customers.id"), unique=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("version", Integer, nullable=False),
+)
+
+party_stage_changes = Table(
+    "party_stage_changes", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("party_id", ForeignKey("parties.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("from_stage", _enum(Stage, "party_stage")),
+    Column("to_stage", _enum(Stage, "party_stage"), nullable=False),
+    Column("changed_by", ForeignKey("users.id"), nullable=False),
+    Column("changed_at", UTCDateTime, nullable=False),
+)
+
+opportunities = Table(
+    "opportunities", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("party_id", ForeignKey("parties.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("estimated_value", Money, nullable=False),
+    Column("probability", Percent, nullable=False),
+    Column("expected_close", Date, nullable=False),
+    Column("status", _enum(OpportunityStatus, "opportunity_status"), nullable=False),
+    Column("reason", String(200), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("closed_at", UTCDateTime),
+)
 # ~~ end §1 ~~
 
 # ~~ §2 pricing ~~

@@ -35,6 +35,7 @@ class SqlUnitOfWork:
         self.outbox = r.OutboxRepository(s)
         self.numbers = r.NumberSequences(s)
         # ~~ §1 relationships ~~
+        self.parties = r.PartyRepository(s)
         # ~~ end §1 ~~
 
         # ~~ §2 pricing ~~

@@ -18,6 +18,7 @@ from domain.sales_order import SalesOrder
 from domain.services.catalog import find_items_in
 from domain.services.common import next_number, visible_quotation
 from domain.services.pricing import reprice_line
+from domain.services import relationships
 from domain.user import Permission, User
 
 OPEN_LIST_LIMIT = 20
@@ -141,6 +142,7 @@ async def confirm_quotation(uow: UnitOfWork, clock: Clock, user: User,
         await uow.sales_orders.add(order)
         await uow.flush()
         quotation.sales_order_id = order.id
+        await relationships.quotation_confirmed(uow, clock, user, quotation)  # §1: prospect -> customer
         await uow.commit()
     return order
 

@@ -23,7 +23,9 @@ async def test_start_greets_a_salesperson_by_name_and_sets_the_command_menu(runn
     text = await chat.say("/start")
     assert "Hello Sam Sales" in text and "/quote" in text and "/orders" in text
     menu = [c["command"] for c in running.fake.commands_for(SAM)]
-    assert menu == ["quote", "quotes", "orders", "freetext", "agreements", "language", "cancel", "help"]
+    # Issue 3's parts add their commands between these (each part's tests check its own).
+    assert menu[:4] == ["quote", "quotes", "orders", "freetext"]
+    assert menu[-3:] == ["language", "cancel", "help"]
 
 
 async def test_a_stranger_is_told_to_ask_an_admin_and_learns_nothing(running):
