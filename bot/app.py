@@ -47,6 +47,9 @@ from handlers.deps import Deps
 
 # ~~ §7 backorders ~~
 # ~~ end §7 ~~
+
+# ~~ §C customer channel ~~
+# ~~ end §C ~~
 from storage.database import create_engine, session_factory
 from storage.uow import UnitOfWorkFactory
 
@@ -108,6 +111,9 @@ def build_dispatcher(deps: Deps, settings: Settings, storage: BaseStorage | None
 
               # ~~ §7 backorders ~~
               # ~~ end §7 ~~
+
+              # ~~ §C customer channel ~~
+              # ~~ end §C ~~
               common.fallback_routes)
     dp.include_routers(*(r.build() for r in routes))
     return dp

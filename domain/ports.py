@@ -36,6 +36,9 @@ from domain.user import User
 # ~~ §7 backorders ~~
 # ~~ end §7 ~~
 
+# ~~ §C customer channel ~~
+# ~~ end §C ~~
+
 
 class Clock(Protocol):
     def now(self) -> datetime: ...    # aware
@@ -130,6 +133,9 @@ class NumberSequences(Protocol):
 # ~~ §7 backorders ~~
 # ~~ end §7 ~~
 
+# ~~ §C customer channel ~~
+# ~~ end §C ~~
+
 class UnitOfWork(Protocol):
     users: UserRepository
     customers: CustomerRepository
@@ -163,6 +169,9 @@ class UnitOfWork(Protocol):
 
     # ~~ §7 backorders ~~
     # ~~ end §7 ~~
+
+    # ~~ §C customer channel ~~
+    # ~~ end §C ~~
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(self, *exc: object) -> None: ...

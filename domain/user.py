@@ -43,6 +43,9 @@ class Permission(StrEnum):
     # ~~ §7 backorders ~~
     # ~~ end §7 ~~
 
+    # ~~ §C customer channel ~~
+    # ~~ end §C ~~
+
 
 # What a salesperson may do; each part of the product adds its own permissions below.
 SALES_PERMISSIONS: set[Permission] = {Permission.QUOTE, Permission.CONFIRM, Permission.DELIVER,
@@ -68,6 +71,9 @@ SALES_PERMISSIONS: set[Permission] = {Permission.QUOTE, Permission.CONFIRM, Perm
 
 # ~~ §7 backorders ~~
 # ~~ end §7 ~~
+
+# ~~ §C customer channel ~~
+# ~~ end §C ~~
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.SALES: frozenset(SALES_PERMISSIONS),

@@ -40,6 +40,9 @@ COMMANDS = (
 
     # ~~ §7 backorders ~~
     # ~~ end §7 ~~
+
+    # ~~ §C customer channel ~~
+    # ~~ end §C ~~
     ("language", N_("Choose English or Dutch"), None),
     ("cancel", N_("Leave the current conversation"), None),
     ("help", N_("What this bot can do"), None),

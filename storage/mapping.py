@@ -35,6 +35,9 @@ from storage import tables as t
 # ~~ §7 backorders ~~
 # ~~ end §7 ~~
 
+# ~~ §C customer channel ~~
+# ~~ end §C ~~
+
 mapper_registry = registry(metadata=t.metadata)
 _mapped = False
 
@@ -94,5 +97,8 @@ def start_mappers() -> None:
 
     # ~~ §7 backorders ~~
     # ~~ end §7 ~~
+
+    # ~~ §C customer channel ~~
+    # ~~ end §C ~~
 
     _mapped = True

@@ -39,6 +39,9 @@ from storage import tables as t
 # ~~ §7 backorders ~~
 # ~~ end §7 ~~
 
+# ~~ §C customer channel ~~
+# ~~ end §C ~~
+
 
 class _Repository:
     model: type
@@ -216,3 +219,6 @@ class NumberSequences:
 
 # ~~ §7 backorders ~~
 # ~~ end §7 ~~
+
+# ~~ §C customer channel ~~
+# ~~ end §C ~~

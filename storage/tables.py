@@ -31,6 +31,9 @@ from storage.types import Money, Percent, Price, Quantity, UTCDateTime
 # ~~ §7 backorders ~~
 # ~~ end §7 ~~
 
+# ~~ §C customer channel ~~
+# ~~ end §C ~~
+
 metadata = MetaData(naming_convention={
     "ix": "ix_%(column_0_label)s", "uq": "uq_%(table_name)s_%(column_0_name)s",
     "ck": "ck_%(table_name)s_%(constraint_name)s",
@@ -264,3 +267,6 @@ outbox_mails = Table(
 
 # ~~ §7 backorders ~~
 # ~~ end §7 ~~
+
+# ~~ §C customer channel ~~
+# ~~ end §C ~~

@@ -55,6 +55,9 @@ class SqlUnitOfWork:
         # ~~ §7 backorders ~~
         # ~~ end §7 ~~
 
+        # ~~ §C customer channel ~~
+        # ~~ end §C ~~
+
         return self
 
     async def __aexit__(self, exc_type, exc, tb) -> None:

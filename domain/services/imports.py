@@ -43,6 +43,9 @@ COLUMNS = {
 
     # ~~ §7 backorders ~~
     # ~~ end §7 ~~
+
+    # ~~ §C customer channel ~~
+    # ~~ end §C ~~
 }
 
 
@@ -204,3 +207,6 @@ IMPORTERS = {"products": import_products, "customers": import_customers,
 
 # ~~ §7 backorders ~~
 # ~~ end §7 ~~
+
+# ~~ §C customer channel ~~
+# ~~ end §C ~~
