@@ -37,6 +37,7 @@ from domain.user import User
 # ~~ end §7 ~~
 
 # ~~ §C customer channel ~~
+from domain.customer_link import LinkUse
 # ~~ end §C ~~
 
 
@@ -134,6 +135,17 @@ class NumberSequences(Protocol):
 # ~~ end §7 ~~
 
 # ~~ §C customer channel ~~
+class CustomerChannelRepository(Protocol):
+    """Link tokens used, linked accounts, and one customer's own documents (issue 4)."""
+    async def link_used(self, nonce: str) -> bool: ...
+    async def add_link_use(self, use: LinkUse) -> None: ...
+    async def remove_user(self, user: User) -> None: ...
+    async def serves(self, customer_id: int, salesperson_id: int) -> bool: ...
+    async def quotations_of(self, customer_id: int, limit: int) -> Sequence[Quotation]: ...
+    async def orders_of(self, customer_id: int, limit: int, open_only: bool = False) -> Sequence[SalesOrder]: ...
+    async def invoices_of(self, customer_id: int, limit: int) -> Sequence[CustomerInvoice]: ...
+    async def free_text_invoices_of(self, customer_id: int, limit: int) -> Sequence[FreeTextInvoice]: ...
+
 # ~~ end §C ~~
 
 class UnitOfWork(Protocol):
@@ -171,6 +183,7 @@ class UnitOfWork(Protocol):
     # ~~ end §7 ~~
 
     # ~~ §C customer channel ~~
+    customer_channel: CustomerChannelRepository
     # ~~ end §C ~~
 
     async def __aenter__(self) -> Self: ...

@@ -36,6 +36,7 @@ from storage import tables as t
 # ~~ end §7 ~~
 
 # ~~ §C customer channel ~~
+from domain.customer_link import LinkUse
 # ~~ end §C ~~
 
 mapper_registry = registry(metadata=t.metadata)
@@ -99,6 +100,7 @@ def start_mappers() -> None:
     # ~~ end §7 ~~
 
     # ~~ §C customer channel ~~
+    m(LinkUse, t.customer_link_uses)
     # ~~ end §C ~~
 
     _mapped = True

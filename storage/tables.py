@@ -55,6 +55,7 @@ users = Table(
     Column("role", _enum(Role, "role"), nullable=False),
     Column("email", String(320), nullable=False, default=""),
     Column("language", String(8)),
+    Column("customer_id", ForeignKey("customers.id")),  # issue 4: set for role customer only
 )
 
 customers = Table(
@@ -269,4 +270,12 @@ outbox_mails = Table(
 # ~~ end §7 ~~
 
 # ~~ §C customer channel ~~
+# Every link token that was used: its nonce is the key, so a token links at most once, even in a race.
+customer_link_uses = Table(
+    "customer_link_uses", metadata,
+    Column("nonce", String(32), primary_key=True),
+    Column("customer_id", ForeignKey("customers.id"), nullable=False),
+    Column("telegram_id", BigInteger, nullable=False),
+    Column("used_at", UTCDateTime, nullable=False),
+)
 # ~~ end §C ~~

@@ -56,6 +56,7 @@ class SqlUnitOfWork:
         # ~~ end §7 ~~
 
         # ~~ §C customer channel ~~
+        self.customer_channel = r.CustomerChannelRepository(s)
         # ~~ end §C ~~
 
         return self
