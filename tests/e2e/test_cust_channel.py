@@ -13,7 +13,7 @@ import pytest
 from pydantic import SecretStr
 
 from domain.customer_link import issue_token
-from domain.services import customer_links, orders, quotations
+from domain.services import customer_links, free_text_invoices, orders, quotations
 from domain.services.users import set_language
 from domain.user import Role
 from handlers.customer_view import MyInvoice, MyOrder, MyQuotation
@@ -44,6 +44,13 @@ async def _documents(uow_factory, clock, seeded):
     invoice = await orders.invoice_order(uow_factory(), clock, sam, order.id)
     draft = await quotations.start_quotation(uow_factory(), clock, sam, acme.id)
     return q, order, invoice, draft
+
+
+async def _free_text_invoice(uow_factory, clock, seeded):
+    sam = seeded["sales"]
+    ft = await free_text_invoices.start_free_text_invoice(uow_factory(), clock, sam, seeded["acme"].id)
+    await free_text_invoices.enter_line(uow_factory(), sam, ft.id, "8000 250 21 Consulting")
+    return await free_text_invoices.post_free_text_invoice(uow_factory(), clock, sam, ft.id)
 
 
 async def _link(uow_factory, clock, customer, telegram_id, nonce=b"\x01" * 8, language=None):
@@ -216,16 +223,17 @@ COMMANDS = {  # command: what the owner sees, what another (linked) customer see
 @pytest.fixture
 async def matrix(running, uow_factory, clock, seeded):
     q, order, invoice, draft = await _documents(uow_factory, clock, seeded)
+    free_text = await _free_text_invoice(uow_factory, clock, seeded)
     await _link(uow_factory, clock, seeded["acme"], ACME_TG, nonce=b"\x11" * 8)
     await _link(uow_factory, clock, seeded["cafe"], CAFE_TG, nonce=b"\x12" * 8, language="en")
     chats = {OWNER: running.chat(ACME_TG), OTHER: running.chat(CAFE_TG), SALES: running.chat(SAM),
              UNKNOWN: running.chat(STRANGER)}
-    return chats, q, order, invoice, draft
+    return chats, q, order, invoice, draft, free_text
 
 
 @pytest.mark.parametrize("command", sorted(COMMANDS))
 async def test_matrix_commands(matrix, command):
-    chats, q, order, invoice, _draft = matrix
+    chats, q, order, invoice, _draft, _ft = matrix
     owner_sees, other_sees = COMMANDS[command]
     owner_reply = await chats[OWNER].say(command)
     assert owner_sees in owner_reply
@@ -236,20 +244,21 @@ async def test_matrix_commands(matrix, command):
     assert STRANGER_TEXT in await chats[UNKNOWN].say(command)
 
 
-def _buttons(q, order, invoice, draft):
+def _buttons(q, order, invoice, free_text):
     return {
         "quotation": MyQuotation(action="open", quotation_id=q.id).pack(),
         "quotation pdf": MyQuotation(action="pdf", quotation_id=q.id).pack(),
         "order": MyOrder(order_id=order.id).pack(),
         "invoice pdf": MyInvoice(kind="o", invoice_id=invoice.id).pack(),
+        "free text invoice pdf": MyInvoice(kind="f", invoice_id=free_text.id).pack(),
     }
 
 
-@pytest.mark.parametrize("button", ["quotation", "quotation pdf", "order", "invoice pdf"])
+@pytest.mark.parametrize("button", ["quotation", "quotation pdf", "order", "invoice pdf", "free text invoice pdf"])
 async def test_matrix_buttons(matrix, running, button):
     """Each customer button replayed in each actor's own chat (callback data forged or copied)."""
-    chats, q, order, invoice, draft = matrix
-    data = _buttons(q, order, invoice, draft)[button]
+    chats, q, order, invoice, _draft, free_text = matrix
+    data = _buttons(q, order, invoice, free_text)[button]
     for actor, chat in chats.items():
         await chat.say("/start" if actor != OWNER else "/help")  # a bot message to press on
         answer = await chat.tap_data(running.fake.last_bot_message(chat.user_id)["message_id"], data,
@@ -272,8 +281,8 @@ async def test_matrix_buttons(matrix, running, button):
 
 async def test_matrix_hidden_records_and_bad_ids_are_not_found(matrix, running):
     """The owner too is refused what was never sent (a draft), a kind that does not exist, or a
-    missing id; a free text invoice id under the order-invoice kind is another record."""
-    chats, q, order, invoice, draft = matrix
+    missing id."""
+    chats, q, order, invoice, draft, free_text = matrix
     owner = chats[OWNER]
     await owner.say("/help")
     message_id = running.fake.last_bot_message(ACME_TG)["message_id"]
@@ -281,7 +290,7 @@ async def test_matrix_hidden_records_and_bad_ids_are_not_found(matrix, running):
                  MyQuotation(action="pdf", quotation_id=999).pack(),
                  MyOrder(order_id=999).pack(),
                  MyInvoice(kind="x", invoice_id=invoice.id).pack(),
-                 MyInvoice(kind="f", invoice_id=invoice.id).pack()):
+                 MyInvoice(kind="f", invoice_id=free_text.id + 100).pack()):
         assert NOT_YOURS in owner.alert(await owner.tap_data(message_id, data, check_button=False))
 
 
@@ -294,7 +303,7 @@ async def test_matrix_staff_commands_refuse_a_customer(matrix, command):
 
 async def test_matrix_staff_buttons_refuse_a_customer(matrix, running):
     from handlers.callbacks import InvoicePdf, OrderAction, OrderOpen, QuotationAction, QuotationOpen
-    chats, q, order, invoice, _draft = matrix
+    chats, q, order, invoice, _draft, _ft = matrix
     owner = chats[OWNER]
     await owner.say("/help")
     message_id = running.fake.last_bot_message(ACME_TG)["message_id"]
