@@ -199,10 +199,34 @@ async def test_a_salesperson_invites_their_own_customer_by_mail_and_sees_the_lin
 
 
 async def test_without_a_secret_key_linking_says_it_is_not_set_up(running, uow_factory, clock, seeded):
-    running.app.dispatcher["deps"].links.secret = None
+    running.app.dispatcher["deps"].links.secret = None  # the same object the mail composer uses
     await _documents(uow_factory, clock, seeded)
     assert "SALESBOT_SECRET_KEY" in await running.chat(SAM).say("/invite acme")
     assert "SALESBOT_SECRET_KEY" in await running.chat(ACME_TG).say("/start abcdef")
+    for mail in await wait_for_mail(running.smtp, 2):  # the mails go out, without a link
+        assert "t.me" not in mail.message.get_body(("plain",)).get_content()
+        assert "t.me" not in mail.message.get_body(("html",)).get_content()
+
+
+async def test_without_a_username_setting_the_bot_asks_telegram_for_it(running, uow_factory, clock, seeded):
+    links = running.app.dispatcher["deps"].links
+    links.bot_username = None
+    await _documents(uow_factory, clock, seeded)
+    reply = await running.chat(SAM).say("/invite acme")
+    bot_id = running.app.bot.id
+    assert f"https://t.me/salesbot_{bot_id}_bot?start=" in reply
+    assert links.bot_username == f"salesbot_{bot_id}_bot"
+
+
+async def test_a_linked_customer_gets_their_own_menu_from_start_and_help(running, uow_factory, clock, seeded):
+    await _link(uow_factory, clock, seeded["acme"], ACME_TG)
+    chat = running.chat(ACME_TG)
+    greeting = await chat.say("/start")
+    assert "Hello Buyer! You are signed in as customer" in greeting
+    for command in ("/myquotes", "/myorders", "/myinvoices", "/mybackorders", "/unlink", "/language"):
+        assert command in greeting
+    assert "/quote " not in greeting and "/orders" not in greeting and "/invite" not in greeting
+    assert "/myquotes" in await chat.say("/help")
 
 
 # -- the authorization matrix -----------------------------------------------------------------------
