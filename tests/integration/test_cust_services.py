@@ -177,3 +177,27 @@ async def test_staff_services_refuse_a_customer(uow_factory, clock, seeded):
             await call()
     assert await quotations.open_quotations(uow_factory(), customer) == []
     assert await orders.open_orders(uow_factory(), customer) == []
+
+
+async def test_a_mail_carries_a_stable_link_for_its_own_customer(uow_factory, clock, seeded):
+    """Composed again (a resend after a crash), a mail carries the same link; it names the mail's customer."""
+    import re
+
+    from pydantic import SecretStr
+
+    from bot.documents.renderer import DocumentRenderer, company_header
+    from bot.mail_composer import MailComposer
+    from bot.settings import Settings
+    from domain.customer_link import read_token
+
+    settings = Settings(_env_file=None, secret_key=SecretStr(SECRET.decode()), bot_username="shop_bot")
+    composer = MailComposer(settings, DocumentRenderer(company_header(settings), settings.currency))
+    await _documents(uow_factory, clock, seeded)
+    async with uow_factory() as uow:
+        mails = await uow.outbox.due(clock.now(), 10)
+        assert {m.kind for m in mails} == {MailKind.QUOTATION_SENT, MailKind.INVOICE_POSTED}
+        for mail in mails:
+            first, again = await composer.compose(uow, mail), await composer.compose(uow, mail)
+            token = re.search(r"https://t\.me/shop_bot\?start=([A-Za-z0-9_-]+)", first.text).group(1)
+            assert token in first.html and first.text == again.text
+            assert read_token(SECRET, token, clock.now()).customer_id == seeded["acme"].id
