@@ -105,3 +105,17 @@ def test_sales_and_managers_may_invite_marketing_may_not():
     assert User(telegram_id=1, name="S", role=Role.SALES).can(Permission.INVITE)
     assert User(telegram_id=1, name="M", role=Role.MANAGER).can(Permission.INVITE)
     assert not User(telegram_id=1, name="K", role=Role.MARKETING).can(Permission.INVITE)
+
+
+def test_a_backorder_shows_the_confirmed_delivery_date_once_order_lines_carry_one():
+    from datetime import date
+    from decimal import Decimal
+
+    from domain.sales_order import SalesOrderLine
+    from domain.services.customer_view import expected_date
+
+    line = SalesOrderLine(item_number="A-100", description="Chair", unit="pcs", quantity=Decimal(4),
+                          unit_price=Decimal(1), tax_percent=Decimal(21), line_number=1, item_id=1)
+    assert expected_date(line) is None
+    line.confirmed_delivery_date = date(2026, 12, 1)  # the field another part adds to order lines
+    assert expected_date(line) == date(2026, 12, 1)
