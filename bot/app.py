@@ -50,6 +50,11 @@ from handlers import agreement_entry, agreements
 
 # ~~ §7 backorders ~~
 # ~~ end §7 ~~
+
+# ~~ §C customer channel ~~
+from bot.customer_links import CustomerLinks
+from handlers import customer_link, customer_view
+# ~~ end §C ~~
 from storage.database import create_engine, session_factory
 from storage.uow import UnitOfWorkFactory
 
@@ -85,7 +90,7 @@ def build_dispatcher(deps: Deps, settings: Settings, storage: BaseStorage | None
     dp = Dispatcher(storage=storage or MemoryStorage(), deps=deps)
     dp["in_flight"] = in_flight = InFlightUpdates()
     dp.update.outer_middleware(in_flight)
-    users = UserMiddleware(settings.locale)
+    users = UserMiddleware(settings.locale, deep_link=customer_link.open_deep_link)
     dp.message.outer_middleware(users)
     dp.callback_query.outer_middleware(users)
     # Order matters: /cancel wins in any state; the fallback answers what no router took.
@@ -114,6 +119,10 @@ def build_dispatcher(deps: Deps, settings: Settings, storage: BaseStorage | None
 
               # ~~ §7 backorders ~~
               # ~~ end §7 ~~
+
+              # ~~ §C customer channel ~~
+              customer_link.routes, customer_view.routes,
+              # ~~ end §C ~~
               common.fallback_routes)
     dp.include_routers(*(r.build() for r in routes))
     return dp
@@ -129,9 +138,12 @@ class App:
     dispatcher: Dispatcher
     outbox: OutboxSender
     expiry_job: ExpiryJob
+    links: CustomerLinks | None = None
     _scheduler = None
 
     async def start_background(self) -> None:
+        if self.links is not None:
+            await self.links.learn_username(self.bot)
         self.outbox.start()
         self._scheduler = build_scheduler(self.expiry_job, self.settings.expiry_check_minutes,
                                           self.settings.timezone)
@@ -157,9 +169,10 @@ def build_app(settings: Settings, bot: Bot, *, transport: MailTransport | None =
     clock = clock or SystemClock(settings.timezone)
     notifier = Notifier(bot, uow, settings.locale)
     documents = DocumentRenderer(company_header(settings), settings.currency)
-    outbox = OutboxSender(uow, transport or make_transport(settings), MailComposer(settings, documents), clock,
+    links = CustomerLinks.from_settings(settings)
+    outbox = OutboxSender(uow, transport or make_transport(settings), MailComposer(settings, documents, links=links), clock,
                           on_failure=notifier.mail_failed, poll_seconds=settings.outbox_poll_seconds)
     deps = Deps(uow=uow, clock=clock, currency=settings.currency, mail_queued=outbox.wake,
-                documents=documents)
+                documents=documents, links=links)
     dispatcher = build_dispatcher(deps, settings, storage or make_storage(settings))
-    return App(settings, engine, uow, clock, bot, dispatcher, outbox, ExpiryJob(uow, clock, notifier))
+    return App(settings, engine, uow, clock, bot, dispatcher, outbox, ExpiryJob(uow, clock, notifier), links)

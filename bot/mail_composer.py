@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from email.utils import parseaddr
 
+from bot.customer_links import CustomerLinks
 from bot.documents.renderer import DocumentRenderer
 from bot.formatting import format_date, format_money
 from bot.i18n import translations
@@ -15,12 +16,13 @@ from domain.ports import UnitOfWork
 
 class MailComposer:
     def __init__(self, settings: Settings, documents: DocumentRenderer,
-                 templates: MailTemplates | None = None) -> None:
+                 templates: MailTemplates | None = None, links: CustomerLinks | None = None) -> None:
         self.settings = settings
         self.documents = documents
         self.templates = templates or MailTemplates()
         self.company = documents.company
         self.domain = parseaddr(settings.mail_from)[1].rpartition("@")[2] or "salesbot.local"
+        self.links = links or CustomerLinks.from_settings(settings)
 
     async def compose(self, uow: UnitOfWork, mail: OutboxMail) -> OutgoingMail:
         if mail.kind == MailKind.QUOTATION_SENT:
@@ -29,18 +31,25 @@ class MailComposer:
             return await self._invoice(uow, mail)
         if mail.kind == MailKind.FREE_TEXT_INVOICE_POSTED:
             return await self._free_text_invoice(uow, mail)
+        if mail.kind == MailKind.CUSTOMER_INVITE:
+            return await self._customer_invite(uow, mail)
         raise ValueError(f"unknown mail kind {mail.kind!r}")
 
-    def _out(self, mail: OutboxMail, subject: str, name: str, context: dict, pdf: bytes,
-             filename: str) -> OutgoingMail:
+    def _out(self, mail: OutboxMail, subject: str, name: str, context: dict, pdf: bytes | None,
+             filename: str, customer_id: int | None = None) -> OutgoingMail:
         t = translations(mail.language)
+        # Issue 4: every mail to a contact carries the link that connects their Telegram account.
+        context.setdefault("telegram_link", self.links.link_for_mail(customer_id, mail.id, mail.created_at)
+                           if customer_id else None)
+        context.setdefault("telegram_text", t.gettext(
+            "Follow your quotations, orders and invoices in Telegram: open this link to connect your account."))
         text, html = self.templates.render(name, context, gettext=t.gettext)
         return OutgoingMail(
             # The same row always gets the same Message-ID, so a resend after a crash is
             # recognisable as the same message by the receiving side.
             message_id=make_message_id(f"outbox-{mail.id}-{int(mail.created_at.timestamp())}", self.domain),
             mail_from=self.settings.mail_from, to=mail.recipient, subject=subject, text=text,
-            html=html, attachments=(Attachment(filename, pdf),))
+            html=html, attachments=(Attachment(filename, pdf),) if pdf is not None else ())
 
     async def _quotation(self, uow: UnitOfWork, mail: OutboxMail) -> OutgoingMail:
         q = await uow.quotations.get(mail.ref_id)
@@ -58,7 +67,7 @@ class MailComposer:
             closing_text=t.gettext("Reply to this e-mail or call us to accept it or to ask for changes."))
         subject = t.gettext("Quotation {number} from {company}").format(number=q.number, company=self.company.name)
         pdf = await self.documents.quotation_pdf_async(q, customer, locale)
-        return self._out(mail, subject, "quotation_sent", context, pdf, f"{q.number}.pdf")
+        return self._out(mail, subject, "quotation_sent", context, pdf, f"{q.number}.pdf", customer.id)
 
     async def _invoice(self, uow: UnitOfWork, mail: OutboxMail) -> OutgoingMail:
         invoice = await uow.invoices.get(mail.ref_id)
@@ -89,4 +98,18 @@ class MailComposer:
             order_number=order_number, company_name=self.company.name,
             intro_text=t.gettext(intro), closing_text=t.gettext(closing))
         subject = t.gettext("Invoice {number} from {company}").format(number=invoice.number, company=self.company.name)
-        return self._out(mail, subject, "invoice_posted", context, pdf, f"{invoice.number}.pdf")
+        return self._out(mail, subject, "invoice_posted", context, pdf, f"{invoice.number}.pdf", customer.id)
+
+    async def _customer_invite(self, uow: UnitOfWork, mail: OutboxMail) -> OutgoingMail:
+        """Issue 4: the invitation to connect Telegram; without a secret key it cannot be composed."""
+        customer = await uow.customers.get(mail.ref_id)
+        t = translations(mail.language)
+        link = self.links.link_for_mail(customer.id, mail.id, mail.created_at)
+        if link is None:
+            raise RuntimeError("customer invitation without SALESBOT_SECRET_KEY or the bot's username")
+        context = dict(greeting_name=customer.name, company_name=self.company.name, telegram_link=link,
+                       telegram_text=t.gettext("Open this link in Telegram to connect your account. It "
+                                               "works once and expires in {days} days.").format(
+                           days=self.links.validity.days))
+        subject = t.gettext("Follow your orders with {company} in Telegram").format(company=self.company.name)
+        return self._out(mail, subject, "customer_invite", context, None, "")

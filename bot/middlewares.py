@@ -12,6 +12,8 @@ from bot.i18n import _, pick_locale, set_locale
 from domain.services.users import user_by_telegram_id
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+# Issue 4: `/start <payload>` is a deep link (a customer linking their account); it is open to strangers.
+DeepLinkHandler = Callable[[Message, dict[str, Any], Any], Awaitable[Any]]
 
 
 class UserMiddleware(BaseMiddleware):
@@ -20,8 +22,9 @@ class UserMiddleware(BaseMiddleware):
     The user is read afresh on each update, so a role change or removal takes effect at once.
     """
 
-    def __init__(self, default_locale: str) -> None:
+    def __init__(self, default_locale: str, deep_link: DeepLinkHandler | None = None) -> None:
         self.default_locale = default_locale
+        self.deep_link = deep_link
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         sender: TelegramUser | None = data.get("event_from_user")
@@ -30,10 +33,22 @@ class UserMiddleware(BaseMiddleware):
         user = await user_by_telegram_id(data["deps"].uow(), sender.id)
         set_locale(pick_locale(user.language if user else None, sender.language_code,
                                self.default_locale))
+        if self.deep_link is not None and _is_deep_link(event):
+            # From anyone, known or not, to its one handler and nowhere else (it gets user or None).
+            if user is not None:
+                data["user"] = user
+            return await self.deep_link(event, data, user)
         if user is None:
             return await _refuse_stranger(event)
         data["user"] = user
         return await handler(event, data)
+
+
+def _is_deep_link(event: TelegramObject) -> bool:
+    if not isinstance(event, Message) or not event.text:
+        return False
+    command, _sep, payload = event.text.strip().partition(" ")
+    return command.split("@")[0] == "/start" and bool(payload.strip())
 
 
 async def _refuse_stranger(event: TelegramObject) -> None:

@@ -38,6 +38,11 @@ class Settings(BaseSettings):
     expiry_check_minutes: int = Field(default=60, ge=1)
     outbox_poll_seconds: float = Field(default=30, gt=0)
 
+    # The customers' own channel (issue 4): signs the links that connect a customer's Telegram account.
+    secret_key: SecretStr | None = None
+    bot_username: str | None = None          # for https://t.me/<bot>?start=...; unset: asked with getMe
+    customer_link_days: int = Field(default=30, ge=1)
+
     @field_validator("currency")
     @classmethod
     def _currency_code(cls, value: str) -> str:
@@ -46,7 +51,7 @@ class Settings(BaseSettings):
             raise ValueError("currency must be an ISO 4217 code such as EUR")
         return value
 
-    @field_validator("smtp_host", "redis_url", "smtp_username", mode="before")
+    @field_validator("smtp_host", "redis_url", "smtp_username", "bot_username", mode="before")
     @classmethod
     def _empty_is_unset(cls, value):
         return value or None

@@ -15,6 +15,7 @@ class MailKind(StrEnum):
     QUOTATION_SENT = "quotation_sent"
     INVOICE_POSTED = "invoice_posted"
     FREE_TEXT_INVOICE_POSTED = "free_text_invoice_posted"
+    CUSTOMER_INVITE = "customer_invite"  # issue 4: ref_id is the customer; the link is made when sent
 
 
 class MailStatus(StrEnum):

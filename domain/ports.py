@@ -39,6 +39,10 @@ from domain.sales_agreement import SalesAgreement
 # ~~ §7 backorders ~~
 # ~~ end §7 ~~
 
+# ~~ §C customer channel ~~
+from domain.customer_link import LinkUse
+# ~~ end §C ~~
+
 
 class Clock(Protocol):
     def now(self) -> datetime: ...    # aware
@@ -153,6 +157,20 @@ class SalesAgreementRepository(Protocol):
 # ~~ §7 backorders ~~
 # ~~ end §7 ~~
 
+# ~~ §C customer channel ~~
+class CustomerChannelRepository(Protocol):
+    """Link tokens used, linked accounts, and one customer's own documents (issue 4)."""
+    async def link_used(self, nonce: str) -> bool: ...
+    async def add_link_use(self, use: LinkUse) -> None: ...
+    async def remove_user(self, user: User) -> None: ...
+    async def serves(self, customer_id: int, salesperson_id: int) -> bool: ...
+    async def quotations_of(self, customer_id: int, limit: int) -> Sequence[Quotation]: ...
+    async def orders_of(self, customer_id: int, limit: int, open_only: bool = False) -> Sequence[SalesOrder]: ...
+    async def invoices_of(self, customer_id: int, limit: int) -> Sequence[CustomerInvoice]: ...
+    async def free_text_invoices_of(self, customer_id: int, limit: int) -> Sequence[FreeTextInvoice]: ...
+
+# ~~ end §C ~~
+
 class UnitOfWork(Protocol):
     users: UserRepository
     customers: CustomerRepository
@@ -189,6 +207,10 @@ class UnitOfWork(Protocol):
 
     # ~~ §7 backorders ~~
     # ~~ end §7 ~~
+
+    # ~~ §C customer channel ~~
+    customer_channel: CustomerChannelRepository
+    # ~~ end §C ~~
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(self, *exc: object) -> None: ...

@@ -13,6 +13,7 @@ class Role(StrEnum):
     MARKETING = "marketing"
     MANAGER = "manager"
     ADMIN = "admin"
+    CUSTOMER = "customer"  # a customer's contact who linked their Telegram account (issue 4)
 
 
 class Permission(StrEnum):
@@ -45,6 +46,10 @@ class Permission(StrEnum):
     # ~~ §7 backorders ~~
     # ~~ end §7 ~~
 
+    # ~~ §C customer channel ~~
+    INVITE = "invite"          # e-mail a customer a link to connect their Telegram account
+    # ~~ end §C ~~
+
 
 # What a salesperson may do; each part of the product adds its own permissions below.
 SALES_PERMISSIONS: set[Permission] = {Permission.QUOTE, Permission.CONFIRM, Permission.DELIVER,
@@ -73,11 +78,16 @@ SALES_PERMISSIONS.add(Permission.AGREEMENT)
 # ~~ §7 backorders ~~
 # ~~ end §7 ~~
 
+# ~~ §C customer channel ~~
+SALES_PERMISSIONS.add(Permission.INVITE)
+# ~~ end §C ~~
+
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.SALES: frozenset(SALES_PERMISSIONS),
     Role.MARKETING: frozenset(),
     Role.MANAGER: frozenset(Permission),
     Role.ADMIN: frozenset(Permission),
+    Role.CUSTOMER: frozenset(),  # no staff permission; sees only their own party (may_see_customer)
 }
 
 
@@ -97,6 +107,7 @@ class User:
     email: str = ""
     language: str | None = None  # None: follow Telegram's language_code
     id: int | None = None
+    customer_id: int | None = None  # set for Role.CUSTOMER only: the customer this account speaks for
 
     def __post_init__(self) -> None:
         if self.telegram_id <= 0:
@@ -108,6 +119,8 @@ class User:
             self.email = check_email(self.email)
         if self.language:
             self.language = check_language(self.language)
+        if (self.role is Role.CUSTOMER) != (self.customer_id is not None):
+            raise InvalidInput(N_("A customer account is linked to one customer; staff are linked to none."))
 
     def can(self, permission: Permission) -> bool:
         return permission in ROLE_PERMISSIONS[self.role]
@@ -119,3 +132,22 @@ class User:
     def may_see(self, owner_id: int | None) -> bool:
         """A salesperson sees their own documents; managers and admins see all."""
         return self.can(Permission.SEE_ALL) or owner_id == self.id
+
+    # -- the customer channel (issue 4) ----------------------------------------------------------
+    @property
+    def is_customer(self) -> bool:
+        return self.role is Role.CUSTOMER
+
+    def may_see_customer(self, customer_id: int | None) -> bool:
+        """The one customer-scope check: a linked customer sees their own party's records, nothing else.
+
+        Staff never pass it (they see documents through may_see); every customer-facing service uses it.
+        """
+        return self.is_customer and self.customer_id is not None and customer_id == self.customer_id
+
+    def require_customer(self) -> int:
+        """The customer this account speaks for; anyone else is refused."""
+        if not self.is_customer or self.customer_id is None:
+            raise NotPermitted(N_("This is for customers who linked their Telegram account from one of "
+                                  "our e-mails."))
+        return self.customer_id

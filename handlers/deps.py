@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from bot.documents.renderer import DocumentRenderer
 from domain.customer import Customer
@@ -17,6 +18,7 @@ class Deps:
     currency: str
     mail_queued: Callable[[], None]    # wakes the outbox sender after a commit that queued mail
     documents: DocumentRenderer        # the PDFs customers get, shown to the salesperson too
+    links: Any = None                  # issue 4: bot.customer_links.CustomerLinks (deep links for customers)
 
     async def customer(self, customer_id: int) -> Customer:
         async with self.uow() as uow:

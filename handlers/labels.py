@@ -32,6 +32,7 @@ LABELS: dict[StrEnum, str] = {
     Role.MARKETING: N_("marketing"),
     Role.MANAGER: N_("manager"),
     Role.ADMIN: N_("admin"),
+    Role.CUSTOMER: N_("customer"),
 }
 
 

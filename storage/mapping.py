@@ -38,6 +38,10 @@ from domain.sales_agreement import AgreementLine, SalesAgreement
 # ~~ §7 backorders ~~
 # ~~ end §7 ~~
 
+# ~~ §C customer channel ~~
+from domain.customer_link import LinkUse
+# ~~ end §C ~~
+
 mapper_registry = registry(metadata=t.metadata)
 _mapped = False
 
@@ -108,5 +112,9 @@ def start_mappers() -> None:
 
     # ~~ §7 backorders ~~
     # ~~ end §7 ~~
+
+    # ~~ §C customer channel ~~
+    m(LinkUse, t.customer_link_uses)
+    # ~~ end §C ~~
 
     _mapped = True

@@ -44,6 +44,13 @@ from domain.sales_agreement import SalesAgreement
 # ~~ §7 backorders ~~
 # ~~ end §7 ~~
 
+# ~~ §C customer channel ~~
+from domain.customer_link import LinkUse
+from domain.free_text_invoice import FreeTextInvoiceStatus
+from domain.quotation import QuotationStatus
+from domain.sales_order import SalesOrderType
+# ~~ end §C ~~
+
 
 class _Repository:
     model: type
@@ -302,3 +309,56 @@ class SalesAgreementRepository(_Repository):
 
 # ~~ §7 backorders ~~
 # ~~ end §7 ~~
+
+# ~~ §C customer channel ~~
+class CustomerChannelRepository:
+    """Link tokens used, linked accounts, and one customer's own documents (issue 4)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def _all(self, stmt) -> list:
+        return list((await self.session.scalars(stmt)).all())
+
+    async def link_used(self, nonce: str) -> bool:
+        return await self.session.get(LinkUse, nonce) is not None
+
+    async def add_link_use(self, use: LinkUse) -> None:
+        self.session.add(use)
+
+    async def remove_user(self, user: User) -> None:
+        await self.session.delete(user)
+
+    async def serves(self, customer_id: int, salesperson_id: int) -> bool:
+        """A salesperson's own customers: those they quoted or have orders for."""
+        q, o = t.quotations.c, t.sales_orders.c
+        quoted = select(q.id).where(q.customer_id == customer_id, q.salesperson_id == salesperson_id)
+        ordered = select(o.id).where(o.customer_id == customer_id, o.salesperson_id == salesperson_id)
+        found = await self.session.scalar(select(quoted.union(ordered).subquery().c.id).limit(1))
+        return found is not None
+
+    async def quotations_of(self, customer_id: int, limit: int) -> Sequence[Quotation]:
+        """What the customer was sent: drafts never left the company."""
+        q = t.quotations.c
+        return await self._all(select(Quotation).where(
+            q.customer_id == customer_id, q.status != QuotationStatus.CREATED, q.sent_at.is_not(None),
+        ).order_by(q.id.desc()).limit(limit))
+
+    async def orders_of(self, customer_id: int, limit: int, open_only: bool = False) -> Sequence[SalesOrder]:
+        o = t.sales_orders.c  # a Journal is a draft order: not the customer's business yet
+        stmt = select(SalesOrder).where(o.customer_id == customer_id, o.order_type != SalesOrderType.JOURNAL)
+        if open_only:
+            stmt = stmt.where(o.status == SalesOrderStatus.OPEN_ORDER)
+        return await self._all(stmt.order_by(o.id.desc()).limit(limit))
+
+    async def invoices_of(self, customer_id: int, limit: int) -> Sequence[CustomerInvoice]:
+        i = t.customer_invoices.c
+        return await self._all(select(CustomerInvoice).where(i.customer_id == customer_id)
+                               .order_by(i.id.desc()).limit(limit))
+
+    async def free_text_invoices_of(self, customer_id: int, limit: int) -> Sequence[FreeTextInvoice]:
+        f = t.free_text_invoices.c
+        return await self._all(select(FreeTextInvoice).where(
+            f.customer_id == customer_id, f.status == FreeTextInvoiceStatus.POSTED,
+        ).order_by(f.id.desc()).limit(limit))
+# ~~ end §C ~~

@@ -34,6 +34,9 @@ from domain.sales_agreement import AgreementStatus, CommitmentType
 # ~~ §7 backorders ~~
 # ~~ end §7 ~~
 
+# ~~ §C customer channel ~~
+# ~~ end §C ~~
+
 metadata = MetaData(naming_convention={
     "ix": "ix_%(column_0_label)s", "uq": "uq_%(table_name)s_%(column_0_name)s",
     "ck": "ck_%(table_name)s_%(constraint_name)s",
@@ -55,6 +58,7 @@ users = Table(
     Column("role", _enum(Role, "role"), nullable=False),
     Column("email", String(320), nullable=False, default=""),
     Column("language", String(8)),
+    Column("customer_id", ForeignKey("customers.id")),  # issue 4: set for role customer only
 )
 
 customers = Table(
@@ -372,3 +376,14 @@ sales_agreement_lines = Table(
 
 # ~~ §7 backorders ~~
 # ~~ end §7 ~~
+
+# ~~ §C customer channel ~~
+# Every link token that was used: its nonce is the key, so a token links at most once, even in a race.
+customer_link_uses = Table(
+    "customer_link_uses", metadata,
+    Column("nonce", String(32), primary_key=True),
+    Column("customer_id", ForeignKey("customers.id"), nullable=False),
+    Column("telegram_id", BigInteger, nullable=False),
+    Column("used_at", UTCDateTime, nullable=False),
+)
+# ~~ end §C ~~

@@ -58,6 +58,10 @@ class SqlUnitOfWork:
         # ~~ §7 backorders ~~
         # ~~ end §7 ~~
 
+        # ~~ §C customer channel ~~
+        self.customer_channel = r.CustomerChannelRepository(s)
+        # ~~ end §C ~~
+
         return self
 
     async def __aexit__(self, exc_type, exc, tb) -> None:

@@ -46,6 +46,9 @@ COLUMNS = {
 
     # ~~ §7 backorders ~~
     # ~~ end §7 ~~
+
+    # ~~ §C customer channel ~~
+    # ~~ end §C ~~
 }
 
 
@@ -229,3 +232,6 @@ IMPORTERS["prices"] = import_prices
 
 # ~~ §7 backorders ~~
 # ~~ end §7 ~~
+
+# ~~ §C customer channel ~~
+# ~~ end §C ~~
