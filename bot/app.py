@@ -55,6 +55,18 @@ from handlers import agreement_entry, agreements
 from bot.customer_links import CustomerLinks
 from handlers import customer_link, customer_view
 # ~~ end §C ~~
+
+# ~~ §R quote requests ~~
+# ~~ end §R ~~
+
+# ~~ §A accept and web ~~
+# ~~ end §A ~~
+
+# ~~ §I imap ~~
+# ~~ end §I ~~
+
+# ~~ §K campaigns ~~
+# ~~ end §K ~~
 from storage.database import create_engine, session_factory
 from storage.uow import UnitOfWorkFactory
 
@@ -123,6 +135,18 @@ def build_dispatcher(deps: Deps, settings: Settings, storage: BaseStorage | None
               # ~~ §C customer channel ~~
               customer_link.routes, customer_view.routes,
               # ~~ end §C ~~
+
+              # ~~ §R quote requests ~~
+              # ~~ end §R ~~
+
+              # ~~ §A accept and web ~~
+              # ~~ end §A ~~
+
+              # ~~ §I imap ~~
+              # ~~ end §I ~~
+
+              # ~~ §K campaigns ~~
+              # ~~ end §K ~~
               common.fallback_routes)
     dp.include_routers(*(r.build() for r in routes))
     return dp
@@ -139,6 +163,18 @@ class App:
     outbox: OutboxSender
     expiry_job: ExpiryJob
     links: CustomerLinks | None = None
+
+    # ~~ §R quote requests ~~
+    # ~~ end §R ~~
+
+    # ~~ §A accept and web ~~
+    # ~~ end §A ~~
+
+    # ~~ §I imap ~~
+    # ~~ end §I ~~
+
+    # ~~ §K campaigns ~~
+    # ~~ end §K ~~
     _scheduler = None
 
     async def start_background(self) -> None:
@@ -149,12 +185,36 @@ class App:
                                           self.settings.timezone)
         self._scheduler.start()
 
+        # ~~ §R quote requests ~~
+        # ~~ end §R ~~
+
+        # ~~ §A accept and web ~~
+        # ~~ end §A ~~
+
+        # ~~ §I imap ~~
+        # ~~ end §I ~~
+
+        # ~~ §K campaigns ~~
+        # ~~ end §K ~~
+
     async def close(self) -> None:
         """Graceful: updates being handled finish first, then background work, then connections."""
         if not await self.dispatcher["in_flight"].drain(SHUTDOWN_GRACE_SECONDS):
             log.warning("some updates were still being handled at shutdown")
         if self._scheduler is not None and self._scheduler.running:
             self._scheduler.shutdown(wait=False)
+        # ~~ §R quote requests ~~
+        # ~~ end §R ~~
+
+        # ~~ §A accept and web ~~
+        # ~~ end §A ~~
+
+        # ~~ §I imap ~~
+        # ~~ end §I ~~
+
+        # ~~ §K campaigns ~~
+        # ~~ end §K ~~
+
         await self.outbox.stop()
         await self.dispatcher.storage.close()
         await self.bot.session.close()
@@ -175,4 +235,16 @@ def build_app(settings: Settings, bot: Bot, *, transport: MailTransport | None =
     deps = Deps(uow=uow, clock=clock, currency=settings.currency, mail_queued=outbox.wake,
                 documents=documents, links=links)
     dispatcher = build_dispatcher(deps, settings, storage or make_storage(settings))
+    # ~~ §R quote requests ~~
+    # ~~ end §R ~~
+
+    # ~~ §A accept and web ~~
+    # ~~ end §A ~~
+
+    # ~~ §I imap ~~
+    # ~~ end §I ~~
+
+    # ~~ §K campaigns ~~
+    # ~~ end §K ~~
+
     return App(settings, engine, uow, clock, bot, dispatcher, outbox, ExpiryJob(uow, clock, notifier), links)

@@ -43,6 +43,18 @@ class Settings(BaseSettings):
     bot_username: str | None = None          # for https://t.me/<bot>?start=...; unset: asked with getMe
     customer_link_days: int = Field(default=30, ge=1)
 
+    # ~~ §R quote requests ~~
+    # ~~ end §R ~~
+
+    # ~~ §A accept and web ~~
+    # ~~ end §A ~~
+
+    # ~~ §I imap ~~
+    # ~~ end §I ~~
+
+    # ~~ §K campaigns ~~
+    # ~~ end §K ~~
+
     @field_validator("currency")
     @classmethod
     def _currency_code(cls, value: str) -> str:

@@ -43,6 +43,18 @@ from domain.sales_agreement import SalesAgreement
 from domain.customer_link import LinkUse
 # ~~ end §C ~~
 
+# ~~ §R quote requests ~~
+# ~~ end §R ~~
+
+# ~~ §A accept and web ~~
+# ~~ end §A ~~
+
+# ~~ §I imap ~~
+# ~~ end §I ~~
+
+# ~~ §K campaigns ~~
+# ~~ end §K ~~
+
 
 class Clock(Protocol):
     def now(self) -> datetime: ...    # aware
@@ -171,6 +183,18 @@ class CustomerChannelRepository(Protocol):
 
 # ~~ end §C ~~
 
+# ~~ §R quote requests ~~
+# ~~ end §R ~~
+
+# ~~ §A accept and web ~~
+# ~~ end §A ~~
+
+# ~~ §I imap ~~
+# ~~ end §I ~~
+
+# ~~ §K campaigns ~~
+# ~~ end §K ~~
+
 class UnitOfWork(Protocol):
     users: UserRepository
     customers: CustomerRepository
@@ -211,6 +235,18 @@ class UnitOfWork(Protocol):
     # ~~ §C customer channel ~~
     customer_channel: CustomerChannelRepository
     # ~~ end §C ~~
+
+    # ~~ §R quote requests ~~
+    # ~~ end §R ~~
+
+    # ~~ §A accept and web ~~
+    # ~~ end §A ~~
+
+    # ~~ §I imap ~~
+    # ~~ end §I ~~
+
+    # ~~ §K campaigns ~~
+    # ~~ end §K ~~
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(self, *exc: object) -> None: ...

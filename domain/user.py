@@ -50,6 +50,18 @@ class Permission(StrEnum):
     INVITE = "invite"          # e-mail a customer a link to connect their Telegram account
     # ~~ end §C ~~
 
+    # ~~ §R quote requests ~~
+    # ~~ end §R ~~
+
+    # ~~ §A accept and web ~~
+    # ~~ end §A ~~
+
+    # ~~ §I imap ~~
+    # ~~ end §I ~~
+
+    # ~~ §K campaigns ~~
+    # ~~ end §K ~~
+
 
 # What a salesperson may do; each part of the product adds its own permissions below.
 SALES_PERMISSIONS: set[Permission] = {Permission.QUOTE, Permission.CONFIRM, Permission.DELIVER,
@@ -81,6 +93,18 @@ SALES_PERMISSIONS.add(Permission.AGREEMENT)
 # ~~ §C customer channel ~~
 SALES_PERMISSIONS.add(Permission.INVITE)
 # ~~ end §C ~~
+
+# ~~ §R quote requests ~~
+# ~~ end §R ~~
+
+# ~~ §A accept and web ~~
+# ~~ end §A ~~
+
+# ~~ §I imap ~~
+# ~~ end §I ~~
+
+# ~~ §K campaigns ~~
+# ~~ end §K ~~
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.SALES: frozenset(SALES_PERMISSIONS),

@@ -55,6 +55,18 @@ COMMANDS = (
     ("mybackorders", N_("My backorders: what is still to be delivered"), Role.CUSTOMER),
     ("unlink", N_("Stop messages: disconnect this Telegram account"), Role.CUSTOMER),
     # ~~ end §C ~~
+
+    # ~~ §R quote requests ~~
+    # ~~ end §R ~~
+
+    # ~~ §A accept and web ~~
+    # ~~ end §A ~~
+
+    # ~~ §I imap ~~
+    # ~~ end §I ~~
+
+    # ~~ §K campaigns ~~
+    # ~~ end §K ~~
     ("language", N_("Choose English or Dutch"), None),
     ("cancel", N_("Leave the current conversation"), None),
     ("help", N_("What this bot can do"), None),

@@ -42,6 +42,18 @@ from domain.sales_agreement import AgreementLine, SalesAgreement
 from domain.customer_link import LinkUse
 # ~~ end §C ~~
 
+# ~~ §R quote requests ~~
+# ~~ end §R ~~
+
+# ~~ §A accept and web ~~
+# ~~ end §A ~~
+
+# ~~ §I imap ~~
+# ~~ end §I ~~
+
+# ~~ §K campaigns ~~
+# ~~ end §K ~~
+
 mapper_registry = registry(metadata=t.metadata)
 _mapped = False
 
@@ -116,5 +128,17 @@ def start_mappers() -> None:
     # ~~ §C customer channel ~~
     m(LinkUse, t.customer_link_uses)
     # ~~ end §C ~~
+
+    # ~~ §R quote requests ~~
+    # ~~ end §R ~~
+
+    # ~~ §A accept and web ~~
+    # ~~ end §A ~~
+
+    # ~~ §I imap ~~
+    # ~~ end §I ~~
+
+    # ~~ §K campaigns ~~
+    # ~~ end §K ~~
 
     _mapped = True

@@ -51,6 +51,18 @@ from domain.quotation import QuotationStatus
 from domain.sales_order import SalesOrderType
 # ~~ end §C ~~
 
+# ~~ §R quote requests ~~
+# ~~ end §R ~~
+
+# ~~ §A accept and web ~~
+# ~~ end §A ~~
+
+# ~~ §I imap ~~
+# ~~ end §I ~~
+
+# ~~ §K campaigns ~~
+# ~~ end §K ~~
+
 
 class _Repository:
     model: type
@@ -362,3 +374,15 @@ class CustomerChannelRepository:
             f.customer_id == customer_id, f.status == FreeTextInvoiceStatus.POSTED,
         ).order_by(f.id.desc()).limit(limit))
 # ~~ end §C ~~
+
+# ~~ §R quote requests ~~
+# ~~ end §R ~~
+
+# ~~ §A accept and web ~~
+# ~~ end §A ~~
+
+# ~~ §I imap ~~
+# ~~ end §I ~~
+
+# ~~ §K campaigns ~~
+# ~~ end §K ~~

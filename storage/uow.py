@@ -62,6 +62,18 @@ class SqlUnitOfWork:
         self.customer_channel = r.CustomerChannelRepository(s)
         # ~~ end §C ~~
 
+        # ~~ §R quote requests ~~
+        # ~~ end §R ~~
+
+        # ~~ §A accept and web ~~
+        # ~~ end §A ~~
+
+        # ~~ §I imap ~~
+        # ~~ end §I ~~
+
+        # ~~ §K campaigns ~~
+        # ~~ end §K ~~
+
         return self
 
     async def __aexit__(self, exc_type, exc, tb) -> None:

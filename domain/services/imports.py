@@ -49,6 +49,18 @@ COLUMNS = {
 
     # ~~ §C customer channel ~~
     # ~~ end §C ~~
+
+    # ~~ §R quote requests ~~
+    # ~~ end §R ~~
+
+    # ~~ §A accept and web ~~
+    # ~~ end §A ~~
+
+    # ~~ §I imap ~~
+    # ~~ end §I ~~
+
+    # ~~ §K campaigns ~~
+    # ~~ end §K ~~
 }
 
 
@@ -235,3 +247,15 @@ IMPORTERS["prices"] = import_prices
 
 # ~~ §C customer channel ~~
 # ~~ end §C ~~
+
+# ~~ §R quote requests ~~
+# ~~ end §R ~~
+
+# ~~ §A accept and web ~~
+# ~~ end §A ~~
+
+# ~~ §I imap ~~
+# ~~ end §I ~~
+
+# ~~ §K campaigns ~~
+# ~~ end §K ~~
