@@ -50,6 +50,7 @@ class SqlUnitOfWork:
         # ~~ end §5 ~~
 
         # ~~ §6 invoicing ~~
+        self.invoicing = r.InvoicingRepository(s)
         # ~~ end §6 ~~
 
         # ~~ §7 backorders ~~
