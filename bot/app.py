@@ -43,7 +43,7 @@ from handlers.deps import Deps
 # ~~ end §5 ~~
 
 # ~~ §6 invoicing ~~
-from handlers import free_text_drafts, invoicing as invoicing_handlers
+from handlers import free_text_drafts, invoice_slips, invoicing as invoicing_handlers
 # ~~ end §6 ~~
 
 # ~~ §7 backorders ~~
@@ -105,7 +105,7 @@ def build_dispatcher(deps: Deps, settings: Settings, storage: BaseStorage | None
               # ~~ end §5 ~~
 
               # ~~ §6 invoicing ~~
-              invoicing_handlers.routes, free_text_drafts.routes,
+              invoicing_handlers.routes, invoice_slips.routes, free_text_drafts.routes,
               # ~~ end §6 ~~
 
               # ~~ §7 backorders ~~

@@ -16,6 +16,7 @@ from domain.services.invoicing import CustomerMonth
 from domain.user import Permission, User
 from handlers.callbacks import InvoicePdf
 from handlers.deps import Deps
+from handlers.invoice_slips import choose_button
 from handlers.pro_forma import answer_pro_forma
 from handlers.routes import Routes
 from handlers.text import error_text, esc, money
@@ -95,7 +96,8 @@ async def _preview(message: Message, user: User, deps: Deps, month: Month) -> No
     rows = [[Button(text=_("Pro forma {account}").format(account=p.customer.account_number),
                     callback_data=MonthAction(action="pro_forma", month=month.key, customer_id=p.customer.id).pack()),
              Button(text=_("Post {account}").format(account=p.customer.account_number),
-                    callback_data=MonthAction(action="post", month=month.key, customer_id=p.customer.id).pack())]
+                    callback_data=MonthAction(action="post", month=month.key, customer_id=p.customer.id).pack()),
+             choose_button(p.customer.id, p.customer.account_number)]
             for p in shown if p.may_post]
     if any(p.may_post for p in previews):
         rows.append([Button(text=_("Post all"), callback_data=MonthAction(action="all", month=month.key).pack())])

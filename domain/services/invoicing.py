@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from domain.customer import Customer
 from domain.errors import N_, DomainError, InvalidInput, NotFound, NotPermitted
@@ -17,6 +18,8 @@ from domain.sales_order import SalesOrder
 from domain.services.common import next_number
 from domain.tax import Totals, totals_of
 from domain.user import Permission, User
+
+SLIP_CHOICE_LIMIT = 30
 
 
 @dataclass(frozen=True)
@@ -150,17 +153,49 @@ async def invoice_month(uow_factory, clock: Clock, user: User, month: Month,
     return MonthRun(tuple(posted), tuple(skipped))
 
 
+async def _chosen(uow: UnitOfWork, slip_ids: Sequence[int]) -> tuple[Customer, list[PackingSlip], dict[int, SalesOrder]]:
+    slips = list(await uow.packing_slips.many(slip_ids))
+    if not slip_ids or len(slips) != len(set(slip_ids)):
+        raise InvalidInput(N_("Choose packing slips that exist and are not yet invoiced."))
+    check_one_customer(slips)
+    for slip in slips:
+        if slip.is_invoiced:
+            raise InvalidInput(N_("Packing slip {number} is already invoiced."), number=slip.number)
+    return await uow.customers.get(slips[0].customer_id), slips, await _orders_of(uow, slips)
+
+
 async def invoice_packing_slips(uow: UnitOfWork, clock: Clock, user: User,
                                 slip_ids: Sequence[int]) -> CustomerInvoice:
     """Post one invoice for chosen packing slips of one customer, from one or several orders."""
     user.require(Permission.INVOICE)
     async with uow:
-        slips = list(await uow.packing_slips.many(slip_ids))
-        if not slip_ids or len(slips) != len(set(slip_ids)):
-            raise InvalidInput(N_("Choose packing slips that exist and are not yet invoiced."))
-        check_one_customer(slips)
-        for slip in slips:
-            if slip.is_invoiced:
-                raise InvalidInput(N_("Packing slip {number} is already invoiced."), number=slip.number)
-        customer = await uow.customers.get(slips[0].customer_id)
-        return await _post(uow, clock, user, customer, slips, await _orders_of(uow, slips))
+        customer, slips, orders = await _chosen(uow, slip_ids)
+        return await _post(uow, clock, user, customer, slips, orders)
+
+
+async def pro_forma_for_packing_slips(uow: UnitOfWork, clock: Clock, user: User,
+                                      slip_ids: Sequence[int]) -> ProForma:
+    user.require(Permission.INVOICE)
+    async with uow:
+        customer, slips, orders = await _chosen(uow, slip_ids)
+        _require_all_visible(user, orders, customer)
+        return pro_forma_for(orders, slips, clock.today())
+
+
+async def slips_to_choose(uow: UnitOfWork, user: User, customer_id: int
+                          ) -> tuple[Customer, list[tuple[PackingSlip, str]]]:
+    """The customer's packing slips not yet invoiced, of any month, on orders the user may see,
+    each with its order number."""
+    user.require(Permission.INVOICE)
+    async with uow:
+        customer = await uow.customers.get(customer_id)
+        if customer is None:
+            raise NotFound(N_("That customer does not exist."))
+        slips = await uow.invoicing.uninvoiced_slips(date.min, date.max, customer_id)
+        orders = await _orders_of(uow, slips)
+    visible = [(s, orders[s.sales_order_id].number) for s in slips
+               if user.may_see(orders[s.sales_order_id].salesperson_id)]
+    if not visible:
+        raise InvalidInput(N_("{customer} has no packing slips of yours that are not yet invoiced."),
+                           customer=customer.name)
+    return customer, visible[:SLIP_CHOICE_LIMIT]

@@ -55,7 +55,7 @@ async def test_last_months_deliveries_across_orders_become_one_invoice_with_a_pr
     assert "PS-000001 (2026-10-05), PS-000002 (2026-10-20)" in preview and "PS-000003" not in preview
     assert f"Orders: {first.number}, {second.number}" in preview
     assert "total €629.93" in preview  # 2 x 149.95 (21%) + 10 x 24.50 (9%)
-    assert chat.buttons() == ["Pro forma C-001", "Post C-001", "Post all"]
+    assert chat.buttons() == ["Pro forma C-001", "Post C-001", "Choose slips C-001", "Post all"]
     await chat.tap("Pro forma C-001")
     upload = await running.fake.wait_for("sendDocument", chat_id=SAM)
     assert upload.files["document"][0] == "PRO-FORMA-C-001-2026-10.pdf"
@@ -79,6 +79,34 @@ async def test_last_months_deliveries_across_orders_become_one_invoice_with_a_pr
     await chat.tap("PDF")
     upload = await running.fake.wait_for("sendDocument", chat_id=SAM,
                                          predicate=lambda c: c.files["document"][0] == "INV-000001.pdf")
+
+
+async def test_chosen_packing_slips_across_orders_and_months_become_one_invoice(running, uow_factory, clock, seeded):
+    first, second = await _october(uow_factory, clock, seeded)
+    chat = running.chat(SAM)
+    await chat.say("/invoicing")
+    await chat.say("2026-10")
+    await chat.tap("Choose slips C-001")
+    assert "Tap the packing slips of Acme Office BV" in await chat.reply()
+    assert chat.buttons()[:3] == [f"▫️ PS-000001 · {first.number} · 2026-10-05",
+                                  f"▫️ PS-000002 · {second.number} · 2026-10-20",
+                                  f"▫️ PS-000003 · {first.number} · 2026-11-02"]
+    refusal = await chat.tap("Post invoice")
+    assert "Tap at least one packing slip first" in chat.alert(refusal)
+    await chat.tap("PS-000002")
+    await chat.tap("PS-000003")
+    assert chat.buttons()[1:3] == [f"✅ PS-000002 · {second.number} · 2026-10-20",
+                                   f"✅ PS-000003 · {first.number} · 2026-11-02"]
+    await chat.tap("Pro forma")
+    upload = await running.fake.wait_for("sendDocument", chat_id=SAM)
+    assert "PRO FORMA" in pdf_text(upload.files["document"][1])
+    await chat.tap("Post invoice")
+    assert "Invoice INV-000001 for Acme Office BV is posted: €629.93" in await chat.reply()
+    order, slips = await orders.get_order(uow_factory(), seeded["sales"], first.id)
+    assert [s.invoice_number for s in slips] == [None, "INV-000001"] and order.lines[0].invoiced == D(2)
+    await chat.say("/invoicing")
+    preview = await chat.say("2026-10")
+    assert "PS-000001 (2026-10-05)" in preview and "PS-000002" not in preview and "total €362.88" in preview
 
 
 async def test_post_all_and_a_month_with_nothing_or_a_bad_month(running, uow_factory, clock, seeded):
@@ -187,6 +215,9 @@ def with_invoicing_translations(monkeypatch):
 async def test_the_month_run_in_dutch(running, uow_factory, clock, seeded, with_invoicing_translations):
     await _october(uow_factory, clock, seeded)
     chat = running.chat(SAM, language_code="nl")
+    assert "/invoicing — Leveringen van een maand factureren" in await chat.say("/start")
+    menu = {c["command"]: c["description"] for c in running.fake.commands_for(SAM)}
+    assert menu["invoicing"] == "Leveringen van een maand factureren"
     ask = await chat.say("/invoicing")
     assert "Welke maand?" in ask and "Vorige maand (2026-10)" in chat.buttons()
     await chat.tap("Vorige maand")

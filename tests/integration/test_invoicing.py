@@ -166,7 +166,14 @@ async def test_post_all_posts_each_customer_and_chosen_slips_across_orders(uow_f
         await invoicing.invoice_packing_slips(uow_factory(), clock, sam, [s1.id, 999])
     with pytest.raises(NotPermitted):
         await invoicing.invoice_packing_slips(uow_factory(), clock, seeded["sales2"], [s1.id, s2.id])
+    customer, choice = await invoicing.slips_to_choose(uow_factory(), sam, seeded["acme"].id)
+    assert [(s.number, order) for s, order in choice] == [
+        (s1.number, a1.number), (s2.number, a2.number), (s4.number, a1.number)]
+    with pytest.raises(InvalidInput, match="no packing slips of yours"):
+        await invoicing.slips_to_choose(uow_factory(), seeded["sales2"], seeded["acme"].id)
+    pro_forma = await invoicing.pro_forma_for_packing_slips(uow_factory(), clock, sam, [s1.id, s2.id])
     chosen = await invoicing.invoice_packing_slips(uow_factory(), clock, sam, [s1.id, s2.id])
+    assert chosen.number == "INV-000001" and chosen.totals == pro_forma.totals
     assert [(l.sales_order_id, l.quantity) for l in chosen.lines] == [(a1.id, D(1)), (a2.id, D(1))]
     with pytest.raises(InvalidInput, match="already invoiced"):
         await invoicing.invoice_packing_slips(uow_factory(), clock, sam, [s2.id, s4.id])
