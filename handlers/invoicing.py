@@ -101,7 +101,7 @@ async def _preview(message: Message, user: User, deps: Deps, month: Month) -> No
             for p in shown if p.may_post]
     if any(p.may_post for p in previews):
         rows.append([Button(text=_("Post all"), callback_data=MonthAction(action="all", month=month.key).pack())])
-    await message.answer("\n".join(text), reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
+    await message.answer("\n".join(text), reply_markup=InlineKeyboardMarkup(inline_keyboard=rows) if rows else None)
 
 
 @routes.callback_query(MonthAction.filter(F.action == "pro_forma"))
@@ -150,4 +150,5 @@ async def post_all(query: CallbackQuery, callback_data: MonthAction, user: User,
         rows += [f"{esc(customer.name)}: {error_text(error)}" for customer, error in run.skipped]
     buttons = [[_pdf_button(invoice.id, _("PDF {number}").format(number=invoice.number))]
                for _customer, invoice in run.posted[:20]]
-    await query.message.answer("\n".join(rows), reply_markup=InlineKeyboardMarkup(inline_keyboard=buttons))
+    await query.message.answer("\n".join(rows),
+                               reply_markup=InlineKeyboardMarkup(inline_keyboard=buttons) if buttons else None)

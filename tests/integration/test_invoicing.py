@@ -115,8 +115,12 @@ async def test_two_taps_on_post_give_one_invoice(uow_factory, clock, seeded):
     refused = [r for r in results if isinstance(r, Exception)]
     assert len(posted) == 1 and len(refused) == 1
     assert isinstance(refused[0], (InvalidInput, ConcurrentChange))
-    first, _slips = await orders.get_order(uow_factory(), sam, first.id)
+    first, slips = await orders.get_order(uow_factory(), sam, first.id)
     assert [l.invoiced for l in first.lines] == [D(2), D(2)]
+    # The guard a concurrent second run meets once the first has committed: nothing left to claim.
+    async with uow_factory() as uow:
+        assert await uow.invoicing.claim_slips([s.id for s in slips], "INV-999999") == 1  # only November's
+        assert await uow.invoicing.claim_slips([slips[0].id], "INV-999999") == 0
     async with uow_factory() as uow:
         assert len(await uow.invoices.of_order(second.id)) == 0  # a multi-order invoice has no single order
         assert len([m for m in await uow.outbox.due(clock.now(), 20) if m.kind == MailKind.INVOICE_POSTED]) == 1
@@ -219,3 +223,21 @@ async def test_a_bad_posting_profile_file_imports_nothing(uow_factory, seeded):
                                                       (4, {"code": "export", "summary_account": "1320"})])
     assert [e.line for e in rejected.value.errors] == [3, 4]
     assert [p.code for p in await drafts.posting_profiles(uow_factory())] == ["GEN"]
+
+
+async def test_a_run_that_read_the_slips_before_another_posted_them_posts_nothing(engine, uow_factory, clock, seeded):
+    """The interleaving SQLite never allows (its transactions take the write lock up front)."""
+    if engine.dialect.name == "sqlite":
+        pytest.skip("SQLite serialises whole transactions: the stale read cannot happen")
+    sam = seeded["sales"]
+    await two_orders_in_october(uow_factory, clock, seeded)
+    async with uow_factory() as stale:
+        customer, slips, orders_ = await invoicing._customer_month_slips(stale, seeded["acme"].id, OCTOBER)
+        winner = await invoicing.invoice_customer_month(uow_factory(), clock, sam, seeded["acme"].id, OCTOBER)
+        with pytest.raises(InvalidInput, match="invoiced by someone else just now"):
+            await invoicing._post(stale, clock, sam, customer, slips, orders_)
+    async with uow_factory() as uow:
+        assert await uow.invoices.get(winner.id + 1) is None  # the loser added no invoice
+        assert await uow.numbers.next("customer_invoice") == 2  # its number was rolled back: no gap
+    order = (await orders.open_orders(uow_factory(), sam))[-1]
+    assert [l.invoiced for l in order.lines] == [D(2), D(2)]  # invoiced once, not twice
