@@ -23,6 +23,8 @@ from handlers.text import error_text, esc, money
 
 routes = Routes("invoicing")
 PREVIEW_LIMIT = 15  # customers shown one by one; Post all covers the rest too
+SLIPS_SHOWN = 8     # per customer; the pro forma lists every line
+TEXT_BUDGET = 3500  # Telegram takes 4096 characters per message
 
 
 class MonthPick(CallbackData, prefix="im"):
@@ -75,7 +77,8 @@ async def month_picked(query: CallbackQuery, callback_data: MonthPick, user: Use
 def _customer_block(p: CustomerMonth, currency: str) -> str:
     rows = [_("<b>{name}</b> ({account})").format(name=esc(p.customer.name), account=esc(p.customer.account_number)),
             _("Packing slips: {slips}").format(slips=esc(", ".join(
-                f"{s.number} ({s.posted_on.isoformat()})" for s in p.slips))),
+                [f"{s.number} ({s.posted_on.isoformat()})" for s in p.slips[:SLIPS_SHOWN]]
+                + ([f"+{len(p.slips) - SLIPS_SHOWN}"] if len(p.slips) > SLIPS_SHOWN else [])))),
             _("Orders: {orders}").format(orders=esc(", ".join(p.order_numbers))),
             _("Net {net} · total {gross}").format(net=money(p.totals.net, currency),
                                                   gross=money(p.totals.gross, currency))]
@@ -86,10 +89,15 @@ def _customer_block(p: CustomerMonth, currency: str) -> str:
 
 async def _preview(message: Message, user: User, deps: Deps, month: Month) -> None:
     previews = await invoicing.month_preview(deps.uow(), user, month)
-    shown = previews[:PREVIEW_LIMIT]
+    shown, blocks = [], []
+    for p in previews[:PREVIEW_LIMIT]:
+        block = _customer_block(p, deps.currency)
+        if blocks and sum(len(b) + 2 for b in blocks) + len(block) > TEXT_BUDGET:
+            break
+        shown.append(p)
+        blocks.append(block)
     text = [_("<b>Invoices for {month}</b>: {count} customer(s), one invoice each.").format(
-        month=esc(month), count=len(previews))]
-    text += ["", "\n\n".join(_customer_block(p, deps.currency) for p in shown)]
+        month=esc(month), count=len(previews)), "", "\n\n".join(blocks)]
     if len(previews) > len(shown):
         text += ["", _("And {count} more customer(s): Post all covers them too.").format(
             count=len(previews) - len(shown))]

@@ -175,3 +175,17 @@ def test_any_grouping_invoices_each_slip_line_exactly_once_and_never_more_than_d
             assert line.invoiced == delivered[(order.id, line.line_number)] == line.delivered
             assert line.invoiced <= line.delivered <= line.quantity
         assert order.status in (SalesOrderStatus.OPEN_ORDER, SalesOrderStatus.DELIVERED, SalesOrderStatus.INVOICED)
+
+
+def test_a_long_month_preview_names_the_first_slips_and_counts_the_rest():
+    from domain.customer import Customer
+    from domain.services.invoicing import CustomerMonth
+    from domain.tax import totals_of
+    from handlers.invoicing import _customer_block
+    order = _order(7, lines=1)
+    order.lines[0].quantity = D(100)
+    slips = tuple(_slip(n, order, {1: D(1)}, date(2026, 10, n)) for n in range(1, 21))
+    block = _customer_block(CustomerMonth(Customer("C-001", "Acme <Office>", "a@b.example", "en"), slips,
+                                          ("SO-000007",), totals_of([]), others_orders=True), "EUR")
+    assert "PS-000008 (2026-10-08), +12" in block and "PS-000009" not in block
+    assert "Acme &lt;Office&gt;" in block and "a manager posts this invoice" in block
