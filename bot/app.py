@@ -46,6 +46,7 @@ from handlers import agreement_entry, agreements
 # ~~ end §5 ~~
 
 # ~~ §6 invoicing ~~
+from handlers import free_text_drafts, invoice_slips, invoicing as invoicing_handlers
 # ~~ end §6 ~~
 
 # ~~ §7 backorders ~~
@@ -127,6 +128,7 @@ def build_dispatcher(deps: Deps, settings: Settings, storage: BaseStorage | None
               # ~~ end §5 ~~
 
               # ~~ §6 invoicing ~~
+              invoicing_handlers.routes, invoice_slips.routes, free_text_drafts.routes,
               # ~~ end §6 ~~
 
               # ~~ §7 backorders ~~

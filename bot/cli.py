@@ -15,6 +15,7 @@ from pathlib import Path
 from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot import invoicing_cli
 from bot.cli_commands import CliError, add_user, db_upgrade, import_csv
 from bot.settings import Settings
 from domain.errors import DomainError
@@ -48,6 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--name", required=True)
     add.add_argument("--role", required=True, help="sales, marketing, manager or admin")
     add.add_argument("--email", default="")
+
+    invoicing_cli.add_parser(commands)  # issue 3, section 6
 
     demo = commands.add_parser("demo", help="try the bot offline in this terminal (no Telegram)")
     demo.add_argument("--reset", action="store_true", help="delete the demo data and start afresh")
@@ -98,6 +101,7 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"run": _run, "db": _db, "import": _import, "users": _users, "demo": _demo}
+COMMANDS["invoice"] = invoicing_cli.run  # issue 3, section 6
 
 
 def _one_line(exc: Exception) -> str:

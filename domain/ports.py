@@ -164,6 +164,14 @@ class SalesAgreementRepository(Protocol):
 # ~~ end §5 ~~
 
 # ~~ §6 invoicing ~~
+class InvoicingRepository(Protocol):
+    async def uninvoiced_slips(self, first_day: date, last_day: date,
+                               customer_id: int | None = None) -> list[PackingSlip]: ...
+    async def claim_slips(self, slip_ids: Sequence[int], invoice_number: str) -> int: ...
+    async def orders(self, order_ids: Sequence[int]) -> dict[int, SalesOrder]: ...
+    async def free_text_drafts_of(self, salesperson_id: int, limit: int) -> list[FreeTextInvoice]: ...
+    async def delete_free_text_invoice(self, invoice: FreeTextInvoice) -> None: ...
+    async def posting_profiles(self) -> list[PostingProfile]: ...
 # ~~ end §6 ~~
 
 # ~~ §7 backorders ~~
@@ -227,6 +235,7 @@ class UnitOfWork(Protocol):
     # ~~ end §5 ~~
 
     # ~~ §6 invoicing ~~
+    invoicing: InvoicingRepository
     # ~~ end §6 ~~
 
     # ~~ §7 backorders ~~

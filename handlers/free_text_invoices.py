@@ -15,6 +15,7 @@ from domain.services import free_text_invoices as fti
 from domain.user import Permission, User
 from handlers.callbacks import CustomerPick, FreeTextAction, FreeTextLinePick
 from handlers.customer_search import answer_customer_search
+from handlers.free_text_drafts import draft_rows, drafts_keyboard
 from handlers.deps import Deps
 from handlers.pro_forma import answer_pro_forma
 from handlers.labels import label
@@ -38,7 +39,8 @@ def draft_text(invoice: FreeTextInvoice, customer: Customer, currency: str) -> s
     head = [_("<b>Free text invoice {number}</b> · {status}").format(
                 number=esc(invoice.label), status=esc(label(invoice.status))),
             _("Customer: {name} ({account})").format(name=esc(customer.name),
-                                                     account=esc(customer.account_number))]
+                                                     account=esc(customer.account_number)),
+            _("Posting profile: {code}").format(code=esc(invoice.posting_profile))]
     if not invoice.lines:
         return "\n".join(head + ["", _("No lines yet.")])
     lines = [_("{n}. main account {account} · {description}: {amount} (sales tax {percent}%)").format(
@@ -49,10 +51,10 @@ def draft_text(invoice: FreeTextInvoice, customer: Customer, currency: str) -> s
 
 def draft_keyboard(invoice: FreeTextInvoice) -> InlineKeyboardMarkup | None:
     if not invoice.lines:
-        return None
+        return InlineKeyboardMarkup(inline_keyboard=draft_rows(invoice))
     return InlineKeyboardMarkup(inline_keyboard=[
         [_b(_("Remove a line"), "remove", invoice)],
-        [_b(_("Pro forma"), "pro_forma", invoice), _b(_("Post"), "post", invoice)]])
+        [_b(_("Pro forma"), "pro_forma", invoice), _b(_("Post"), "post", invoice)]] + draft_rows(invoice))
 
 
 async def show_draft(message: Message, deps: Deps, invoice: FreeTextInvoice, state: FSMContext) -> None:
@@ -67,11 +69,15 @@ async def show_draft(message: Message, deps: Deps, invoice: FreeTextInvoice, sta
 
 
 @routes.message(Command("freetext"))
-async def new_free_text_invoice(message: Message, user: User, state: FSMContext) -> None:
+async def new_free_text_invoice(message: Message, user: User, state: FSMContext, deps: Deps) -> None:
     user.require(Permission.INVOICE)
     await state.clear()
     await state.set_state(FreeTextEntry.customer)
-    await message.answer(_("Free text invoice. Which customer? Type an account number or part of the name."))
+    ask = _("Free text invoice. Which customer? Type an account number or part of the name.")
+    unposted = await drafts_keyboard(deps, user)  # drafts outlive the conversation that started them
+    if unposted:
+        ask = _("Your free text invoice drafts are below: tap one to continue it.") + "\n\n" + ask
+    await message.answer(ask, reply_markup=unposted)
 
 
 @routes.message(FreeTextEntry.customer, F.text)

@@ -41,6 +41,7 @@ COMMANDS = (
     # ~~ end §5 ~~
 
     # ~~ §6 invoicing ~~
+    ("invoicing", N_("Invoice a month's deliveries"), Permission.INVOICE),
     # ~~ end §6 ~~
 
     # ~~ §7 backorders ~~

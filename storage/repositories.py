@@ -39,6 +39,7 @@ from domain.sales_agreement import SalesAgreement
 # ~~ end §5 ~~
 
 # ~~ §6 invoicing ~~
+from domain.free_text_invoice import FreeTextInvoiceStatus
 # ~~ end §6 ~~
 
 # ~~ §7 backorders ~~
@@ -317,6 +318,50 @@ class SalesAgreementRepository(_Repository):
 # ~~ end §5 ~~
 
 # ~~ §6 invoicing ~~
+class InvoicingRepository:
+    """Queries of §6: a month's packing slips not yet invoiced, claiming slips for one invoice,
+    free text invoice drafts and posting profiles."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def uninvoiced_slips(self, first_day: date, last_day: date,
+                               customer_id: int | None = None) -> list[PackingSlip]:
+        p = t.packing_slips.c
+        stmt = select(PackingSlip).where(p.invoice_number.is_(None), p.posted_on >= first_day,
+                                         p.posted_on <= last_day)
+        if customer_id is not None:
+            stmt = stmt.where(p.customer_id == customer_id)
+        return list((await self.session.scalars(stmt.order_by(p.customer_id, p.posted_on, p.id))).all())
+
+    async def claim_slips(self, slip_ids: Sequence[int], invoice_number: str) -> int:
+        """Mark the slips invoiced, only those not yet invoiced; returns how many it marked.
+
+        Under concurrency the second of two transactions waits for the first and then matches
+        fewer rows: the caller compares the count and gives up (two taps, one invoice)."""
+        p = t.packing_slips
+        result = await self.session.execute(
+            update(p).where(p.c.id.in_(list(slip_ids)), p.c.invoice_number.is_(None))
+            .values(invoice_number=invoice_number).execution_options(synchronize_session=False))
+        return result.rowcount
+
+    async def orders(self, order_ids: Sequence[int]) -> dict[int, SalesOrder]:
+        found = (await self.session.scalars(
+            select(SalesOrder).where(t.sales_orders.c.id.in_(list(order_ids))))).all()
+        return {o.id: o for o in found}
+
+    async def free_text_drafts_of(self, salesperson_id: int, limit: int) -> list[FreeTextInvoice]:
+        f = t.free_text_invoices.c
+        return list((await self.session.scalars(select(FreeTextInvoice).where(
+            f.salesperson_id == salesperson_id, f.status == FreeTextInvoiceStatus.DRAFT,
+        ).order_by(f.id.desc()).limit(limit))).all())
+
+    async def delete_free_text_invoice(self, invoice: FreeTextInvoice) -> None:
+        await self.session.delete(invoice)
+
+    async def posting_profiles(self) -> list[PostingProfile]:
+        return list((await self.session.scalars(
+            select(PostingProfile).order_by(t.posting_profiles.c.code))).all())
 # ~~ end §6 ~~
 
 # ~~ §7 backorders ~~

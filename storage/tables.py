@@ -384,6 +384,8 @@ sales_agreement_lines = Table(
 # ~~ end §5 ~~
 
 # ~~ §6 invoicing ~~
+# A month's invoicing run reads the packing slips posted in that month.
+Index("ix_packing_slips_posted_on", packing_slips.c.posted_on)
 # ~~ end §6 ~~
 
 # ~~ §7 backorders ~~

@@ -53,6 +53,7 @@ class SqlUnitOfWork:
         # ~~ end §5 ~~
 
         # ~~ §6 invoicing ~~
+        self.invoicing = r.InvoicingRepository(s)
         # ~~ end §6 ~~
 
         # ~~ §7 backorders ~~

@@ -42,6 +42,7 @@ COLUMNS = {
     # ~~ end §5 ~~
 
     # ~~ §6 invoicing ~~
+    "posting_profiles": ("code", "summary_account"),
     # ~~ end §6 ~~
 
     # ~~ §7 backorders ~~
@@ -240,6 +241,23 @@ IMPORTERS["prices"] = import_prices
 # ~~ end §5 ~~
 
 # ~~ §6 invoicing ~~
+def _posting_profile(row: Mapping[str, str]):
+    from domain.invoicing import parse_posting_profile
+    return parse_posting_profile(_text(row, "code"), _text(row, "summary_account"))
+
+
+def _copy_posting_profile(existing, profile) -> None:
+    existing.summary_account = profile.summary_account
+
+
+async def import_posting_profiles(uow: UnitOfWork, rows: Iterable[Row]) -> ImportResult:
+    """code,summary_account: which summary account a free text invoice's customer balance goes to."""
+    return await _upsert(uow, _parse_rows(rows, _posting_profile, lambda p: p.code),
+                         lambda u, p: u.posting_profiles.get(p.code),
+                         lambda u, p: u.posting_profiles.add(p), _copy_posting_profile)
+
+
+IMPORTERS["posting_profiles"] = import_posting_profiles
 # ~~ end §6 ~~
 
 # ~~ §7 backorders ~~

@@ -15,8 +15,11 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass
+    # A month's invoicing run reads the packing slips posted in that month (issue 3, section 6).
+    with op.batch_alter_table('packing_slips', schema=None) as batch_op:
+        batch_op.create_index('ix_packing_slips_posted_on', ['posted_on'], unique=False)
 
 
 def downgrade() -> None:
-    pass
+    with op.batch_alter_table('packing_slips', schema=None) as batch_op:
+        batch_op.drop_index('ix_packing_slips_posted_on')

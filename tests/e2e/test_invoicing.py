@@ -1,0 +1,239 @@
+"""/invoicing (a month's invoices, one per customer) and free text drafts in Telegram, end to end."""
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+import bot.i18n
+from domain.services import free_text_invoices as fti
+from domain.services import orders
+from tests.e2e.conftest import attachment, pdf_text, wait_for_mail
+from tests.integration.test_invoicing import AMS, default_posting_profile_only, deliver_on, order_for  # noqa: F401
+
+SAM, OLGA, MIA = 1001, 1002, 1003
+D = Decimal
+PO = Path(__file__).parents[2] / "tools" / "translations" / "invoicing.po"
+
+
+async def _invoice_mail(sink, number: str):
+    """The e-mail carrying invoice `number` (the quotations before it were mailed too)."""
+    for count in range(1, 10):
+        mails = await wait_for_mail(sink, count)
+        if number in mails[-1].message["Subject"]:
+            return mails[-1]
+    raise AssertionError(f"no mail for {number}")
+
+
+async def _october(uow_factory, clock, seeded):
+    """Acme: two of Sam's orders delivered in October (PS-1, PS-2), one more slip in November."""
+    sam = seeded["sales"]
+    clock.at = datetime(2026, 10, 1, 9, 0, tzinfo=AMS)
+    first = await order_for(uow_factory, clock, sam, seeded["acme"], [(seeded["chair"], 4)])
+    second = await order_for(uow_factory, clock, sam, seeded["acme"], [(seeded["book"], 10)])
+    await deliver_on(uow_factory, clock, sam, first, 5, 10, {1: D(2)})
+    await deliver_on(uow_factory, clock, sam, second, 20, 10, {1: D(10)})
+    await deliver_on(uow_factory, clock, sam, first, 2, 11, {1: D(2)})
+    clock.at = datetime(2026, 11, 3, 9, 0, tzinfo=AMS)
+    return first, second
+
+
+async def test_last_months_deliveries_across_orders_become_one_invoice_with_a_pro_forma_first(
+        running, uow_factory, clock, seeded):
+    first, second = await _october(uow_factory, clock, seeded)
+    chat = running.chat(SAM)
+    ask = await chat.say("/invoicing")
+    assert "Which month?" in ask and chat.buttons() == ["This month (2026-11)", "Last month (2026-10)"]
+    await chat.tap("Last month (2026-10)")
+    preview = await chat.reply()
+    assert "Invoices for 2026-10" in preview and "Acme Office BV" in preview
+    assert "PS-000001 (2026-10-05), PS-000002 (2026-10-20)" in preview and "PS-000003" not in preview
+    assert f"Orders: {first.number}, {second.number}" in preview
+    assert "total €629.93" in preview  # 2 x 149.95 (21%) + 10 x 24.50 (9%)
+    assert chat.buttons() == ["Pro forma C-001", "Post C-001", "Choose slips C-001", "Post all"]
+    await chat.tap("Pro forma C-001")
+    upload = await running.fake.wait_for("sendDocument", chat_id=SAM)
+    assert upload.files["document"][0] == "PRO-FORMA-C-001-2026-10.pdf"
+    text = pdf_text(upload.files["document"][1])
+    assert "PRO FORMA" in text and "€629.93" in text and "INV-" not in text
+    await chat.tap("Post C-001")
+    posted = await chat.reply()
+    assert "Invoice INV-000001 for Acme Office BV (2026-10) is posted: €629.93" in posted
+    assert "buyer@acme.example" in posted
+    mail = await _invoice_mail(running.smtp, "INV-000001")
+    assert mail.rcpt_tos == ("buyer@acme.example",)
+    name, pdf = attachment(mail)
+    text = pdf_text(pdf)
+    assert name == "INV-000001.pdf" and "Office chair" in text and "Sales handbook" in text
+    assert "€629.93" in text and "PRO FORMA" not in text
+    # A second tap on the same button posts nothing twice.
+    refusal = await chat.tap("Post C-001")
+    assert "Nothing left to invoice for Acme Office BV in 2026-10" in chat.alert(refusal)
+    order, slips = await orders.get_order(uow_factory(), seeded["sales"], first.id)
+    assert order.lines[0].invoiced == D(2) and [s.invoice_number for s in slips] == ["INV-000001", None]
+    await chat.tap("PDF")
+    upload = await running.fake.wait_for("sendDocument", chat_id=SAM,
+                                         predicate=lambda c: c.files["document"][0] == "INV-000001.pdf")
+
+
+async def test_chosen_packing_slips_across_orders_and_months_become_one_invoice(running, uow_factory, clock, seeded):
+    first, second = await _october(uow_factory, clock, seeded)
+    chat = running.chat(SAM)
+    await chat.say("/invoicing")
+    await chat.say("2026-10")
+    await chat.tap("Choose slips C-001")
+    assert "Tap the packing slips of Acme Office BV" in await chat.reply()
+    assert chat.buttons()[:3] == [f"▫️ PS-000001 · {first.number} · 2026-10-05",
+                                  f"▫️ PS-000002 · {second.number} · 2026-10-20",
+                                  f"▫️ PS-000003 · {first.number} · 2026-11-02"]
+    refusal = await chat.tap("Post invoice")
+    assert "Tap at least one packing slip first" in chat.alert(refusal)
+    await chat.tap("PS-000002")
+    await chat.tap("PS-000003")
+    assert chat.buttons()[1:3] == [f"✅ PS-000002 · {second.number} · 2026-10-20",
+                                   f"✅ PS-000003 · {first.number} · 2026-11-02"]
+    await chat.tap("Pro forma")
+    upload = await running.fake.wait_for("sendDocument", chat_id=SAM)
+    assert "PRO FORMA" in pdf_text(upload.files["document"][1])
+    await chat.tap("Post invoice")
+    assert "Invoice INV-000001 for Acme Office BV is posted: €629.93" in await chat.reply()
+    order, slips = await orders.get_order(uow_factory(), seeded["sales"], first.id)
+    assert [s.invoice_number for s in slips] == [None, "INV-000001"] and order.lines[0].invoiced == D(2)
+    await chat.say("/invoicing")
+    preview = await chat.say("2026-10")
+    assert "PS-000001 (2026-10-05)" in preview and "PS-000002" not in preview and "total €362.88" in preview
+
+
+async def test_post_all_and_a_month_with_nothing_or_a_bad_month(running, uow_factory, clock, seeded):
+    await _october(uow_factory, clock, seeded)
+    chat = running.chat(SAM)
+    await chat.say("/invoicing")
+    assert "Type a month as year-month" in await chat.say("october")
+    assert "Nothing to invoice for 2026-09" in await chat.say("2026-09")
+    await chat.say("/invoicing")
+    assert "Invoices for 2026-10" in await chat.say("2026-10")
+    await chat.tap("Post all")
+    summary = await chat.reply()
+    assert "1 posted and e-mailed" in summary and "INV-000001 · Acme Office BV · €629.93" in summary
+    await _invoice_mail(running.smtp, "INV-000001")
+    await chat.say("/invoicing")
+    assert "Nothing to invoice for 2026-10" in await chat.say("2026-10")
+
+
+async def test_a_customer_shared_with_another_salesperson_is_left_to_a_manager(running, uow_factory, clock, seeded):
+    await _october(uow_factory, clock, seeded)
+    clock.at = datetime(2026, 10, 1, 9, 0, tzinfo=AMS)
+    olgas = await order_for(uow_factory, clock, seeded["sales2"], seeded["acme"], [(seeded["desk"], 1)])
+    await deliver_on(uow_factory, clock, seeded["sales2"], olgas, 7, 10, {1: D(1)})
+    clock.at = datetime(2026, 11, 3, 9, 0, tzinfo=AMS)
+    sam = running.chat(SAM)
+    await sam.say("/invoicing")
+    preview = await sam.say("2026-10")
+    assert "another salesperson's orders: a manager posts this invoice" in preview
+    assert "Standing desk" not in preview and "Post C-001" not in sam.buttons()
+    mia = running.chat(MIA)
+    await mia.say("/invoicing")
+    preview = await mia.say("2026-10")
+    assert "PS-000001 (2026-10-05), PS-000004 (2026-10-07), PS-000002 (2026-10-20)" in preview
+    await mia.tap("Post C-001")
+    assert "Invoice INV-000001 for Acme Office BV (2026-10) is posted: €1,233.72" in await mia.reply()
+
+
+async def test_a_marketing_user_cannot_invoice(running):
+    assert "Your role does not allow this" in await running.chat(1004).say("/invoicing")
+
+
+async def test_free_text_drafts_are_listed_continued_deleted_and_take_another_posting_profile(
+        running, uow_factory, clock, seeded):
+    sam = seeded["sales"]
+    older = await fti.start_free_text_invoice(uow_factory(), clock, sam, seeded["cafe"].id)
+    await fti.enter_line(uow_factory(), sam, older.id, "8000 100 21 Consulting")
+    newer = await fti.start_free_text_invoice(uow_factory(), clock, sam, seeded["acme"].id)
+    from domain.services.imports import import_posting_profiles
+    await import_posting_profiles(uow_factory(), [(2, {"code": "EXPORT", "summary_account": "1310"})])
+    chat = running.chat(SAM)
+    ask = await chat.say("/freetext")
+    assert "Your free text invoice drafts" in ask and "Which customer?" in ask
+    assert chat.buttons() == [f"#{newer.id} · Acme Office BV · €0.00", f"#{older.id} · Café Hoogvliet · €121.00"]
+    await chat.tap(f"#{newer.id} ·")
+    assert "Acme Office BV" in await chat.reply()
+    await chat.tap("Delete draft")
+    assert f"draft #{newer.id} is deleted" in await chat.reply()
+    await chat.say("/freetext")
+    await chat.tap(f"#{older.id} ·")
+    draft = await chat.reply()
+    assert "Posting profile: GEN" in draft and "Consulting" in draft
+    await chat.tap("Posting profile: GEN")
+    assert "Which posting profile?" in await chat.reply()
+    assert chat.buttons() == ["EXPORT: summary account 1310", "GEN: summary account 1300"]
+    await chat.tap("EXPORT")
+    assert "Posting profile: EXPORT" in await chat.reply()
+    await chat.tap("Post")
+    assert "Free text invoice INV-000001 is posted" in await chat.reply()
+    posted = await fti.get_free_text_invoice(uow_factory(), sam, older.id)
+    assert posted.summary_account == "1310"
+    assert "Your free text invoice drafts" not in await chat.say("/freetext")
+
+
+async def test_an_item_number_on_a_free_text_draft_is_refused_and_changes_nothing(running, uow_factory, seeded):
+    chat = running.chat(SAM)
+    await chat.say("/freetext")
+    await chat.say("C-002")
+    assert "A-100 is an item number. A free text invoice has no items" in await chat.say("A-100 250 21 Chairs")
+    ask = await chat.say("/freetext")
+    assert "Your free text invoice drafts" in ask and "€0.00" in chat.buttons()[0]
+
+
+@pytest.fixture
+def with_invoicing_translations(monkeypatch):
+    """The Dutch catalog plus this part's translations (the lead merges them into bot/locales)."""
+    real = bot.i18n.translations
+
+    def merged(locale: str):
+        if locale != "nl":
+            return real(locale)
+        with (bot.i18n.LOCALES_DIR / "nl" / "LC_MESSAGES" / "messages.po").open("rb") as f:
+            catalog = read_po(f, locale="nl")
+        with PO.open("rb") as f:
+            for message in read_po(f, locale="nl"):
+                if message.id:
+                    catalog[message.id] = message
+        buffer = BytesIO()
+        write_mo(buffer, catalog)
+        buffer.seek(0)
+        import gettext
+        return gettext.GNUTranslations(buffer)
+
+    monkeypatch.setattr(bot.i18n, "translations", merged)
+
+
+async def test_the_month_run_in_dutch(running, uow_factory, clock, seeded, with_invoicing_translations):
+    await _october(uow_factory, clock, seeded)
+    chat = running.chat(SAM, language_code="nl")
+    assert "/invoicing — Leveringen van een maand factureren" in await chat.say("/start")
+    menu = {c["command"]: c["description"] for c in running.fake.commands_for(SAM)}
+    assert menu["invoicing"] == "Leveringen van een maand factureren"
+    ask = await chat.say("/invoicing")
+    assert "Welke maand?" in ask and "Vorige maand (2026-10)" in chat.buttons()
+    await chat.tap("Vorige maand")
+    preview = await chat.reply()
+    assert "Facturen voor 2026-10" in preview and "Pakbonnen: PS-000001" in preview
+    await chat.tap("Boeken C-001")
+    assert "Factuur INV-000001 voor Acme Office BV (2026-10) is geboekt" in await chat.reply()
+    await chat.say("/invoicing")
+    assert "Typ een maand als jaar-maand" in await chat.say("oktober")
+
+
+async def test_free_text_drafts_in_dutch(running, uow_factory, clock, seeded, with_invoicing_translations):
+    await fti.start_free_text_invoice(uow_factory(), clock, seeded["sales"], seeded["cafe"].id)
+    chat = running.chat(SAM, language_code="nl")
+    assert "Je concepten van vrije-tekstfacturen" in await chat.say("/freetext")
+    await chat.tap("Café Hoogvliet")
+    assert "Boekingsprofiel: GEN" in await chat.reply()
+    await chat.tap("Concept verwijderen")
+    assert "is verwijderd" in await chat.reply()
