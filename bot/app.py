@@ -40,6 +40,7 @@ from handlers.deps import Deps
 # ~~ end §4 ~~
 
 # ~~ §5 up-sell/cross-sell ~~
+from handlers import product_lists
 # ~~ end §5 ~~
 
 # ~~ §6 invoicing ~~
@@ -101,6 +102,7 @@ def build_dispatcher(deps: Deps, settings: Settings, storage: BaseStorage | None
               # ~~ end §4 ~~
 
               # ~~ §5 up-sell/cross-sell ~~
+              product_lists.routes,
               # ~~ end §5 ~~
 
               # ~~ §6 invoicing ~~

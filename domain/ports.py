@@ -28,6 +28,7 @@ from domain.user import User
 # ~~ end §4 ~~
 
 # ~~ §5 up-sell/cross-sell ~~
+from domain.product_list import ProductListRule, SuggestionOffer
 # ~~ end §5 ~~
 
 # ~~ §6 invoicing ~~
@@ -122,6 +123,22 @@ class NumberSequences(Protocol):
 # ~~ end §4 ~~
 
 # ~~ §5 up-sell/cross-sell ~~
+class ProductListRuleRepository(Protocol):
+    async def get(self, rule_id: int) -> ProductListRule | None: ...
+    async def add(self, rule: ProductListRule) -> None: ...
+    async def delete(self, rule: ProductListRule) -> None: ...
+    async def all(self) -> Sequence[ProductListRule]: ...
+    async def for_item(self, item_id: int) -> Sequence[ProductListRule]: ...
+    async def by_key(self, key: tuple) -> ProductListRule | None: ...
+
+
+class SuggestionOfferRepository(Protocol):
+    async def get(self, offer_id: int) -> SuggestionOffer | None: ...
+    async def add(self, offer: SuggestionOffer) -> None: ...
+    async def pending_of(self, quotation_id: int) -> Sequence[SuggestionOffer]: ...
+    async def ignore_where_not_draft(self, now: datetime) -> None: ...
+    async def counts(self, salesperson_id: int | None) -> Sequence[tuple[int, str, int]]: ...
+
 # ~~ end §5 ~~
 
 # ~~ §6 invoicing ~~
@@ -156,6 +173,8 @@ class UnitOfWork(Protocol):
     # ~~ end §4 ~~
 
     # ~~ §5 up-sell/cross-sell ~~
+    product_list_rules: ProductListRuleRepository
+    suggestion_offers: SuggestionOfferRepository
     # ~~ end §5 ~~
 
     # ~~ §6 invoicing ~~

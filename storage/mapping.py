@@ -27,6 +27,7 @@ from storage import tables as t
 # ~~ end §4 ~~
 
 # ~~ §5 up-sell/cross-sell ~~
+from domain.product_list import ProductListRule, SuggestionOffer
 # ~~ end §5 ~~
 
 # ~~ §6 invoicing ~~
@@ -87,6 +88,8 @@ def start_mappers() -> None:
     # ~~ end §4 ~~
 
     # ~~ §5 up-sell/cross-sell ~~
+    m(ProductListRule, t.product_list_rules)
+    m(SuggestionOffer, t.suggestion_offers, version_id_col=t.suggestion_offers.c.version)
     # ~~ end §5 ~~
 
     # ~~ §6 invoicing ~~
