@@ -40,6 +40,23 @@ def parse_kind(text: str) -> RuleKind:
                        kind=text)
 
 
+def check_conditions(customer_group: str, min_quantity: Decimal, valid_from: date | None,
+                     valid_to: date | None, note: str) -> tuple[str, Decimal, str]:
+    """A rule's conditions, checked and tidied: (customer group, minimum quantity, note)."""
+    customer_group = (customer_group or "").strip()
+    if len(customer_group) > MAX_GROUP_LENGTH:
+        raise InvalidInput(N_("A customer group has at most {count} characters."),
+                           count=MAX_GROUP_LENGTH)
+    min_quantity = check_quantity(min_quantity or Decimal(0), allow_zero=True)
+    if valid_from and valid_to and valid_to < valid_from:
+        raise InvalidInput(N_("The rule ends on {to} before it starts on {start}."),
+                           to=valid_to, start=valid_from)
+    note = " ".join((note or "").split())
+    if len(note) > MAX_NOTE_LENGTH:
+        raise InvalidInput(N_("A note has at most {count} characters."), count=MAX_NOTE_LENGTH)
+    return customer_group, min_quantity, note
+
+
 @dataclass(eq=False)
 class ProductListRule:
     """When `item_id` is entered, suggest `suggested_item_id` (instead of it, or in addition)."""
@@ -57,17 +74,8 @@ class ProductListRule:
         self.kind = RuleKind(self.kind)
         if self.item_id == self.suggested_item_id:
             raise InvalidInput(N_("A rule cannot suggest the item itself."))
-        self.customer_group = (self.customer_group or "").strip()
-        if len(self.customer_group) > MAX_GROUP_LENGTH:
-            raise InvalidInput(N_("A customer group has at most {count} characters."),
-                               count=MAX_GROUP_LENGTH)
-        self.min_quantity = check_quantity(self.min_quantity or Decimal(0), allow_zero=True)
-        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
-            raise InvalidInput(N_("The rule ends on {to} before it starts on {start}."),
-                               to=self.valid_to, start=self.valid_from)
-        self.note = " ".join((self.note or "").split())
-        if len(self.note) > MAX_NOTE_LENGTH:
-            raise InvalidInput(N_("A note has at most {count} characters."), count=MAX_NOTE_LENGTH)
+        self.customer_group, self.min_quantity, self.note = check_conditions(
+            self.customer_group, self.min_quantity, self.valid_from, self.valid_to, self.note)
 
     @property
     def key(self) -> tuple[RuleKind, int, int, str]:

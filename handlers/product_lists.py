@@ -106,13 +106,17 @@ def rules_message(views: list[RuleView]) -> tuple[str, InlineKeyboardMarkup | No
     return text + "\n\n" + _(HOW_TO_ADD), InlineKeyboardMarkup(inline_keyboard=rows)
 
 
+def _one_decimal(value: Decimal) -> Decimal:
+    value = value.quantize(Decimal("0.1"))
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value
+
+
 def rates_text(rates: list[tuple[RuleView, RuleRates]]) -> str:
     if not rates:
         return _("There are no product list rules yet.")
     rows = ["<b>" + _("Suggestions per rule") + "</b>"]
     for view, r in rates:
-        rate = (esc(format_percent((r.acceptance_rate * 100).quantize(Decimal("0.1")).normalize(),
-                                   current_locale()))
+        rate = (esc(format_percent(_one_decimal(r.acceptance_rate * 100), current_locale()))
                 if r.acceptance_rate is not None else "–")
         rows.append(rule_text(view) + "\n   " + _(
             "shown {shown}, accepted {accepted}, ignored {ignored}, open {open}; acceptance rate {rate}"

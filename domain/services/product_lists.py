@@ -11,7 +11,7 @@ from domain.errors import N_, InvalidInput, NotFound, TransitionNotAllowed
 from domain.item import Item
 from domain.ports import Clock, UnitOfWork
 from domain.product_list import (Outcome, ProductListRule, RuleKind, RuleRates, SuggestionOffer,
-                                 rates_from_counts, suggestions_for)
+                                 check_conditions, rates_from_counts, suggestions_for)
 from domain.quotation import Quotation, QuotationStatus
 from domain.services import quotations
 from domain.services.common import visible_quotation
@@ -31,6 +31,13 @@ class RuleSpec:
     valid_from: date | None = None
     valid_to: date | None = None
     note: str = ""
+
+    def __post_init__(self) -> None:
+        # Checked before any item is looked up, so a typing error is named first.
+        check_conditions(self.customer_group, self.min_quantity, self.valid_from, self.valid_to,
+                         self.note)
+        if self.item_number.strip().lower() == self.suggested_item_number.strip().lower():
+            raise InvalidInput(N_("A rule cannot suggest the item itself."))
 
 
 @dataclass(frozen=True)
