@@ -52,7 +52,7 @@ def parse_rule(text: str) -> RuleSpec:
     for word in rest:
         if word == "-" or looks_like_date(word):
             dates.append(None if word == "-" else parse_rule_date(word))
-        elif word[0].isdigit():
+        elif word[0].isdigit() or word[0] in "+-":
             if minimum is not None:
                 raise InvalidInput(N_("Give one minimum quantity, not '{text}' as well."), text=word)
             minimum = check_quantity(parse_decimal(word), allow_zero=True)
