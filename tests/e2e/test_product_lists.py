@@ -92,6 +92,18 @@ async def test_suggestions_appear_under_a_line_and_one_tap_adds_or_replaces(runn
     assert sorted(l.item_number for l in q.lines) == ["A-200", "B-300"]
 
 
+async def test_an_item_picked_from_several_matches_gets_its_suggestions_too(running):
+    await _rules(running, "cross A-100 B-300")
+    sam = running.chat(SAM)
+    await sam.say("/quote")
+    await sam.say("C-001")
+    assert "Which item?" in await sam.say("e 3")  # every item's name has an e
+    await sam.tap("A-100 · Office chair")
+    assert "Office chair: 3 pcs" in await sam.reply()
+    assert "Cross-sell: B-300 Sales handbook as well" in await sam.reply()
+    assert sam.buttons() == ["Add: B-300 · Sales handbook"]
+
+
 async def test_a_suggestion_not_taken_is_counted_as_ignored_once_the_next_line_is_entered(running):
     await _rules(running, "cross A-100 B-300", "cross A-200 B-300 Horeca")
     sam = running.chat(SAM)
