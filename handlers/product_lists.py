@@ -2,6 +2,7 @@
 and the tap on a suggestion under a quotation line."""
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from aiogram import F
@@ -26,7 +27,10 @@ from handlers.suggestions import SuggestionTap
 from handlers.text import day, esc, qty
 
 routes = Routes("product_lists")
-MAX_LISTED = 40
+MAX_LISTED = 24          # Delete buttons under one message
+TEXT_BUDGET = 3400       # Telegram's limit is 4096 characters; leave room for the how-to
+NOTE_SHOWN = 80
+_DELETE = re.compile(r"^(?:delete|del|verwijder)\s+(\d{1,9})$", re.IGNORECASE)
 
 
 class RuleDelete(CallbackData, prefix="sr"):
@@ -83,7 +87,19 @@ def rule_text(v: RuleView) -> str:
         parts.append(_("valid {start} to {end}").format(
             start=day(r.valid_from) if r.valid_from else "…", end=day(r.valid_to) if r.valid_to else "…"))
     text = " · ".join(parts)
-    return text + (" — <i>" + esc(r.note) + "</i>" if r.note else "")
+    note = r.note if len(r.note) <= NOTE_SHOWN else r.note[:NOTE_SHOWN - 1] + "…"
+    return text + (" — <i>" + esc(note) + "</i>" if note else "")
+
+
+def _within_budget(rows: list[str], limit: int) -> tuple[list[str], int]:
+    """As many rows as fit one chat message; and how many were left out."""
+    kept, size = [], 0
+    for row in rows[:limit]:
+        size += len(row) + 1
+        if size > TEXT_BUDGET:
+            break
+        kept.append(row)
+    return kept, len(rows) - len(kept)
 
 
 HOW_TO_ADD = N_("To add a rule, type it as <code>up A-100 A-200 [customer group] [minimum quantity] "
@@ -96,10 +112,12 @@ HOW_TO_ADD = N_("To add a rule, type it as <code>up A-100 A-200 [customer group]
 def rules_message(views: list[RuleView]) -> tuple[str, InlineKeyboardMarkup | None]:
     if not views:
         return _("There are no product list rules yet.") + "\n\n" + _(HOW_TO_ADD), None
-    shown = views[:MAX_LISTED]
-    text = "<b>" + _("Product list rules") + "</b>\n" + "\n".join(rule_text(v) for v in shown)
-    if len(views) > len(shown):
-        text += "\n" + _("… and {count} more.").format(count=len(views) - len(shown))
+    rows, left_out = _within_budget([rule_text(v) for v in views], MAX_LISTED)
+    shown = views[:len(rows)]
+    text = "<b>" + _("Product list rules") + "</b>\n" + "\n".join(rows)
+    if left_out:
+        text += "\n" + _("… and {count} more (type <code>delete 12</code> to delete rule 12).").format(
+            count=left_out)
     buttons = [Button(text=_("Delete {id}").format(id=v.rule.id),
                       callback_data=RuleDelete(rule_id=v.rule.id).pack()) for v in shown]
     rows = [buttons[i:i + 4] for i in range(0, len(buttons), 4)]
@@ -114,14 +132,16 @@ def _one_decimal(value: Decimal) -> Decimal:
 def rates_text(rates: list[tuple[RuleView, RuleRates]]) -> str:
     if not rates:
         return _("There are no product list rules yet.")
-    rows = ["<b>" + _("Suggestions per rule") + "</b>"]
-    for view, r in rates:
+    rows = []
+    for view, r in sorted(rates, key=lambda vr: (-vr[1].shown, vr[0].rule.id)):  # most shown first
         rate = (esc(format_percent(_one_decimal(r.acceptance_rate * 100), current_locale()))
                 if r.acceptance_rate is not None else "–")
         rows.append(rule_text(view) + "\n   " + _(
             "shown {shown}, accepted {accepted}, ignored {ignored}, open {open}; acceptance rate {rate}"
         ).format(shown=r.shown, accepted=r.accepted, ignored=r.ignored, open=r.pending, rate=rate))
-    return "\n".join(rows)
+    kept, left_out = _within_budget(rows, len(rows))
+    text = "\n".join(["<b>" + _("Suggestions per rule") + "</b>"] + kept)
+    return text + ("\n" + _("… and {count} more.").format(count=left_out) if left_out else "")
 
 
 # --- handlers ---------------------------------------------------------------------------------
@@ -138,6 +158,10 @@ async def show_rules(message: Message, user: User, state: FSMContext, deps: Deps
 @routes.message(ProductListEntry.rule, F.text)
 async def rule_typed(message: Message, user: User, deps: Deps) -> None:
     user.require(Permission.MANAGE_PRODUCT_LISTS)
+    if m := _DELETE.match(message.text.strip()):
+        await product_lists.delete_rule(deps.uow(), user, int(m.group(1)))
+        await message.answer(_("Rule {id} deleted.").format(id=int(m.group(1))))
+        return
     view = await product_lists.add_rule(deps.uow(), user, parse_rule(message.text))
     await message.answer(_("Added: {rule}").format(rule=rule_text(view)) + "\n"
                          + _("Type another rule, /productlists to see them all, or /cancel."))

@@ -42,6 +42,10 @@ async def test_a_manager_adds_lists_and_deletes_rules_in_chat(running):
     assert mia.alert(answer) == "Rule 1 deleted."
     after = await mia.reply()
     assert "Rule 1," not in after and "Rule 2, up-sell" in after
+    assert "Rule 2 deleted." in await mia.say("delete 2")
+    assert "Rule 2 does not exist (any more)." in await mia.say("delete 2")
+    assert "no product list rules yet" in await mia.say("/productlists")
+    await mia.say("/cancel")
     assert "/productlists" in await mia.say("/help")
 
 

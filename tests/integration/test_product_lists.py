@@ -160,3 +160,17 @@ async def test_the_csv_import_is_all_or_nothing_with_line_numbers_and_updates_by
     rules = {v.rule.kind: v.rule for v in await pl.list_rules(uow_factory(), seeded["manager"])}
     assert rules[UP].min_quantity == 10 and rules[UP].note == "Changed" and rules[UP].valid_to is None
     assert rules[CROSS].min_quantity == 0
+
+
+async def test_two_taps_at_once_add_the_cross_sell_once(uow_factory, clock, seeded):
+    import asyncio
+    from domain.errors import ConcurrentChange
+    await pl.add_rule(uow_factory(), seeded["manager"], RuleSpec(CROSS, "A-100", "B-300"))
+    qid, [offer] = await _draft(uow_factory, clock, seeded, "A-100 1")
+    results = await asyncio.gather(
+        *(pl.accept_suggestion(uow_factory, clock, seeded["sales"], offer.offer_id) for _ in range(2)),
+        return_exceptions=True)
+    errors = [r for r in results if isinstance(r, Exception)]
+    assert len(errors) == 1 and isinstance(errors[0], (ConcurrentChange, TransitionNotAllowed, InvalidInput))
+    q = await quotations.get_quotation(uow_factory(), seeded["sales"], qid)
+    assert [(l.item_number, l.quantity) for l in q.lines] == [("A-100", 1), ("B-300", 1)]

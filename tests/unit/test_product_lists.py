@@ -10,7 +10,9 @@ from hypothesis import given, strategies as st
 from domain.errors import InvalidInput, TransitionNotAllowed
 from domain.product_list import (Outcome, ProductListRule, RuleKind, RuleRates, SuggestionOffer,
                                  parse_kind, parse_rule_date, rates_from_counts, suggestions_for)
-from handlers.product_lists import parse_rule
+from domain.item import Item
+from domain.services.product_lists import RuleView
+from handlers.product_lists import parse_rule, rates_text, rules_message
 
 UP, CROSS = RuleKind.UP_SELL, RuleKind.CROSS_SELL
 DAY = date(2026, 11, 24)
@@ -178,3 +180,18 @@ def test_shown_is_accepted_plus_ignored_plus_open_and_the_rate_is_a_fraction(cou
     for r in rates_from_counts(counts).values():
         assert r.shown == r.accepted + r.ignored + r.pending and r.pending >= 0
         assert r.acceptance_rate is None or 0 <= r.acceptance_rate <= 1
+
+
+def test_a_long_list_of_rules_fits_one_chat_message():
+    chair = Item("A-100", "Office chair", "pcs", Decimal(1), Decimal(21))
+    desk = Item("A-200", "Standing desk", "pcs", Decimal(1), Decimal(21))
+    views = [RuleView(rule(UP, CHAIR, DESK, i, customer_group="G" * 40, note="<n> " * 50,
+                           valid_from=DAY, valid_to=DAY, min_quantity=Decimal(5)), chair, desk)
+             for i in range(1, 101)]
+    text, keyboard = rules_message(views)
+    assert len(text) < 4096 and "more (type <code>delete 12</code>" in text
+    buttons = [b for row in keyboard.inline_keyboard for b in row]
+    assert 0 < len(buttons) <= 24 and f"Rule {len(buttons)}," in text
+    assert "&lt;n&gt;" in text and "<n>" not in text
+    rates = rates_text([(v, RuleRates(v.rule.id, v.rule.id, 1, 0)) for v in views])
+    assert len(rates) < 4096 and "Rule 100," in rates.split("\n")[1] and "more." in rates
