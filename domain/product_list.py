@@ -152,6 +152,11 @@ class SuggestionOffer:
             raise TransitionNotAllowed(N_("This suggestion is no longer open."))
         self.outcome, self.resolved_at = Outcome.ACCEPTED, now
 
+    def reopen(self) -> None:
+        """Taking it failed half-way (the line could not be added): it is open again."""
+        if self.outcome is Outcome.ACCEPTED:
+            self.outcome, self.resolved_at = Outcome.PENDING, None
+
     def ignore(self, now: datetime) -> None:
         if self.outcome is Outcome.PENDING:
             self.outcome, self.resolved_at = Outcome.IGNORED, now

@@ -2,7 +2,7 @@
 take a suggestion, and the rates per rule."""
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -10,7 +10,7 @@ from decimal import Decimal
 from domain.errors import N_, InvalidInput, NotFound, TransitionNotAllowed
 from domain.item import Item
 from domain.ports import Clock, UnitOfWork
-from domain.product_list import (Outcome, ProductListRule, RuleKind, RuleRates, SuggestionOffer,
+from domain.product_list import (ProductListRule, RuleKind, RuleRates, SuggestionOffer,
                                  check_conditions, rates_from_counts, suggestions_for)
 from domain.quotation import Quotation, QuotationStatus
 from domain.services import quotations
@@ -177,7 +177,8 @@ async def _take(uow: UnitOfWork, clock: Clock, user: User, offer_id: int) -> _Ta
     return _Taken(rule.kind, quotation.id, rule.suggested_item_id, CROSS_SELL_QUANTITY, None)
 
 
-async def accept_suggestion(uow_factory, clock: Clock, user: User, offer_id: int) -> Quotation:
+async def accept_suggestion(uow_factory: Callable[[], UnitOfWork], clock: Clock, user: User,
+                            offer_id: int) -> Quotation:
     """Tap on a suggestion: cross-sell adds a line, up-sell replaces the line's item keeping its
     quantity. The new line goes through the same service as a line the salesperson picks, so it
     is priced like any new line; for an up-sell the old line is removed after that."""
@@ -198,7 +199,7 @@ async def _reopen(uow: UnitOfWork, offer_id: int) -> None:
     async with uow:
         offer = await uow.suggestion_offers.get(offer_id)
         if offer is not None:
-            offer.outcome, offer.resolved_at = Outcome.PENDING, None
+            offer.reopen()
             await uow.commit()
 
 

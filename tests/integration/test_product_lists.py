@@ -174,3 +174,17 @@ async def test_two_taps_at_once_add_the_cross_sell_once(uow_factory, clock, seed
     assert len(errors) == 1 and isinstance(errors[0], (ConcurrentChange, TransitionNotAllowed, InvalidInput))
     q = await quotations.get_quotation(uow_factory(), seeded["sales"], qid)
     assert [(l.item_number, l.quantity) for l in q.lines] == [("A-100", 1), ("B-300", 1)]
+
+
+async def test_a_suggestion_whose_line_cannot_be_added_stays_open(uow_factory, clock, seeded, monkeypatch):
+    await pl.add_rule(uow_factory(), seeded["manager"], RuleSpec(UP, "A-100", "A-200"))
+    qid, [offer] = await _draft(uow_factory, clock, seeded, "A-100 1")
+
+    async def refuse(*args, **kwargs):
+        raise InvalidInput("no")
+    monkeypatch.setattr(quotations, "add_line", refuse)
+    with pytest.raises(InvalidInput):
+        await pl.accept_suggestion(uow_factory, clock, seeded["sales"], offer.offer_id)
+    q = await quotations.get_quotation(uow_factory(), seeded["sales"], qid)
+    assert [l.item_number for l in q.lines] == ["A-100"]
+    assert (await _rates(uow_factory, clock, seeded["manager"]))[("A-100", "A-200")] == (1, 0, 0, 1)
