@@ -43,6 +43,7 @@ from handlers import agreement_entry, agreements
 # ~~ end §4 ~~
 
 # ~~ §5 up-sell/cross-sell ~~
+from handlers import product_lists
 # ~~ end §5 ~~
 
 # ~~ §6 invoicing ~~
@@ -125,6 +126,7 @@ def build_dispatcher(deps: Deps, settings: Settings, storage: BaseStorage | None
               # ~~ end §4 ~~
 
               # ~~ §5 up-sell/cross-sell ~~
+              product_lists.routes,
               # ~~ end §5 ~~
 
               # ~~ §6 invoicing ~~

@@ -31,6 +31,7 @@ from domain.sales_agreement import SalesAgreement
 # ~~ end §4 ~~
 
 # ~~ §5 up-sell/cross-sell ~~
+from domain.product_list import ProductListRule, SuggestionOffer
 # ~~ end §5 ~~
 
 # ~~ §6 invoicing ~~
@@ -161,6 +162,22 @@ class SalesAgreementRepository(Protocol):
 # ~~ end §4 ~~
 
 # ~~ §5 up-sell/cross-sell ~~
+class ProductListRuleRepository(Protocol):
+    async def get(self, rule_id: int) -> ProductListRule | None: ...
+    async def add(self, rule: ProductListRule) -> None: ...
+    async def delete(self, rule: ProductListRule) -> None: ...
+    async def all(self) -> Sequence[ProductListRule]: ...
+    async def for_item(self, item_id: int) -> Sequence[ProductListRule]: ...
+    async def by_key(self, key: tuple) -> ProductListRule | None: ...
+
+
+class SuggestionOfferRepository(Protocol):
+    async def get(self, offer_id: int) -> SuggestionOffer | None: ...
+    async def add(self, offer: SuggestionOffer) -> None: ...
+    async def pending_of(self, quotation_id: int) -> Sequence[SuggestionOffer]: ...
+    async def ignore_where_not_draft(self, now: datetime) -> None: ...
+    async def counts(self, salesperson_id: int | None) -> Sequence[tuple[int, str, int]]: ...
+
 # ~~ end §5 ~~
 
 # ~~ §6 invoicing ~~
@@ -232,6 +249,8 @@ class UnitOfWork(Protocol):
     # ~~ end §4 ~~
 
     # ~~ §5 up-sell/cross-sell ~~
+    product_list_rules: ProductListRuleRepository
+    suggestion_offers: SuggestionOfferRepository
     # ~~ end §5 ~~
 
     # ~~ §6 invoicing ~~

@@ -38,6 +38,7 @@ class Permission(StrEnum):
     # ~~ end §4 ~~
 
     # ~~ §5 up-sell/cross-sell ~~
+    MANAGE_PRODUCT_LISTS = "manage_product_lists"  # up-sell/cross-sell rules
     # ~~ end §5 ~~
 
     # ~~ §6 invoicing ~~

@@ -20,6 +20,7 @@ from handlers.deps import Deps
 from handlers.parsing import parse_day, parse_item_and_quantity
 from handlers.pricing import explain_rows  # §2 pricing
 from handlers.render import quotation_text
+from handlers.suggestions import offer_suggestions  # §5 up-sell/cross-sell
 from handlers.text import esc
 from domain.money import parse_quantity
 
@@ -87,6 +88,7 @@ async def line_typed(message: Message, user: User, state: FSMContext, deps: Deps
     found = entry.matches
     if entry.added:
         await show_draft(message, deps, entry.quotation, state, entry.customer)
+        await offer_suggestions(message, deps, user, quotation_id, found[0].id)  # §5 up-sell/cross-sell
     elif not found:
         await message.answer(_("No item matches “{text}”. Try again, or /cancel.").format(text=esc(item_text)))
     elif len(found) > MAX_MATCHES:
@@ -110,6 +112,7 @@ async def item_picked(query: CallbackQuery, callback_data: ItemPick, user: User,
     await state.update_data(pending_quantity=None)
     await query.answer()
     await show_draft(query.message, deps, q, state)
+    await offer_suggestions(query.message, deps, user, q.id, callback_data.item_id)  # §5 up-sell/cross-sell
 
 
 @routes.callback_query(DraftAction.filter(F.action.in_({"remove", "qty"})))

@@ -38,6 +38,8 @@ COMMANDS = (
     # ~~ end §4 ~~
 
     # ~~ §5 up-sell/cross-sell ~~
+    ("productlists", N_("Up-sell and cross-sell rules"), Permission.MANAGE_PRODUCT_LISTS),
+    ("suggestions", N_("How often suggestions are taken"), Permission.MANAGE_PRODUCT_LISTS),
     # ~~ end §5 ~~
 
     # ~~ §6 invoicing ~~

@@ -30,6 +30,7 @@ from domain.sales_agreement import AgreementLine, SalesAgreement
 # ~~ end §4 ~~
 
 # ~~ §5 up-sell/cross-sell ~~
+from domain.product_list import ProductListRule, SuggestionOffer
 # ~~ end §5 ~~
 
 # ~~ §6 invoicing ~~
@@ -117,6 +118,8 @@ def start_mappers() -> None:
     # ~~ end §4 ~~
 
     # ~~ §5 up-sell/cross-sell ~~
+    m(ProductListRule, t.product_list_rules)
+    m(SuggestionOffer, t.suggestion_offers, version_id_col=t.suggestion_offers.c.version)
     # ~~ end §5 ~~
 
     # ~~ §6 invoicing ~~

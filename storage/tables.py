@@ -26,6 +26,7 @@ from domain.sales_agreement import AgreementStatus, CommitmentType
 # ~~ end §4 ~~
 
 # ~~ §5 up-sell/cross-sell ~~
+from domain.product_list import Outcome, RuleKind
 # ~~ end §5 ~~
 
 # ~~ §6 invoicing ~~
@@ -381,6 +382,34 @@ sales_agreement_lines = Table(
 # ~~ end §4 ~~
 
 # ~~ §5 up-sell/cross-sell ~~
+product_list_rules = Table(
+    "product_list_rules", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", _enum(RuleKind, "rule_kind"), nullable=False),
+    Column("item_id", ForeignKey("items.id"), nullable=False, index=True),
+    Column("suggested_item_id", ForeignKey("items.id"), nullable=False),
+    Column("customer_group", String(40), nullable=False, server_default=""),
+    Column("min_quantity", Quantity, nullable=False),
+    Column("valid_from", Date),
+    Column("valid_to", Date),
+    Column("note", String(200), nullable=False, server_default=""),
+    UniqueConstraint("kind", "item_id", "suggested_item_id", "customer_group",
+                     name="uq_product_list_rules_key"),
+)
+
+suggestion_offers = Table(
+    "suggestion_offers", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("rule_id", ForeignKey("product_list_rules.id", ondelete="CASCADE"), nullable=False,
+           index=True),
+    Column("quotation_id", ForeignKey("quotations.id", ondelete="CASCADE"), nullable=False,
+           index=True),
+    Column("salesperson_id", ForeignKey("users.id"), nullable=False),
+    Column("shown_at", UTCDateTime, nullable=False),
+    Column("outcome", _enum(Outcome, "suggestion_outcome"), nullable=False),
+    Column("resolved_at", UTCDateTime),
+    Column("version", Integer, nullable=False),
+)
 # ~~ end §5 ~~
 
 # ~~ §6 invoicing ~~

@@ -50,6 +50,8 @@ class SqlUnitOfWork:
         # ~~ end §4 ~~
 
         # ~~ §5 up-sell/cross-sell ~~
+        self.product_list_rules = r.ProductListRuleRepository(s)
+        self.suggestion_offers = r.SuggestionOfferRepository(s)
         # ~~ end §5 ~~
 
         # ~~ §6 invoicing ~~

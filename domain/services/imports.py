@@ -39,6 +39,8 @@ COLUMNS = {
     # ~~ end §4 ~~
 
     # ~~ §5 up-sell/cross-sell ~~
+    # optional: customer_group, min_quantity, valid_from, valid_to, note
+    "product_rules": ("kind", "item_number", "suggested_item_number"),
     # ~~ end §5 ~~
 
     # ~~ §6 invoicing ~~
@@ -238,6 +240,47 @@ IMPORTERS["prices"] = import_prices
 # ~~ end §4 ~~
 
 # ~~ §5 up-sell/cross-sell ~~
+def _product_rule(row: Mapping[str, str]):
+    from domain.product_list import parse_kind, parse_rule_date
+    from domain.services.product_lists import RuleSpec
+    day = lambda column: parse_rule_date(_text(row, column)) if _text(row, column) else None
+    return RuleSpec(kind=parse_kind(_text(row, "kind")), item_number=_text(row, "item_number"),
+                    suggested_item_number=_text(row, "suggested_item_number"),
+                    customer_group=_text(row, "customer_group"),
+                    min_quantity=check_quantity(parse_decimal(_text(row, "min_quantity") or "0"),
+                                                allow_zero=True),
+                    valid_from=day("valid_from"), valid_to=day("valid_to"), note=_text(row, "note"))
+
+
+async def import_product_rules(uow: UnitOfWork, rows: Iterable[Row]) -> ImportResult:
+    """Up-sell/cross-sell rules, keyed by kind, item, suggested item and customer group."""
+    from domain.services.product_lists import rule_from_spec
+    parsed = _parse_rows(rows, _product_rule, lambda s: (s.kind, s.item_number.lower(),
+                                                         s.suggested_item_number.lower(),
+                                                         s.customer_group.lower()))
+    created = updated = 0
+    async with uow:
+        rules, errors = [], []
+        for line, spec in parsed:
+            try:
+                rules.append(await rule_from_spec(uow, spec))
+            except DomainError as exc:
+                errors.append(RowError(line, str(exc)))
+        if errors:
+            raise ImportRejected(errors)
+        for rule in rules:
+            existing = await uow.product_list_rules.by_key(rule.key)
+            if existing is None:
+                await uow.product_list_rules.add(rule)
+                created += 1
+            else:
+                existing.copy_from(rule)
+                updated += 1
+        await uow.commit()
+    return ImportResult(created, updated)
+
+
+IMPORTERS["product_rules"] = import_product_rules
 # ~~ end §5 ~~
 
 # ~~ §6 invoicing ~~

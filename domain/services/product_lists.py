@@ -1,0 +1,222 @@
+"""Use cases of product lists: manage up-sell/cross-sell rules, suggest while a line is entered,
+take a suggestion, and the rates per rule."""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from domain.errors import N_, InvalidInput, NotFound, TransitionNotAllowed
+from domain.item import Item
+from domain.ports import Clock, UnitOfWork
+from domain.product_list import (ProductListRule, RuleKind, RuleRates, SuggestionOffer,
+                                 check_conditions, rates_from_counts, suggestions_for)
+from domain.quotation import Quotation, QuotationStatus
+from domain.services import quotations
+from domain.services.common import visible_quotation
+from domain.user import Permission, User
+
+CROSS_SELL_QUANTITY = Decimal(1)   # a cross-sell adds one of the suggested item
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    """A rule as typed or imported: items by number, not yet checked against the catalog."""
+    kind: RuleKind
+    item_number: str
+    suggested_item_number: str
+    customer_group: str = ""
+    min_quantity: Decimal = Decimal(0)
+    valid_from: date | None = None
+    valid_to: date | None = None
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        # Checked before any item is looked up, so a typing error is named first.
+        check_conditions(self.customer_group, self.min_quantity, self.valid_from, self.valid_to,
+                         self.note)
+        if self.item_number.strip().lower() == self.suggested_item_number.strip().lower():
+            raise InvalidInput(N_("A rule cannot suggest the item itself."))
+
+
+@dataclass(frozen=True)
+class RuleView:
+    rule: ProductListRule
+    item: Item
+    suggested: Item
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A suggestion shown under a line: the offer to tap, and what it suggests."""
+    offer_id: int
+    kind: RuleKind
+    item: Item          # the item on the line
+    suggested: Item
+    note: str
+
+
+async def _item_numbered(uow: UnitOfWork, number: str) -> Item:
+    item = await uow.items.by_number(number)
+    if item is None:
+        raise NotFound(N_("There is no item with number {item}."), item=number)
+    return item
+
+
+async def rule_from_spec(uow: UnitOfWork, spec: RuleSpec) -> ProductListRule:
+    """Inside an open unit of work: the rule with its items looked up (clear errors if unknown)."""
+    item = await _item_numbered(uow, spec.item_number)
+    suggested = await _item_numbered(uow, spec.suggested_item_number)
+    return ProductListRule(kind=spec.kind, item_id=item.id, suggested_item_id=suggested.id,
+                           customer_group=spec.customer_group, min_quantity=spec.min_quantity,
+                           valid_from=spec.valid_from, valid_to=spec.valid_to, note=spec.note)
+
+
+async def _views(uow: UnitOfWork, rules: Sequence[ProductListRule]) -> list[RuleView]:
+    items = await uow.items.many({i for r in rules for i in (r.item_id, r.suggested_item_id)})
+    return [RuleView(r, items[r.item_id], items[r.suggested_item_id]) for r in rules]
+
+
+async def add_rule(uow: UnitOfWork, user: User, spec: RuleSpec) -> RuleView:
+    user.require(Permission.MANAGE_PRODUCT_LISTS)
+    async with uow:
+        rule = await rule_from_spec(uow, spec)
+        existing = await uow.product_list_rules.by_key(rule.key)
+        if existing is not None:
+            raise InvalidInput(N_("That rule exists already (rule {id}); delete it first to change it."),
+                               id=existing.id)
+        await uow.product_list_rules.add(rule)
+        await uow.flush()
+        [view] = await _views(uow, [rule])
+        await uow.commit()
+    return view
+
+
+async def delete_rule(uow: UnitOfWork, user: User, rule_id: int) -> None:
+    user.require(Permission.MANAGE_PRODUCT_LISTS)
+    async with uow:
+        rule = await uow.product_list_rules.get(rule_id)
+        if rule is None:
+            raise NotFound(N_("Rule {id} does not exist (any more)."), id=rule_id)
+        await uow.product_list_rules.delete(rule)
+        await uow.commit()
+
+
+async def list_rules(uow: UnitOfWork, user: User) -> list[RuleView]:
+    user.require(Permission.MANAGE_PRODUCT_LISTS)
+    async with uow:
+        return await _views(uow, await uow.product_list_rules.all())
+
+
+# --- suggestions while a line is entered ------------------------------------------------------
+
+async def suggest_for_line(uow: UnitOfWork, clock: Clock, user: User, quotation_id: int,
+                           item_id: int) -> list[Suggestion]:
+    """After a line with `item_id` was entered on a draft: the suggestions that match it, each
+    recorded as shown. Suggestions still pending from the previous line count as ignored."""
+    async with uow:
+        pending = await uow.suggestion_offers.pending_of(quotation_id)
+        rules = await uow.product_list_rules.for_item(item_id)
+        if not pending and not rules:
+            return []  # the common case, kept to two small queries (bench/quotation_entry.py)
+        quotation = await visible_quotation(uow, user, quotation_id)
+        now = clock.now()
+        for offer in pending:
+            offer.ignore(now)
+        line = next((l for l in quotation.lines if l.item_id == item_id), None)
+        chosen: list[ProductListRule] = []
+        if quotation.status is QuotationStatus.CREATED and line is not None and rules:
+            customer = await uow.customers.get(quotation.customer_id)
+            chosen = suggestions_for(rules, item_id, line.quantity, customer.customer_group,
+                                     clock.today(), {l.item_id for l in quotation.lines})
+        offers = [SuggestionOffer(rule.id, quotation.id, user.id, now) for rule in chosen]
+        for offer in offers:
+            await uow.suggestion_offers.add(offer)
+        await uow.flush()
+        views = await _views(uow, chosen)
+        await uow.commit()
+    return [Suggestion(o.id, v.rule.kind, v.item, v.suggested, v.rule.note)
+            for o, v in zip(offers, views)]
+
+
+@dataclass(frozen=True)
+class _Taken:
+    kind: RuleKind
+    quotation_id: int
+    suggested_item_id: int
+    quantity: Decimal
+    replaced_line: int | None
+
+
+async def _take(uow: UnitOfWork, clock: Clock, user: User, offer_id: int) -> _Taken:
+    """Check the suggestion may still be taken, and mark it accepted (exactly once)."""
+    gone = NotFound(N_("This suggestion no longer applies."))
+    async with uow:
+        offer = await uow.suggestion_offers.get(offer_id)
+        if offer is None or offer.salesperson_id != user.id:
+            raise gone
+        quotation = await visible_quotation(uow, user, offer.quotation_id)
+        if quotation.status is not QuotationStatus.CREATED:
+            raise TransitionNotAllowed(
+                N_("Quotation {number} is {status}; only a new quotation can be changed."),
+                number=quotation.number, status=quotation.status)
+        rule = await uow.product_list_rules.get(offer.rule_id)
+        line = next((l for l in quotation.lines if rule and l.item_id == rule.item_id), None)
+        customer = await uow.customers.get(quotation.customer_id)
+        if rule is None or line is None or not rule.applies(
+                line.item_id, line.quantity, customer.customer_group, clock.today()):
+            raise gone
+        on_quotation = {l.item_id for l in quotation.lines}
+        if rule.kind is RuleKind.CROSS_SELL and rule.suggested_item_id in on_quotation:
+            raise InvalidInput(N_("That item is on the quotation already."))
+        offer.accept(clock.now())
+        await uow.commit()
+    if rule.kind is RuleKind.UP_SELL:
+        return _Taken(rule.kind, quotation.id, rule.suggested_item_id, line.quantity, line.line_number)
+    return _Taken(rule.kind, quotation.id, rule.suggested_item_id, CROSS_SELL_QUANTITY, None)
+
+
+async def accept_suggestion(uow_factory: Callable[[], UnitOfWork], clock: Clock, user: User,
+                            offer_id: int) -> Quotation:
+    """Tap on a suggestion: cross-sell adds a line, up-sell replaces the line's item keeping its
+    quantity. The new line goes through the same service as a line the salesperson picks, so it
+    is priced like any new line; for an up-sell the old line is removed after that."""
+    user.require(Permission.QUOTE)
+    taken = await _take(uow_factory(), clock, user, offer_id)
+    try:
+        q = await quotations.add_line(uow_factory(), user, taken.quotation_id,
+                                      taken.suggested_item_id, taken.quantity)
+    except Exception:
+        await _reopen(uow_factory(), offer_id)
+        raise
+    if taken.replaced_line is not None:
+        q = await quotations.remove_line(uow_factory(), user, taken.quotation_id, taken.replaced_line)
+    return q
+
+
+async def _reopen(uow: UnitOfWork, offer_id: int) -> None:
+    async with uow:
+        offer = await uow.suggestion_offers.get(offer_id)
+        if offer is not None:
+            offer.reopen()
+            await uow.commit()
+
+
+# --- rates ----------------------------------------------------------------------------------
+
+async def suggestion_rates(uow: UnitOfWork, clock: Clock,
+                           user: User) -> list[tuple[RuleView, RuleRates]]:
+    """Per rule: shown, accepted, ignored and the acceptance rate. Managers and admins see
+    everyone's; a salesperson sees the suggestions shown to them."""
+    if user.can(Permission.MANAGE_PRODUCT_LISTS):
+        owner = None
+    else:
+        user.require(Permission.QUOTE)
+        owner = user.id
+    async with uow:
+        await uow.suggestion_offers.ignore_where_not_draft(clock.now())
+        rates = rates_from_counts(await uow.suggestion_offers.counts(owner))
+        views = await _views(uow, await uow.product_list_rules.all())
+        await uow.commit()
+    return [(v, rates.get(v.rule.id, RuleRates(v.rule.id, 0, 0, 0))) for v in views]
