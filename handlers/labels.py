@@ -10,7 +10,23 @@ from domain.quotation import QuotationStatus
 from domain.sales_order import SalesOrderStatus, SalesOrderType
 from domain.user import Role
 
-LABELS: dict[StrEnum, str] = {
+class _Labels(dict):
+    """Keyed by the enum's type as well as its value: a StrEnum member equals its string, so the
+    relationship stage "customer" and the role "customer" would otherwise share one entry."""
+
+    def __setitem__(self, key: StrEnum, text: str) -> None:
+        super().__setitem__((type(key), str(key)), text)
+
+    def update(self, entries: dict[StrEnum, str]) -> None:  # type: ignore[override]
+        for key, text in entries.items():
+            self[key] = text
+
+    def get(self, key: StrEnum, default: str | None = None) -> str | None:  # type: ignore[override]
+        return super().get((type(key), str(key)), default)
+
+
+LABELS = _Labels()
+LABELS.update({
     QuotationStatus.CREATED: N_("Created"),
     QuotationStatus.SENT: N_("Sent"),
     QuotationStatus.CONFIRMED: N_("Confirmed"),
@@ -33,7 +49,7 @@ LABELS: dict[StrEnum, str] = {
     Role.MANAGER: N_("manager"),
     Role.ADMIN: N_("admin"),
     Role.CUSTOMER: N_("customer"),
-}
+})
 
 
 def label(value: StrEnum) -> str:
