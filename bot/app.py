@@ -154,6 +154,6 @@ def build_app(settings: Settings, bot: Bot, *, transport: MailTransport | None =
     outbox = OutboxSender(uow, transport or make_transport(settings), MailComposer(settings, documents), clock,
                           on_failure=notifier.mail_failed, poll_seconds=settings.outbox_poll_seconds)
     deps = Deps(uow=uow, clock=clock, currency=settings.currency, mail_queued=outbox.wake,
-                documents=documents)
+                documents=documents, warehouse_management=settings.warehouse_management)
     dispatcher = build_dispatcher(deps, settings, storage or make_storage(settings))
     return App(settings, engine, uow, clock, bot, dispatcher, outbox, ExpiryJob(uow, clock, notifier))

@@ -17,6 +17,7 @@ class Deps:
     currency: str
     mail_queued: Callable[[], None]    # wakes the outbox sender after a commit that queued mail
     documents: DocumentRenderer        # the PDFs customers get, shown to the salesperson too
+    warehouse_management: bool = False  # §4: Subscriptions are refused when it is on
 
     async def customer(self, customer_id: int) -> Customer:
         async with self.uow() as uow:
