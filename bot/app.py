@@ -37,6 +37,7 @@ from handlers.deps import Deps
 # ~~ end §3 ~~
 
 # ~~ §4 order types ~~
+from handlers import order_types as order_types_handlers
 # ~~ end §4 ~~
 
 # ~~ §5 up-sell/cross-sell ~~
@@ -98,6 +99,7 @@ def build_dispatcher(deps: Deps, settings: Settings, storage: BaseStorage | None
               # ~~ end §3 ~~
 
               # ~~ §4 order types ~~
+              order_types_handlers.routes,
               # ~~ end §4 ~~
 
               # ~~ §5 up-sell/cross-sell ~~

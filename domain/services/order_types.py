@@ -77,6 +77,16 @@ async def returnable_of(uow: UnitOfWork, user: User, *, invoice_id: int | None =
         return Returnable(invoice, returnable(invoice, already_returned(returns)))
 
 
+async def check_return(uow: UnitOfWork, user: User, invoice_id: int,
+                       quantities: Mapping[int, Decimal]) -> None:
+    """Refuse quantities that cannot be returned from the invoice; writes nothing."""
+    user.require(Permission.INVOICE)
+    async with uow:
+        invoice = await _visible_invoice(uow, user, invoice_id, None)
+        returns = await uow.returns.returns_of_invoice(invoice.id)
+        check_return_quantities(invoice, already_returned(returns), quantities)
+
+
 async def start_return(uow: UnitOfWork, clock: Clock, user: User, invoice_id: int,
                        quantities: Mapping[int, Decimal], reason: str) -> SalesOrder:
     """A Returned order for the given quantities per invoice line, with an RMA number."""
