@@ -73,9 +73,9 @@ async def type_chosen(query: CallbackQuery, callback_data: TypeChoice, user: Use
         await query.answer()
         await query.message.answer(_("Item requirements are made for a project. Type the project reference."))
         return
-    await query.answer()
+    # Answered only after the change, so a refusal shows as the button's alert.
     await _apply_type(query.message, user, state, deps, callback_data.target, callback_data.doc_id,
-                      order_type, None)
+                      order_type, None, query)
     await _drop_buttons(query)
 
 
@@ -87,11 +87,14 @@ async def project_typed(message: Message, user: User, state: FSMContext, deps: D
 
 
 async def _apply_type(message: Message, user: User, state: FSMContext, deps: Deps, target: str,
-                      doc_id: int, order_type: SalesOrderType, project: str | None) -> None:
+                      doc_id: int, order_type: SalesOrderType, project: str | None,
+                      query: CallbackQuery | None = None) -> None:
     if target == "q":
         order = await quotations.confirm_quotation(
             deps.uow(), deps.clock, user, doc_id, order_type, project_reference=project,
             warehouse_management=deps.warehouse_management)
+        if query:
+            await query.answer(_("Confirmed."))
         await state.clear()
         await message.answer(
             _("The quotation is confirmed: sales order {number} is created.").format(number=esc(order.number))
@@ -103,6 +106,8 @@ async def _apply_type(message: Message, user: User, state: FSMContext, deps: Dep
     order = await order_types.change_order_type(
         deps.uow(), deps.clock, user, doc_id, order_type, project_reference=project,
         warehouse_management=deps.warehouse_management)
+    if query:
+        await query.answer()
     await state.clear()
     await message.answer(_("Sales order {number} is now of type {type}.").format(
         number=esc(order.number), type=esc(label(order.order_type))))
@@ -176,9 +181,9 @@ async def quantities_typed(message: Message, user: User, state: FSMContext, deps
 async def return_all(query: CallbackQuery, callback_data: ReturnAction, user: User,
                      state: FSMContext, deps: Deps) -> None:
     found = await order_types.returnable_of(deps.uow(), user, invoice_id=callback_data.ref)
-    await query.answer()
     await _ask_reason(query.message, user, state, deps, found.invoice.id,
                       {n: left for n, left in found.left.items() if left > 0})
+    await query.answer()
 
 
 async def _ask_reason(message: Message, user: User, state: FSMContext, deps: Deps, invoice_id: int,
@@ -201,10 +206,10 @@ async def reason_tapped(query: CallbackQuery, callback_data: ReturnAction, user:
     if not 0 <= callback_data.value < len(COMMON_REASONS):
         await query.answer(_("This button is no longer valid."), show_alert=True)
         return
-    await query.answer()
     # The reason is kept in the salesperson's language, as they chose it.
     await _create_return(query.message, user, state, deps, callback_data.ref,
                          _(COMMON_REASONS[callback_data.value]))
+    await query.answer()
     await _drop_buttons(query)
 
 
@@ -232,7 +237,7 @@ async def _create_return(message: Message, user: User, state: FSMContext, deps: 
 @routes.callback_query(ReturnAction.filter(F.action == "rcv"))
 async def receive(query: CallbackQuery, callback_data: ReturnAction, user: User, deps: Deps) -> None:
     slip = await order_types.receive_return(deps.uow(), deps.clock, user, callback_data.ref)
-    await query.answer()
+    await query.answer()  # after the service: a refusal shows as the alert
     await _drop_buttons(query)
     await query.message.answer(_("Receipt {number} is posted: the returned goods are back in stock.").format(
         number=esc(slip.number)))
