@@ -74,7 +74,8 @@ class SalesOrder:
     # §4 order types: Item requirements carry a project; a Subscription its current period;
     # a Returned order its RMA number, reason and the invoice it returns goods from.
     project_reference: str | None = None
-    period_months: int | None = None
+    period_months: int | None = None  # a Subscription: its period, its current period's number,
+    # and the first day of its first period
     period_number: int | None = None
     period_start: date | None = None
     rma_number: str | None = None
@@ -177,17 +178,25 @@ class SalesOrder:
             self.rma_number = rma_number
         self.refresh_status()
 
-    @property
-    def next_period_start(self) -> date | None:
+    def _period_day(self, periods: int) -> date | None:
+        # Counted from the subscription's first day, so 31 Jan gives 28 Feb and then 31 Mar.
         if self.period_start is None:
             return None
-        return add_months(self.period_start, self.period_months or DEFAULT_PERIOD_MONTHS)
+        return add_months(self.period_start, (self.period_months or DEFAULT_PERIOD_MONTHS) * periods)
+
+    @property
+    def current_period_start(self) -> date | None:
+        """A subscription's current period starts here (period_start is its first period's day)."""
+        return self._period_day((self.period_number or 1) - 1)
+
+    @property
+    def next_period_start(self) -> date | None:
+        return self._period_day(self.period_number or 1)
 
     def _start_next_period(self) -> None:
         """The seed: once a subscription is invoiced it is an open order again. Remainders are kept
         per period, so the next period's quantities are due again (0 <= invoiced <= delivered <=
         ordered holds within every period)."""
-        self.period_start = self.next_period_start
         self.period_number = (self.period_number or 1) + 1
         for line in self.lines:
             line.delivered = Decimal(0)

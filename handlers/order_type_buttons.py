@@ -66,7 +66,7 @@ def order_type_facts(order: SalesOrder) -> list[str]:
         facts.append(_("Subscription period {period}: every {months} month(s), this period from {start}, "
                        "next from {next}").format(period=order.period_number or 1,
                                                   months=order.period_months or 1,
-                                                  start=day(order.period_start),
+                                                  start=day(order.current_period_start),
                                                   next=day(order.next_period_start)))
     if order.rma_number:
         facts.append(_("RMA number: {rma}").format(rma=esc(order.rma_number)))
