@@ -33,7 +33,7 @@ class ReturnAction(CallbackData, prefix="xr"):
 
 
 def confirm_as_row(quotation_id: int) -> list[Button]:
-    return [Button(text=_("Confirm as other type"),
+    return [Button(text=_("Other order type"),
                    callback_data=TypeMenu(target="q", doc_id=quotation_id).pack())]
 
 

@@ -30,7 +30,7 @@ async def test_a_subscription_is_refused_at_confirm_and_at_change_and_nothing_ch
     await chat.say("/quotes")
     await chat.tap("Q-000001")
     await chat.reply()
-    await chat.tap("Confirm as other type")
+    await chat.tap("Other order type")
     await chat.reply()
     refused = await chat.tap("Subscription")
     assert "Subscriptions cannot be used while warehouse management is on" in chat.alert(refused)
