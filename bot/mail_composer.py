@@ -70,7 +70,8 @@ class MailComposer:
             return self._invoice_mail(mail, invoice, customer, order_number, pdf,
                                       N_("Please find attached our credit note for the goods you returned."),
                                       N_("Thank you for your business."),
-                                      subject=N_("Credit note {number} from {company}"))
+                                      subject=N_("Credit note {number} from {company}"),
+                                      document_label=N_("Credit note"))
         return self._invoice_mail(mail, invoice, customer, order_number, pdf,
                                   N_("Please find attached our invoice for what we delivered."),
                                   N_("Thank you for your order."))
@@ -85,7 +86,8 @@ class MailComposer:
 
     def _invoice_mail(self, mail: OutboxMail, invoice, customer, order_number: str, pdf: bytes,
                       intro: str, closing: str,
-                      subject: str = N_("Invoice {number} from {company}")) -> OutgoingMail:
+                      subject: str = N_("Invoice {number} from {company}"),
+                      document_label: str = "") -> OutgoingMail:
         """The one invoice e-mail; a customer invoice and a free text invoice differ only in text."""
         locale = mail.language
         t = translations(locale)
@@ -93,6 +95,7 @@ class MailComposer:
             greeting_name=customer.name, document_number=invoice.number,
             total_text=format_money(invoice.totals.gross, self.settings.currency, locale),
             order_number=order_number, company_name=self.company.name,
-            intro_text=t.gettext(intro), closing_text=t.gettext(closing))
+            intro_text=t.gettext(intro), closing_text=t.gettext(closing),
+            document_label=t.gettext(document_label) if document_label else "")
         subject = t.gettext(subject).format(number=invoice.number, company=self.company.name)
         return self._out(mail, subject, "invoice_posted", context, pdf, f"{invoice.number}.pdf")

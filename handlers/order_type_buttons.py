@@ -27,7 +27,8 @@ class TypeChoice(CallbackData, prefix="ty"):
 
 
 class ReturnAction(CallbackData, prefix="xr"):
-    action: str  # inv (invoice picked) / all (return all) / why (reason) / rcv (receive) / crd (credit)
+    action: str  # inv (invoice picked) / all (return all) / why (reason) / rcv (receive) / rca (receive all)
+    # / crd (credit)
     ref: int     # the invoice id, or the returned order's id
     value: int = 0
 

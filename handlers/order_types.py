@@ -37,6 +37,7 @@ class ReturnEntry(StatesGroup):
     invoice = State()
     quantities = State()
     reason = State()
+    receipt = State()
 
 
 async def _drop_buttons(query: CallbackQuery) -> None:
@@ -235,13 +236,47 @@ async def _create_return(message: Message, user: User, state: FSMContext, deps: 
 # --- a returned order: receive and credit ---------------------------------------------------------
 
 @routes.callback_query(ReturnAction.filter(F.action == "rcv"))
-async def receive(query: CallbackQuery, callback_data: ReturnAction, user: User, deps: Deps) -> None:
-    slip = await order_types.receive_return(deps.uow(), deps.clock, user, callback_data.ref)
+async def ask_receipt(query: CallbackQuery, callback_data: ReturnAction, user: User,
+                      state: FSMContext, deps: Deps) -> None:
+    user.require(Permission.DELIVER)
+    order, _slips = await orders.get_order(deps.uow(), user, callback_data.ref)
+    order.require_receivable()
+    open_lines = [l for l in order.lines if l.deliver_remainder > 0]
+    await state.set_state(ReturnEntry.receipt)
+    await state.update_data(receipt_order_id=order.id, receipt_open_lines=[l.line_number for l in open_lines])
+    rows = "\n".join(_("{n}. {item}: {remainder} {unit} to receive").format(
+        n=l.line_number, item=esc(l.item_number), remainder=qty(l.deliver_remainder), unit=esc(l.unit))
+        for l in open_lines)
+    await query.answer()
+    await query.message.answer(
+        rows + "\n\n" + _("Type the quantity received now for each line in order (e.g. <code>3 0 2</code>), "
+                          "or by line (e.g. <code>1:3</code>), or tap Receive all."),
+        reply_markup=InlineKeyboardMarkup(inline_keyboard=[[Button(
+            text=_("Receive all"), callback_data=ReturnAction(action="rca", ref=order.id).pack())]]))
+
+
+@routes.message(ReturnEntry.receipt, TYPED)
+async def receipt_typed(message: Message, user: User, state: FSMContext, deps: Deps) -> None:
+    data = await state.get_data()
+    quantities = parse_line_quantities(message.text, data["receipt_open_lines"])
+    await _receive(message, user, state, deps, data["receipt_order_id"], quantities)
+
+
+@routes.callback_query(ReturnAction.filter(F.action == "rca"))
+async def receive_all(query: CallbackQuery, callback_data: ReturnAction, user: User,
+                      state: FSMContext, deps: Deps) -> None:
+    await _receive(query.message, user, state, deps, callback_data.ref, None)
     await query.answer()  # after the service: a refusal shows as the alert
     await _drop_buttons(query)
-    await query.message.answer(_("Receipt {number} is posted: the returned goods are back in stock.").format(
+
+
+async def _receive(message: Message, user: User, state: FSMContext, deps: Deps, order_id: int,
+                   quantities: dict[int, Decimal] | None) -> None:
+    slip = await order_types.receive_return(deps.uow(), deps.clock, user, order_id, quantities)
+    await state.clear()
+    await message.answer(_("Receipt {number} is posted: the returned goods are back in stock.").format(
         number=esc(slip.number)))
-    await show_order(query.message, deps, user, callback_data.ref)
+    await show_order(message, deps, user, order_id)
 
 
 @routes.callback_query(ReturnAction.filter(F.action == "crd"))

@@ -2,6 +2,11 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import cache
+from io import BytesIO
+from pathlib import Path
+
+import pytest
 
 from domain.sales_order import SalesOrderType
 from domain.services import orders, quotations
@@ -9,6 +14,36 @@ from tests.e2e.conftest import attachment, pdf_text, wait_for_mail
 
 SAM, OLGA, MIA, MARK = 1001, 1002, 1003, 1004
 D = Decimal
+TYPES_PO = Path(__file__).resolve().parents[2] / "tools" / "translations" / "types.po"
+
+
+@pytest.fixture
+def dutch_with_types_po(monkeypatch):
+    """The Dutch catalog as it will be once tools/translations/types.po is merged into it."""
+    import gettext
+
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    from bot import i18n
+    original = i18n.translations
+
+    @cache
+    def merged(locale: str):
+        if locale != "nl":
+            return original(locale)
+        with open(i18n.LOCALES_DIR / "nl" / "LC_MESSAGES" / "messages.po", "rb") as f:
+            catalog = read_po(f, locale="nl")
+        with open(TYPES_PO, "rb") as f:
+            for m in read_po(f, locale="nl"):
+                if m.id and m.id not in catalog:
+                    catalog.add(m.id, m.string)
+        buffer = BytesIO()
+        write_mo(buffer, catalog)
+        buffer.seek(0)
+        return gettext.GNUTranslations(buffer)
+
+    monkeypatch.setattr(i18n, "translations", merged)
 
 
 async def _sent_quotation(chat) -> None:
@@ -152,6 +187,14 @@ async def test_return_from_an_invoice_receive_and_credit(running, uow_factory, s
 
     chair_before = (await _stock(uow_factory, seeded["chair"].id))
     await chat.tap("Receive")
+    assert "1. A-100: 2 pcs to receive" in await chat.reply()
+    assert "only 2 pcs left to receive, not 3" in await chat.say("3")
+    assert "back in stock" in await chat.say("1")
+    assert "· Open order" in await chat.reply()
+    assert await _stock(uow_factory, seeded["chair"].id) == chair_before + 1
+    await chat.tap("Receive")
+    await chat.reply()
+    await chat.tap("Receive all")
     assert "back in stock" in await chat.reply()
     assert "· Delivered" in await chat.reply()
     assert await _stock(uow_factory, seeded["chair"].id) == chair_before + 2
@@ -161,6 +204,7 @@ async def test_return_from_an_invoice_receive_and_credit(running, uow_factory, s
     assert "Credit note CN-000001 for invoice INV-000001 is posted: -€362.88" in posted  # 2 x 149.95 + 21%
     mails = await wait_for_mail(running.smtp, 2)
     assert "Credit note CN-000001" in mails[1].message["Subject"]
+    assert "Credit note: CN-000001" in mails[1].message.get_body(("plain",)).get_content()
     name, pdf = attachment(mails[1])
     text = pdf_text(pdf)
     assert name == "CN-000001.pdf" and "CREDIT NOTE" in text and "INV-000001" in text and "-€362.88" in text
@@ -224,8 +268,48 @@ async def test_a_returned_order_cannot_become_another_type_once_received(running
     await chat.reply()
     await chat.tap("Receive")
     await chat.reply()
+    await chat.tap("Receive all")
+    await chat.reply()
     await chat.reply()
     await chat.tap("Change type")
     await chat.reply()
     refused = await chat.tap("Sales order")
     assert "cannot become or stop being a returned order" in chat.alert(refused)
+
+
+async def test_the_return_flow_in_dutch(running, uow_factory, seeded, clock, dutch_with_types_po):
+    await _invoiced(uow_factory, clock, seeded)
+    chat = running.chat(SAM, language_code="nl")
+    assert "Van welke factuur komen de goederen retour?" in await chat.say("/return")
+    await chat.tap("INV-000001")
+    assert "gefactureerd 4 pcs, kan nog retour 4" in await chat.reply()
+    assert "kan nog maar 4 pcs A-100 retour komen, niet 5" in await chat.say("5 0")
+    assert "Waarom komen de goederen retour?" in await chat.say("2 0")
+    await chat.tap("Beschadigd")
+    assert "Geretourneerde order SO-000002 is aangemaakt met RMA-nummer RMA-000001" in await chat.reply()
+    view = await chat.reply()
+    assert "Type: Geretourneerde order" in view and "Retourreden: Beschadigd" in view
+    await chat.tap("Type wijzigen")
+    assert "Verkooporder SO-000002 is van het type Geretourneerde order" in await chat.reply()
+    await chat.tap("Artikelbehoeften")
+    assert "Typ de projectreferentie" in await chat.reply()
+    assert "is nu van het type Artikelbehoeften" in await chat.say("PRJ-9")
+
+
+async def test_a_forbidden_type_change_is_explained_in_dutch(running, uow_factory, seeded, clock,
+                                                            dutch_with_types_po):
+    sam = seeded["sales"]
+    q = await quotations.start_quotation(uow_factory(), clock, sam, seeded["acme"].id)
+    await quotations.add_line(uow_factory(), sam, q.id, seeded["chair"].id, D(1))
+    order = await quotations.confirm_quotation(uow_factory(), clock, sam, q.id, SalesOrderType.ITEM_REQUIREMENTS,
+                                               project_reference="PRJ-1")
+    await orders.deliver(uow_factory(), clock, sam, order.id, {1: D(1)})
+    chat = running.chat(SAM, language_code="nl")
+    await chat.say("/orders")
+    await chat.tap("SO-000001")
+    assert "Project: PRJ-1" in await chat.reply()
+    await chat.tap("Type wijzigen")
+    await chat.reply()
+    refused = await chat.tap("Journaal")
+    assert "van het type Artikelbehoeften en is geleverd: het type kan niet meer worden gewijzigd" \
+        in chat.alert(refused)
