@@ -1,8 +1,8 @@
 """Sales orders: types, lines with deliver and invoice remainders, and a status derived from them."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 import calendar
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -74,10 +74,9 @@ class SalesOrder:
     # §4 order types: Item requirements carry a project; a Subscription its current period;
     # a Returned order its RMA number, reason and the invoice it returns goods from.
     project_reference: str | None = None
-    period_months: int | None = None  # a Subscription: its period, its current period's number,
-    # and the first day of its first period
-    period_number: int | None = None
-    period_start: date | None = None
+    period_months: int | None = None    # a Subscription's period, in months
+    period_number: int | None = None    # its current period, from 1
+    period_start: date | None = None    # the first day of its first period
     rma_number: str | None = None
     return_reason: str | None = None
     returned_invoice_id: int | None = None

@@ -59,7 +59,8 @@ def actions_keyboard(order: SalesOrder) -> InlineKeyboardMarkup | None:
     # §4 order types: a journal is not delivered, a returned order is received and credited
     # instead, and any order's type can be changed.
     if order.order_type not in DELIVERABLE_TYPES:
-        row = [b for b in row if b.callback_data.split(":")[1] == "cancel"]
+        cancel = OrderAction(action="cancel", order_id=order.id).pack()
+        row = [b for b in row if b.callback_data == cancel]
     rows = ([row] if row else []) + order_type_rows(order)
     return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
 

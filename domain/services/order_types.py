@@ -91,18 +91,19 @@ async def start_return(uow: UnitOfWork, clock: Clock, user: User, invoice_id: in
                        quantities: Mapping[int, Decimal], reason: str) -> SalesOrder:
     """A Returned order for the given quantities per invoice line, with an RMA number."""
     user.require(Permission.INVOICE)
+    check_reason(reason)
     async with uow:
         invoice = await _visible_invoice(uow, user, invoice_id, None)
+        # Drawing the RMA number first locks its sequence until commit, so returns are made one
+        # at a time and two at once cannot both take back the same goods; the earlier returns are
+        # read after it. A refused return rolls the numbers back with everything else.
+        rma = await next_number(uow, Seq.RMA)
         returns = await uow.returns.returns_of_invoice(invoice.id)
         sources = {}
         for order_id in {l.sales_order_id for l in invoice.lines}:
             sources[order_id] = await uow.sales_orders.get(order_id)
-        # Checked before any number is drawn, so a refused return leaves no gap.
-        check_return_quantities(invoice, already_returned(returns), quantities)
-        check_reason(reason)
         order = create_returned_order(invoice, sources, returns, quantities, reason,
-                                      await next_number(uow, Seq.SALES_ORDER),
-                                      await next_number(uow, Seq.RMA), clock.now())
+                                      await next_number(uow, Seq.SALES_ORDER), rma, clock.now())
         await uow.sales_orders.add(order)
         await uow.commit()
     return order

@@ -1,12 +1,13 @@
 """§4 order types through the services, on a real database (SQLite, and PostgreSQL when set)."""
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 from decimal import Decimal
 
 import pytest
 
-from domain.errors import InvalidInput, NotFound, NotPermitted, TransitionNotAllowed
+from domain.errors import ConcurrentChange, InvalidInput, NotFound, NotPermitted, TransitionNotAllowed
 from domain.outbox import MailKind
 from domain.quotation import QuotationStatus
 from domain.sales_order import SalesOrderStatus, SalesOrderType
@@ -170,3 +171,28 @@ async def test_a_credit_note_mail_is_composed_with_a_credit_note_pdf(uow_factory
     [attached] = out.attachments
     text = pdf_text(attached.content)
     assert "CREDIT NOTE" in text and "INV-000001" in text and "-€26.71" in text  # 24.50 + 9%
+
+
+async def test_returns_made_at_once_cannot_take_back_the_same_goods_twice(uow_factory, clock, seeded):
+    sam = seeded["sales"]
+    invoice = await _invoiced(uow_factory, clock, seeded)
+    # One return first, so the RMA sequence exists and the race is on its row lock.
+    await order_types.start_return(uow_factory(), clock, sam, invoice.id, {2: D(1)}, "Damaged")
+    results = await asyncio.gather(*(
+        order_types.start_return(uow_factory(), clock, sam, invoice.id, {1: D(3)}, "Damaged")
+        for _ in range(4)), return_exceptions=True)
+    made = [r for r in results if not isinstance(r, Exception)]
+    refused = [r for r in results if isinstance(r, Exception)]
+    assert len(made) == 1 and len(refused) == 3
+    assert isinstance(refused[0], (InvalidInput, ConcurrentChange))
+    found = await order_types.returnable_of(uow_factory(), sam, invoice_id=invoice.id)
+    assert found.left == {1: D(1), 2: D(1)}
+
+
+async def test_a_refused_return_draws_no_number(uow_factory, clock, seeded):
+    sam = seeded["sales"]
+    invoice = await _invoiced(uow_factory, clock, seeded)
+    with pytest.raises(InvalidInput):
+        await order_types.start_return(uow_factory(), clock, sam, invoice.id, {1: D(9)}, "Damaged")
+    ret = await order_types.start_return(uow_factory(), clock, sam, invoice.id, {1: D(1)}, "Damaged")
+    assert (ret.number, ret.rma_number) == ("SO-000002", "RMA-000001")
