@@ -38,6 +38,7 @@ from handlers.deps import Deps
 
 # ~~ §4 order types ~~
 from handlers import order_types as order_types_handlers
+from handlers import returns as returns_handlers
 # ~~ end §4 ~~
 
 # ~~ §5 up-sell/cross-sell ~~
@@ -100,6 +101,7 @@ def build_dispatcher(deps: Deps, settings: Settings, storage: BaseStorage | None
 
               # ~~ §4 order types ~~
               order_types_handlers.routes,
+              returns_handlers.routes,
               # ~~ end §4 ~~
 
               # ~~ §5 up-sell/cross-sell ~~
