@@ -40,6 +40,8 @@ from handlers import agreement_entry, agreements
 # ~~ end §3 ~~
 
 # ~~ §4 order types ~~
+from handlers import order_types as order_types_handlers
+from handlers import returns as returns_handlers
 # ~~ end §4 ~~
 
 # ~~ §5 up-sell/cross-sell ~~
@@ -123,6 +125,8 @@ def build_dispatcher(deps: Deps, settings: Settings, storage: BaseStorage | None
               # ~~ end §3 ~~
 
               # ~~ §4 order types ~~
+              order_types_handlers.routes,
+              returns_handlers.routes,
               # ~~ end §4 ~~
 
               # ~~ §5 up-sell/cross-sell ~~
@@ -237,7 +241,8 @@ def build_app(settings: Settings, bot: Bot, *, transport: MailTransport | None =
     outbox = OutboxSender(uow, transport or make_transport(settings), MailComposer(settings, documents, links=links), clock,
                           on_failure=notifier.mail_failed, poll_seconds=settings.outbox_poll_seconds)
     deps = Deps(uow=uow, clock=clock, currency=settings.currency, mail_queued=outbox.wake,
-                documents=documents, links=links)
+                documents=documents, links=links,
+                warehouse_management=settings.warehouse_management)
     dispatcher = build_dispatcher(deps, settings, storage or make_storage(settings))
     # ~~ §R quote requests ~~
     # ~~ end §R ~~

@@ -75,6 +75,12 @@ class MailComposer:
         order = await uow.sales_orders.get(invoice.sales_order_id) if invoice.sales_order_id else None
         order_number = order.number if order else ""
         pdf = await self.documents.invoice_pdf_async(invoice, customer, order_number, mail.language)
+        if getattr(invoice, "credit_note_of", None) is not None:  # §4: a returned order's credit note
+            return self._invoice_mail(mail, invoice, customer, order_number, pdf,
+                                      N_("Please find attached our credit note for the goods you returned."),
+                                      N_("Thank you for your business."),
+                                      subject=N_("Credit note {number} from {company}"),
+                                      document_label=N_("Credit note"))
         return self._invoice_mail(mail, invoice, customer, order_number, pdf,
                                   N_("Please find attached our invoice for what we delivered."),
                                   N_("Thank you for your order."))
@@ -88,7 +94,9 @@ class MailComposer:
                                   N_("Thank you for your business."))
 
     def _invoice_mail(self, mail: OutboxMail, invoice, customer, order_number: str, pdf: bytes,
-                      intro: str, closing: str) -> OutgoingMail:
+                      intro: str, closing: str,
+                      subject: str = N_("Invoice {number} from {company}"),
+                      document_label: str = "") -> OutgoingMail:
         """The one invoice e-mail; a customer invoice and a free text invoice differ only in text."""
         locale = mail.language
         t = translations(locale)
@@ -96,8 +104,9 @@ class MailComposer:
             greeting_name=customer.name, document_number=invoice.number,
             total_text=format_money(invoice.totals.gross, self.settings.currency, locale),
             order_number=order_number, company_name=self.company.name,
-            intro_text=t.gettext(intro), closing_text=t.gettext(closing))
-        subject = t.gettext("Invoice {number} from {company}").format(number=invoice.number, company=self.company.name)
+            intro_text=t.gettext(intro), closing_text=t.gettext(closing),
+            document_label=t.gettext(document_label) if document_label else "")
+        subject = t.gettext(subject).format(number=invoice.number, company=self.company.name)
         return self._out(mail, subject, "invoice_posted", context, pdf, f"{invoice.number}.pdf", customer.id)
 
     async def _customer_invite(self, uow: UnitOfWork, mail: OutboxMail) -> OutgoingMail:

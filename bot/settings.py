@@ -37,6 +37,8 @@ class Settings(BaseSettings):
 
     expiry_check_minutes: int = Field(default=60, ge=1)
     outbox_poll_seconds: float = Field(default=30, gt=0)
+    # §4 order types: with warehouse management on, the Subscription order type is refused (the seed).
+    warehouse_management: bool = False
 
     # The customers' own channel (issue 4): signs the links that connect a customer's Telegram account.
     secret_key: SecretStr | None = None

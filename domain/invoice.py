@@ -33,10 +33,17 @@ class CustomerInvoice:
     lines: list[InvoiceLine] = field(default_factory=list)
     sales_order_id: int | None = None  # set when all lines come from one order
     id: int | None = None
+    # §4: a credit note (for a returned order) names the invoice it credits; its quantities
+    # and amounts are negative.
+    credit_note_of: str | None = None
 
     @property
     def totals(self) -> Totals:
         return totals_of(self.lines)
+
+    @property
+    def is_credit_note(self) -> bool:
+        return self.credit_note_of is not None
 
 
 def invoice_lines_for(orders: Mapping[int, SalesOrder],

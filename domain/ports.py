@@ -159,6 +159,11 @@ class SalesAgreementRepository(Protocol):
 # ~~ end §3 ~~
 
 # ~~ §4 order types ~~
+class ReturnsRepository(Protocol):
+    """Returned orders and the invoices goods are returned from (domain/returns.py)."""
+    async def invoices_of(self, salesperson_id: int | None, limit: int) -> Sequence[CustomerInvoice]: ...
+    async def invoice_by_number(self, number: str) -> CustomerInvoice | None: ...
+    async def returns_of_invoice(self, invoice_id: int) -> Sequence[SalesOrder]: ...
 # ~~ end §4 ~~
 
 # ~~ §5 up-sell/cross-sell ~~
@@ -246,6 +251,7 @@ class UnitOfWork(Protocol):
     # ~~ end §3 ~~
 
     # ~~ §4 order types ~~
+    returns: ReturnsRepository
     # ~~ end §4 ~~
 
     # ~~ §5 up-sell/cross-sell ~~

@@ -1,6 +1,7 @@
 """Sales orders: types, lines with deliver and invoice remainders, and a status derived from them."""
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -26,9 +27,14 @@ class SalesOrderStatus(StrEnum):
     CANCELED = "canceled"
 
 
-# Types whose orders move stock and can be delivered and invoiced. A Journal is a draft
-# (the seed: "no effect on the stock quantities"); the other types arrive with later issues.
-DELIVERABLE_TYPES = frozenset({SalesOrderType.SALES_ORDER})
+# Types whose orders move stock out and can be delivered and invoiced. A Journal is a draft
+# (the seed: "no effect on the stock quantities"); a Returned order is received and credited
+# instead (domain/returns.py).
+DELIVERABLE_TYPES = frozenset({SalesOrderType.SALES_ORDER, SalesOrderType.SUBSCRIPTION,
+                               SalesOrderType.ITEM_REQUIREMENTS})
+# Subscriptions recur monthly unless another period (in months) is chosen.
+DEFAULT_PERIOD_MONTHS = 1
+MAX_PROJECT_REFERENCE = 100
 
 
 @dataclass(eq=False)
@@ -67,6 +73,15 @@ class SalesOrder:
     version: int = 1
     agreement_id: int | None = None           # §3: taken from this sales agreement
     requested_ship_date: date | None = None   # §3: must fall in the agreement's validity period
+    # §4 order types: Item requirements carry a project; a Subscription its current period;
+    # a Returned order its RMA number, reason and the invoice it returns goods from.
+    project_reference: str | None = None
+    period_months: int | None = None    # a Subscription's period, in months
+    period_number: int | None = None    # its current period, from 1
+    period_start: date | None = None    # the first day of its first period
+    rma_number: str | None = None
+    return_reason: str | None = None
+    returned_invoice_id: int | None = None
 
     @classmethod
     def from_quotation(cls, quotation: Quotation, number: str, now: datetime) -> SalesOrder:
@@ -112,6 +127,93 @@ class SalesOrder:
     def refresh_status(self) -> None:
         """The one place the stored status is kept in step with the lines."""
         self.status = self.derived_status()
+        if self.order_type is SalesOrderType.SUBSCRIPTION and self.status is SalesOrderStatus.INVOICED:
+            self._start_next_period()
+
+    # -- §4 order types: the type rules, in one place -------------------------------------------
+
+    def check_type_change(self, new_type: SalesOrderType, *, warehouse_management: bool,
+                          project_reference: str | None = None) -> str | None:
+        """Raise if the order may not become `new_type`; return the cleaned project reference.
+
+        The seed: any type can be changed after the order is created, except Item requirements
+        once the order is Delivered; Subscription not with warehouse management. Ours: a
+        Returned order receives goods, so an order turns into or out of one only before any
+        delivery (otherwise stock would be counted the wrong way).
+        """
+        new_type = SalesOrderType(new_type)
+        if self.status is SalesOrderStatus.CANCELED:
+            raise TransitionNotAllowed(N_("Sales order {number} is canceled."), number=self.number)
+        if new_type is self.order_type:
+            raise InvalidInput(N_("Sales order {number} is already of type {type}."),
+                               number=self.number, type=new_type)
+        if self.order_type is SalesOrderType.ITEM_REQUIREMENTS and self.status in (
+                SalesOrderStatus.DELIVERED, SalesOrderStatus.INVOICED):
+            raise TransitionNotAllowed(
+                N_("Sales order {number} is of type Item requirements and is delivered: "
+                   "its type can no longer be changed."), number=self.number)
+        check_subscription_allowed(new_type, warehouse_management)
+        if SalesOrderType.RETURNED_ORDER in (new_type, self.order_type) and any(
+                l.delivered for l in self.lines):
+            raise TransitionNotAllowed(
+                N_("Sales order {number} has deliveries or receipts: it cannot become or stop "
+                   "being a returned order."), number=self.number)
+        if new_type is SalesOrderType.ITEM_REQUIREMENTS:
+            return check_project_reference(project_reference)
+        return None
+
+    def change_type(self, new_type: SalesOrderType, today: date, *, warehouse_management: bool,
+                    project_reference: str | None = None, rma_number: str | None = None) -> None:
+        """Change the order type (see check_type_change); a Returned order needs its RMA number."""
+        new_type = SalesOrderType(new_type)
+        reference = self.check_type_change(new_type, warehouse_management=warehouse_management,
+                                           project_reference=project_reference)
+        if new_type is SalesOrderType.RETURNED_ORDER and not (self.rma_number or rma_number):
+            raise InvalidInput(N_("A returned order needs an RMA number."))
+        self.order_type = new_type
+        if reference is not None:
+            self.project_reference = reference
+        if new_type is SalesOrderType.SUBSCRIPTION:
+            self.period_months = self.period_months or DEFAULT_PERIOD_MONTHS
+            self.period_number = self.period_number or 1
+            self.period_start = self.period_start or today
+        if new_type is SalesOrderType.RETURNED_ORDER and not self.rma_number:
+            self.rma_number = rma_number
+        self.refresh_status()
+
+    def _period_day(self, periods: int) -> date | None:
+        # Counted from the subscription's first day, so 31 Jan gives 28 Feb and then 31 Mar.
+        if self.period_start is None:
+            return None
+        return add_months(self.period_start, (self.period_months or DEFAULT_PERIOD_MONTHS) * periods)
+
+    @property
+    def current_period_start(self) -> date | None:
+        """A subscription's current period starts here (period_start is its first period's day)."""
+        return self._period_day((self.period_number or 1) - 1)
+
+    @property
+    def next_period_start(self) -> date | None:
+        return self._period_day(self.period_number or 1)
+
+    def _start_next_period(self) -> None:
+        """The seed: once a subscription is invoiced it is an open order again. Remainders are kept
+        per period, so the next period's quantities are due again (0 <= invoiced <= delivered <=
+        ordered holds within every period)."""
+        self.period_number = (self.period_number or 1) + 1
+        for line in self.lines:
+            line.delivered = Decimal(0)
+            line.invoiced = Decimal(0)
+        self.status = SalesOrderStatus.OPEN_ORDER
+
+    def require_receivable(self) -> None:
+        """Only a returned order receives goods back (and is credited rather than invoiced)."""
+        if self.status is SalesOrderStatus.CANCELED:
+            raise TransitionNotAllowed(N_("Sales order {number} is canceled."), number=self.number)
+        if self.order_type is not SalesOrderType.RETURNED_ORDER:
+            raise TransitionNotAllowed(
+                N_("Sales order {number} is not a returned order: nothing to receive or credit."),
+                number=self.number)
 
     def require_deliverable(self) -> None:
         if self.status is SalesOrderStatus.CANCELED:
@@ -152,6 +254,48 @@ class SalesOrder:
                 number=self.number)
         self.status = SalesOrderStatus.CANCELED
         self.canceled_at = now
+
+
+def check_subscription_allowed(order_type: SalesOrderType, warehouse_management: bool) -> None:
+    """The seed: "You can't use this sales order type if you're using Warehouse management"."""
+    if SalesOrderType(order_type) is SalesOrderType.SUBSCRIPTION and warehouse_management:
+        raise TransitionNotAllowed(
+            N_("Subscriptions cannot be used while warehouse management is on."))
+
+
+# The types a confirmed quotation can become; a Returned order is made from an invoice (/return).
+ENTRY_TYPES = (SalesOrderType.SALES_ORDER, SalesOrderType.JOURNAL, SalesOrderType.SUBSCRIPTION,
+               SalesOrderType.ITEM_REQUIREMENTS)
+
+
+def check_type_at_entry(order_type: SalesOrderType, project_reference: str | None,
+                        warehouse_management: bool) -> SalesOrderType:
+    """Checked before anything is written, so a refused type leaves the quotation as it was."""
+    order_type = SalesOrderType(order_type)
+    if order_type not in ENTRY_TYPES:
+        raise InvalidInput(N_("A returned order is made from an invoice: use /return."))
+    check_subscription_allowed(order_type, warehouse_management)
+    if order_type is SalesOrderType.ITEM_REQUIREMENTS:
+        check_project_reference(project_reference)
+    return order_type
+
+
+def check_project_reference(reference: str | None) -> str:
+    """Item requirements are made for a project: the order carries its reference."""
+    cleaned = " ".join((reference or "").split())
+    if not cleaned:
+        raise InvalidInput(N_("Item requirements need a project reference."))
+    if len(cleaned) > MAX_PROJECT_REFERENCE:
+        raise InvalidInput(N_("A project reference can be at most {max} characters."),
+                           max=MAX_PROJECT_REFERENCE)
+    return cleaned
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later, or the month's last day when it is shorter (31 Jan -> 28 Feb)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def order_date(order: SalesOrder) -> date:

@@ -19,6 +19,7 @@ class Deps:
     mail_queued: Callable[[], None]    # wakes the outbox sender after a commit that queued mail
     documents: DocumentRenderer        # the PDFs customers get, shown to the salesperson too
     links: Any = None                  # issue 4: bot.customer_links.CustomerLinks (deep links for customers)
+    warehouse_management: bool = False  # §4: Subscriptions are refused when it is on
 
     async def customer(self, customer_id: int) -> Customer:
         async with self.uow() as uow:

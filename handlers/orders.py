@@ -9,12 +9,13 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardButton as Button, InlineKeyboardMarkup, Message
 
 from bot.i18n import _
-from domain.sales_order import SalesOrder, SalesOrderStatus
+from domain.sales_order import DELIVERABLE_TYPES, SalesOrder, SalesOrderStatus
 from domain.services import orders
 from domain.user import Permission, User
 from handlers.callbacks import InvoicePdf, OrderAction, OrderOpen, SlipToggle
 from handlers.deps import Deps
 from handlers.labels import label
+from handlers.order_type_buttons import order_type_rows
 from handlers.parsing import parse_line_quantities
 from handlers.pro_forma import answer_pro_forma
 from handlers.render import order_text
@@ -55,7 +56,13 @@ def actions_keyboard(order: SalesOrder) -> InlineKeyboardMarkup | None:
         row.append(_button(_("Invoice this order"), "invoice", order.id))
     if order.status is SalesOrderStatus.OPEN_ORDER and not any(l.delivered for l in order.lines):
         row.append(_button(_("Cancel order"), "cancel", order.id))
-    return InlineKeyboardMarkup(inline_keyboard=[row]) if row else None
+    # §4 order types: a journal is not delivered, a returned order is received and credited
+    # instead, and any order's type can be changed.
+    if order.order_type not in DELIVERABLE_TYPES:
+        cancel = OrderAction(action="cancel", order_id=order.id).pack()
+        row = [b for b in row if b.callback_data == cancel]
+    rows = ([row] if row else []) + order_type_rows(order)
+    return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
 
 
 async def show_order(message: Message, deps: Deps, user: User, order_id: int) -> None:

@@ -13,6 +13,7 @@ from domain.services import quotations
 from domain.user import Permission, User
 from handlers.callbacks import OrderOpen, QuotationAction, QuotationOpen
 from handlers.deps import Deps
+from handlers.order_type_buttons import confirm_as_row
 from handlers.quote_entry import show_draft
 from handlers.render import quotation_button_text, quotation_text
 from handlers.text import esc
@@ -40,6 +41,7 @@ def actions_keyboard(q: Quotation) -> InlineKeyboardMarkup:
         return Button(text=text, callback_data=QuotationAction(action=action, quotation_id=q.id).pack())
     rows = [[b(_("Confirm"), "confirm"), b(_("Lost"), "lose"), b(_("Cancel"), "cancel")],
             [b(_("PDF"), "pdf")]]
+    rows.append(confirm_as_row(q.id))  # §4 order types: Journal, Subscription, Item requirements
     if q.status is QuotationStatus.CREATED:
         rows.append([b(_("Go on editing"), "edit")])
     return InlineKeyboardMarkup(inline_keyboard=rows)

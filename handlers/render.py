@@ -12,6 +12,7 @@ from domain.sales_order import SalesOrder
 from domain.tax import Totals
 from handlers.labels import label
 from handlers.pricing import line_price_text  # §2 pricing
+from handlers.order_type_buttons import order_type_facts
 from handlers.text import day, esc, money, qty
 
 
@@ -50,6 +51,7 @@ def order_text(order: SalesOrder, customer: Customer, slips: Sequence[PackingSli
             _("Type: {type}").format(type=esc(label(order.order_type))),
             _("Customer: {name} ({account})").format(name=esc(customer.name),
                                                      account=esc(customer.account_number))]
+    head += order_type_facts(order)  # §4 order types: project, subscription period, RMA number
     lines = [_("{n}. {item} {name}: ordered {ordered}, delivered {delivered}, invoiced {invoiced}; "
                "deliver remainder {deliver}, invoice remainder {invoice}").format(
         n=l.line_number, item=esc(l.item_number), name=esc(l.description), ordered=qty(l.quantity),

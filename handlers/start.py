@@ -35,6 +35,7 @@ COMMANDS = (
     # ~~ end §3 ~~
 
     # ~~ §4 order types ~~
+    ("return", N_("Return goods from an invoice"), Permission.INVOICE),
     # ~~ end §4 ~~
 
     # ~~ §5 up-sell/cross-sell ~~

@@ -316,6 +316,28 @@ class SalesAgreementRepository(_Repository):
 # ~~ end §3 ~~
 
 # ~~ §4 order types ~~
+class ReturnsRepository:
+    """Posted invoices (not credit notes) to return goods from, and an invoice's returned orders."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def invoices_of(self, salesperson_id: int | None, limit: int) -> Sequence[CustomerInvoice]:
+        i = t.customer_invoices.c
+        stmt = select(CustomerInvoice).where(i.credit_note_of.is_(None))
+        if salesperson_id is not None:
+            stmt = stmt.where(i.salesperson_id == salesperson_id)
+        return list((await self.session.scalars(stmt.order_by(i.id.desc()).limit(limit))).all())
+
+    async def invoice_by_number(self, number: str) -> CustomerInvoice | None:
+        i = t.customer_invoices.c
+        return await self.session.scalar(select(CustomerInvoice).where(
+            i.number == number.strip().upper(), i.credit_note_of.is_(None)))
+
+    async def returns_of_invoice(self, invoice_id: int) -> Sequence[SalesOrder]:
+        o = t.sales_orders.c
+        return list((await self.session.scalars(select(SalesOrder).where(
+            o.returned_invoice_id == invoice_id).order_by(o.id))).all())
 # ~~ end §4 ~~
 
 # ~~ §5 up-sell/cross-sell ~~

@@ -155,6 +155,14 @@ sales_orders = Table(
     # §3: an order taken from a sales agreement, and its requested ship date
     Column("agreement_id", ForeignKey("sales_agreements.id"), index=True),
     Column("requested_ship_date", Date),
+    # §4 order types (0007)
+    Column("project_reference", String(100)),
+    Column("period_months", Integer),
+    Column("period_number", Integer),
+    Column("period_start", Date),
+    Column("rma_number", String(40)),
+    Column("return_reason", String(200)),
+    Column("returned_invoice_id", Integer, index=True),
 )
 
 sales_order_lines = Table(
@@ -207,6 +215,7 @@ customer_invoices = Table(
     Column("salesperson_id", ForeignKey("users.id"), nullable=False),
     Column("invoiced_on", Date, nullable=False),
     Column("sales_order_id", ForeignKey("sales_orders.id"), index=True),
+    Column("credit_note_of", String(40)),  # §4 order types (0007): the invoice a credit note credits
 )
 
 customer_invoice_lines = Table(

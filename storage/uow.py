@@ -47,6 +47,7 @@ class SqlUnitOfWork:
         # ~~ end §3 ~~
 
         # ~~ §4 order types ~~
+        self.returns = r.ReturnsRepository(s)
         # ~~ end §4 ~~
 
         # ~~ §5 up-sell/cross-sell ~~

@@ -43,11 +43,14 @@ def quotation_view(q: Quotation, customer: Customer, company: CompanyHeader, cur
 
 def invoice_view(invoice: CustomerInvoice, customer: Customer, order_number: str,
                  company: CompanyHeader, currency: str, locale: str) -> DocumentView:
-    return DocumentView(kind=DocumentKind.INVOICE, number=invoice.number,
+    # §4: a credit note is titled CREDIT NOTE and names the invoice it credits as its reference.
+    credit = getattr(invoice, "credit_note_of", None)
+    return DocumentView(kind=DocumentKind.CREDIT_NOTE if credit is not None else DocumentKind.INVOICE,
+                        number=invoice.number,
                         issued_on=invoice.invoiced_on, customer_name=customer.name,
                         customer_account=customer.account_number, lines=_lines(invoice.lines),
                         currency=currency, locale=locale, company=company,
-                        order_number=order_number, **_totals(invoice.totals))
+                        order_number=order_number, reference=credit or "", **_totals(invoice.totals))
 
 
 def pro_forma_view(pro_forma: ProForma, customer: Customer, company: CompanyHeader, currency: str,

@@ -20,6 +20,7 @@ class DocumentKind(StrEnum):
     INVOICE = "invoice"
     PRO_FORMA = "pro_forma"
     PACKING_SLIP = "packing_slip"
+    CREDIT_NOTE = "credit_note"  # §4: a returned order's credit note (negative amounts)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from domain.numbering import Sequence as Seq
 from domain.outbox import MailKind, OutboxMail
 from domain.ports import Clock, UnitOfWork
 from domain.quotation import Quotation, QuotationStatus
-from domain.sales_order import SalesOrder
+from domain.sales_order import SalesOrder, SalesOrderType, check_type_at_entry
 from domain.services.catalog import find_items_in
 from domain.services.common import next_number, visible_quotation
 from domain.services.pricing import reprice_line
@@ -127,9 +127,13 @@ async def send_quotation(uow: UnitOfWork, clock: Clock, user: User, quotation_id
 
 
 async def confirm_quotation(uow: UnitOfWork, clock: Clock, user: User,
-                            quotation_id: int) -> SalesOrder:
-    """The customer approved: convert into a sales order, exactly once."""
+                            quotation_id: int, order_type: SalesOrderType = SalesOrderType.SALES_ORDER,
+                            *, project_reference: str | None = None,
+                            warehouse_management: bool = False) -> SalesOrder:
+    """The customer approved: convert into a sales order, exactly once, of the chosen type
+    (§4: Sales order by default; Journal, Subscription or Item requirements on request)."""
     user.require(Permission.CONFIRM)
+    order_type = check_type_at_entry(order_type, project_reference, warehouse_management)
     async with uow:
         quotation = await visible_quotation(uow, user, quotation_id)
         if quotation.status is QuotationStatus.CONFIRMED:
@@ -139,6 +143,9 @@ async def confirm_quotation(uow: UnitOfWork, clock: Clock, user: User,
         now = clock.now()
         quotation.mark_confirmed(now, clock.today())
         order = SalesOrder.from_quotation(quotation, await next_number(uow, Seq.SALES_ORDER), now)
+        if order_type is not SalesOrderType.SALES_ORDER:
+            order.change_type(order_type, clock.today(), warehouse_management=warehouse_management,
+                              project_reference=project_reference)
         await uow.sales_orders.add(order)
         await uow.flush()
         quotation.sales_order_id = order.id

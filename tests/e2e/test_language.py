@@ -40,6 +40,8 @@ async def test_telegram_language_nl_gives_dutch_replies_and_a_dutch_menu(running
         "orders": "Openstaande verkooporders",
         "freetext": "Nieuwe vrije-tekstfactuur",
         "agreements": translations("nl").gettext("Sales agreements"),  # §3: Verkoopovereenkomsten once merged
+        # §4: its Dutch text arrives with the catalog merge of tools/translations/types.po
+        "return": translations("nl").gettext("Return goods from an invoice"),
         "language": "Kies Engels of Nederlands",
         "cancel": "Huidige gesprek afbreken",
         "help": "Wat deze bot kan",
