@@ -41,6 +41,8 @@ class Permission(StrEnum):
     # ~~ end §6 ~~
 
     # ~~ §7 backorders ~~
+    BACKORDERS = "backorders"  # see backorders, raise a line's priority, confirm a delivery date
+    ALLOCATE = "allocate"      # split an item's on-hand stock among all its backorders
     # ~~ end §7 ~~
 
 
@@ -67,6 +69,7 @@ SALES_PERMISSIONS: set[Permission] = {Permission.QUOTE, Permission.CONFIRM, Perm
 # ~~ end §6 ~~
 
 # ~~ §7 backorders ~~
+SALES_PERMISSIONS.add(Permission.BACKORDERS)
 # ~~ end §7 ~~
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {

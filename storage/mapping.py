@@ -33,6 +33,7 @@ from storage import tables as t
 # ~~ end §6 ~~
 
 # ~~ §7 backorders ~~
+from domain.purchase_order import PurchaseOrder, Vendor
 # ~~ end §7 ~~
 
 mapper_registry = registry(metadata=t.metadata)
@@ -93,6 +94,8 @@ def start_mappers() -> None:
     # ~~ end §6 ~~
 
     # ~~ §7 backorders ~~
+    m(Vendor, t.vendors)
+    m(PurchaseOrder, t.purchase_orders)
     # ~~ end §7 ~~
 
     _mapped = True

@@ -37,6 +37,8 @@ from storage import tables as t
 # ~~ end §6 ~~
 
 # ~~ §7 backorders ~~
+from storage.backorder_repository import (BackorderRepository, PurchaseOrderRepository,  # noqa: F401
+                                         VendorRepository)
 # ~~ end §7 ~~
 
 

@@ -34,7 +34,7 @@ async def test_the_comparison_notices_a_missing_migration(tmp_path):
     path = tmp_path / "old.db"
     await upgrade_async(f"sqlite+aiosqlite:///{path}", "0001")
     added = {d[1].name for d in await _differences(f"sqlite+aiosqlite:///{path}") if d[0] == "add_table"}
-    assert added == {"posting_profiles", "free_text_invoices", "free_text_invoice_lines"}
+    assert {"posting_profiles", "free_text_invoices", "free_text_invoice_lines"} <= added
 
 
 async def test_the_migration_creates_the_default_posting_profile(engine):
