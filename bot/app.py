@@ -46,6 +46,7 @@ from handlers.deps import Deps
 # ~~ end §6 ~~
 
 # ~~ §7 backorders ~~
+from handlers import backorders
 # ~~ end §7 ~~
 from storage.database import create_engine, session_factory
 from storage.uow import UnitOfWorkFactory
@@ -107,6 +108,7 @@ def build_dispatcher(deps: Deps, settings: Settings, storage: BaseStorage | None
               # ~~ end §6 ~~
 
               # ~~ §7 backorders ~~
+              backorders.routes,
               # ~~ end §7 ~~
               common.fallback_routes)
     dp.include_routers(*(r.build() for r in routes))

@@ -39,6 +39,7 @@ COMMANDS = (
     # ~~ end §6 ~~
 
     # ~~ §7 backorders ~~
+    ("backorders", N_("Backorders by item, customer or vendor"), Permission.BACKORDERS),
     # ~~ end §7 ~~
     ("language", N_("Choose English or Dutch"), None),
     ("cancel", N_("Leave the current conversation"), None),
