@@ -116,9 +116,9 @@ class BackorderRepository:
         """Store the allocation of each line (one statement, many parameter sets)."""
         if not allocated:
             return
-        stmt = (update(t.sales_order_lines).where(L.id == bindparam("line_id"))
-                .values(allocated=bindparam("quantity", type_=Quantity)))
-        await self.session.execute(stmt, [{"line_id": k, "quantity": v} for k, v in allocated.items()],
+        stmt = (update(t.sales_order_lines).where(L.id == bindparam("b_line_id"))
+                .values(allocated=bindparam("b_allocated", type_=Quantity)))
+        await self.session.execute(stmt, [{"b_line_id": k, "b_allocated": v} for k, v in allocated.items()],
                                    execution_options={"synchronize_session": False})
 
 
