@@ -65,10 +65,17 @@ class BackorderRepository:
         return [ItemBackorders(*row) for row in (await self.session.execute(stmt)).all()]
 
     async def by_customer(self, salesperson_id: int | None, limit: int) -> list[CustomerBackorders]:
-        """Customers with remaining orders, the most remaining lines first."""
-        b = (select(O.customer_id, func.count(distinct(L.sales_order_id)).label("orders"),
-                    func.count().label("lines"), _REMAINDER.label("remainder"))
-             .select_from(_OPEN_LINES).where(_open(salesperson_id)).group_by(O.customer_id).subquery("b"))
+        """Customers with remaining orders, the most remaining lines first. The open lines are
+        summed per order first (from the partial index), so only their orders are read."""
+        per_order = (select(L.sales_order_id, func.count().label("lines"), _REMAINDER.label("remainder"))
+                     .where(L.delivered < L.quantity).group_by(L.sales_order_id).subquery("per_order"))
+        orders = [O.status != SalesOrderStatus.CANCELED, O.order_type.in_(sorted(BACKORDER_TYPES))]
+        if salesperson_id is not None:
+            orders.append(O.salesperson_id == salesperson_id)
+        b = (select(O.customer_id, func.count().label("orders"),
+                    func.sum(per_order.c.lines).label("lines"), _qty(func.sum(per_order.c.remainder)).label("remainder"))
+             .select_from(per_order.join(t.sales_orders, O.id == per_order.c.sales_order_id))
+             .where(*orders).group_by(O.customer_id).subquery("b"))
         stmt = (select(C.id, C.account_number, C.name, b.c.orders, b.c.lines, b.c.remainder)
                 .select_from(b.join(t.customers, C.id == b.c.customer_id))
                 .order_by(b.c.lines.desc(), C.account_number).limit(limit))
