@@ -32,7 +32,7 @@ async def test_telegram_language_nl_gives_dutch_replies_and_a_dutch_menu(running
     assert "Hallo Sam Sales!" in text and "Je bent aangemeld met de rol verkoop" in text
     assert "/quote — Nieuwe offerte" in text and "/orders — Openstaande verkooporders" in text
     assert "Hello" not in text
-    assert _descriptions(running) == {
+    assert _descriptions(running).items() >= {  # each part of the product may add its commands
         "quote": "Nieuwe offerte",
         "quotes": "Mijn openstaande offertes",
         "orders": "Openstaande verkooporders",
@@ -40,7 +40,7 @@ async def test_telegram_language_nl_gives_dutch_replies_and_a_dutch_menu(running
         "language": "Kies Engels of Nederlands",
         "cancel": "Huidige gesprek afbreken",
         "help": "Wat deze bot kan",
-    }
+    }.items()
     assert "Welke klant?" in await chat.say("/quote")
     assert (await chat.say("/cancel")).startswith("Gestopt.")
 

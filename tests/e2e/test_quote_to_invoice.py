@@ -23,7 +23,8 @@ async def test_start_greets_a_salesperson_by_name_and_sets_the_command_menu(runn
     text = await chat.say("/start")
     assert "Hello Sam Sales" in text and "/quote" in text and "/orders" in text
     menu = [c["command"] for c in running.fake.commands_for(SAM)]
-    assert menu == ["quote", "quotes", "orders", "freetext", "language", "cancel", "help"]
+    # each part of the product may add its commands between these
+    assert menu[:4] == ["quote", "quotes", "orders", "freetext"] and menu[-3:] == ["language", "cancel", "help"]
 
 
 async def test_a_stranger_is_told_to_ask_an_admin_and_learns_nothing(running):
