@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from functools import cache
 
 from sqlalchemy import and_, bindparam, distinct, func, select, type_coerce, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -39,6 +40,29 @@ _REMAINDER = _qty(func.sum(L.quantity - L.delivered))
 _OPEN_LINES = t.sales_order_lines.join(t.sales_orders, O.id == L.sales_order_id)
 _MISSING = (select(P.item_id, _qty(func.sum(P.quantity - P.received)).label("missing"))
             .where(P.received < P.quantity).group_by(P.item_id).subquery("po"))
+
+
+_ON_HAND = select(I.id, I.on_hand).where(I.id.in_(bindparam("item_ids", expanding=True)))
+
+
+@cache
+def _lines_statement(by_salesperson: bool, by_items: bool, by_customer: bool, limited: bool):
+    """Built once per shape with bound parameters: a detail or an allocation is a small read, and
+    building and hashing a fresh statement would cost more than the query itself."""
+    where = [L.delivered < L.quantity, O.status != SalesOrderStatus.CANCELED,
+             O.order_type.in_(sorted(BACKORDER_TYPES))]
+    if by_salesperson:
+        where.append(O.salesperson_id == bindparam("salesperson_id"))
+    if by_items:
+        where.append(L.item_id.in_(bindparam("item_ids", expanding=True)))
+    if by_customer:
+        where.append(O.customer_id == bindparam("customer_id"))
+    stmt = (select(L.id, O.id, O.number, L.line_number, O.customer_id, O.salesperson_id, L.item_id,
+                   O.created_at, _qty(L.quantity - L.delivered), L.priority,
+                   L.confirmed_delivery_date, L.allocated, L.item_number, L.unit, O.status)
+            .select_from(_OPEN_LINES).where(*where)
+            .order_by(L.priority.desc(), O.created_at, O.number, L.line_number))
+    return stmt.limit(bindparam("limit")) if limited else stmt
 
 
 class BackorderRepository:
@@ -93,19 +117,16 @@ class BackorderRepository:
     async def lines(self, salesperson_id: int | None, *, item_ids: Sequence[int] | None = None,
                     customer_id: int | None = None, limit: int | None = None) -> list[BackorderLine]:
         """Backorder lines of some items or of a customer, in allocation order."""
-        where = _open(salesperson_id)
-        if item_ids is not None:
-            where = and_(where, L.item_id.in_(list(item_ids)))
-        if customer_id is not None:
-            where = and_(where, O.customer_id == customer_id)
-        stmt = (select(L.id, O.id, O.number, L.line_number, O.customer_id, O.salesperson_id, L.item_id,
-                       O.created_at, _qty(L.quantity - L.delivered), L.priority,
-                       L.confirmed_delivery_date, L.allocated, L.item_number, L.unit, O.status)
-                .select_from(_OPEN_LINES).where(where)
-                .order_by(L.priority.desc(), O.created_at, O.number, L.line_number))
-        if limit is not None:
-            stmt = stmt.limit(limit)
-        return [BackorderLine(*row) for row in (await self.session.execute(stmt)).all()]
+        stmt = _lines_statement(salesperson_id is not None, item_ids is not None, customer_id is not None,
+                                limit is not None)
+        params = {"salesperson_id": salesperson_id, "item_ids": list(item_ids or ()),
+                  "customer_id": customer_id, "limit": limit}
+        rows = await self.session.execute(stmt, {k: v for k, v in params.items() if v is not None or k == "item_ids"})
+        return [BackorderLine(*row) for row in rows.all()]
+
+    async def on_hand(self, item_ids: Sequence[int]) -> dict[int, Decimal]:
+        rows = await self.session.execute(_ON_HAND, {"item_ids": list(item_ids)})
+        return dict(rows.all())
 
     async def missing_deliveries(self, *, item_ids: Sequence[int] | None = None,
                                  vendor_id: int | None = None) -> list[MissingDelivery]:
