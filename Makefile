@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-fast bench messages clean
+.PHONY: demo test test-fast bench bench-backorders messages clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,9 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.quotation_entry
+
+bench-backorders: $(STAMP)
+	$(BIN)/python -m bench.backorders
 
 messages: $(STAMP)
 	PATH=$(BIN):$$PATH bash tools/update_catalogs.sh

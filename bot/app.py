@@ -53,6 +53,7 @@ from handlers import free_text_drafts, invoice_slips, invoicing as invoicing_han
 # ~~ end §6 ~~
 
 # ~~ §7 backorders ~~
+from handlers import backorders
 # ~~ end §7 ~~
 
 # ~~ §C customer channel ~~
@@ -138,6 +139,7 @@ def build_dispatcher(deps: Deps, settings: Settings, storage: BaseStorage | None
               # ~~ end §6 ~~
 
               # ~~ §7 backorders ~~
+              backorders.routes,
               # ~~ end §7 ~~
 
               # ~~ §C customer channel ~~

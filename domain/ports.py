@@ -38,6 +38,12 @@ from domain.product_list import ProductListRule, SuggestionOffer
 # ~~ end §6 ~~
 
 # ~~ §7 backorders ~~
+from decimal import Decimal
+from collections.abc import Mapping
+
+from domain.backorder import (BackorderLine, CustomerBackorders, ItemBackorders, MissingDelivery,
+                              VendorBackorders)
+from domain.purchase_order import PurchaseOrder, Vendor
 # ~~ end §7 ~~
 
 # ~~ §C customer channel ~~
@@ -197,6 +203,28 @@ class InvoicingRepository(Protocol):
 # ~~ end §6 ~~
 
 # ~~ §7 backorders ~~
+class BackorderRepository(Protocol):
+    async def by_item(self, salesperson_id: int | None, limit: int,
+                      item_id: int | None = None) -> list[ItemBackorders]: ...
+    async def by_customer(self, salesperson_id: int | None, limit: int) -> list[CustomerBackorders]: ...
+    async def by_vendor(self, limit: int) -> list[VendorBackorders]: ...
+    async def lines(self, salesperson_id: int | None, *, item_ids: Sequence[int] | None = None,
+                    customer_id: int | None = None, limit: int | None = None) -> list[BackorderLine]: ...
+    async def missing_deliveries(self, *, item_ids: Sequence[int] | None = None,
+                                 vendor_id: int | None = None) -> list[MissingDelivery]: ...
+    async def set_allocated(self, allocated: Mapping[int, Decimal]) -> None: ...
+    async def on_hand(self, item_ids: Sequence[int]) -> dict[int, Decimal]: ...
+
+
+class VendorRepository(Protocol):
+    async def get(self, vendor_id: int) -> Vendor | None: ...
+    async def by_account(self, account: str) -> Vendor | None: ...
+    async def add(self, vendor: Vendor) -> None: ...
+
+
+class PurchaseOrderRepository(Protocol):
+    async def by_key(self, number: str, item_id: int) -> PurchaseOrder | None: ...
+    async def add(self, purchase_order: PurchaseOrder) -> None: ...
 # ~~ end §7 ~~
 
 # ~~ §C customer channel ~~
@@ -264,6 +292,9 @@ class UnitOfWork(Protocol):
     # ~~ end §6 ~~
 
     # ~~ §7 backorders ~~
+    backorders: BackorderRepository
+    vendors: VendorRepository
+    purchase_orders: PurchaseOrderRepository
     # ~~ end §7 ~~
 
     # ~~ §C customer channel ~~

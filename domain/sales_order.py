@@ -44,6 +44,11 @@ class SalesOrderLine(ItemLine):
     delivered: Decimal = Decimal(0)
     invoiced: Decimal = Decimal(0)
     id: int | None = None
+    # §7 backorders: the date promised to the customer, stock set aside by allocation, and a
+    # priority a salesperson can raise (higher is served first).
+    confirmed_delivery_date: date | None = None
+    allocated: Decimal = Decimal(0)
+    priority: int = 0
 
     @property
     def deliver_remainder(self) -> Decimal:

@@ -45,6 +45,8 @@ class Permission(StrEnum):
     # ~~ end §6 ~~
 
     # ~~ §7 backorders ~~
+    BACKORDERS = "backorders"  # see backorders, raise a line's priority, confirm a delivery date
+    ALLOCATE = "allocate"      # split an item's on-hand stock among all its backorders
     # ~~ end §7 ~~
 
     # ~~ §C customer channel ~~
@@ -89,6 +91,7 @@ SALES_PERMISSIONS.add(Permission.AGREEMENT)
 # ~~ end §6 ~~
 
 # ~~ §7 backorders ~~
+SALES_PERMISSIONS.add(Permission.BACKORDERS)
 # ~~ end §7 ~~
 
 # ~~ §C customer channel ~~

@@ -48,6 +48,7 @@ COMMANDS = (
     # ~~ end §6 ~~
 
     # ~~ §7 backorders ~~
+    ("backorders", N_("Backorders by item, customer or vendor"), Permission.BACKORDERS),
     # ~~ end §7 ~~
 
     # ~~ §C customer channel ~~

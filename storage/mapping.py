@@ -37,6 +37,7 @@ from domain.product_list import ProductListRule, SuggestionOffer
 # ~~ end §6 ~~
 
 # ~~ §7 backorders ~~
+from domain.purchase_order import PurchaseOrder, Vendor
 # ~~ end §7 ~~
 
 # ~~ §C customer channel ~~
@@ -126,6 +127,8 @@ def start_mappers() -> None:
     # ~~ end §6 ~~
 
     # ~~ §7 backorders ~~
+    m(Vendor, t.vendors)
+    m(PurchaseOrder, t.purchase_orders)
     # ~~ end §7 ~~
 
     # ~~ §C customer channel ~~

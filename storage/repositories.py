@@ -47,6 +47,8 @@ from domain.free_text_invoice import FreeTextInvoiceStatus
 # ~~ end §6 ~~
 
 # ~~ §7 backorders ~~
+from storage.backorder_repository import (BackorderRepository, PurchaseOrderRepository,  # noqa: F401
+                                         VendorRepository)
 # ~~ end §7 ~~
 
 # ~~ §C customer channel ~~

@@ -33,6 +33,7 @@ from domain.product_list import Outcome, RuleKind
 # ~~ end §6 ~~
 
 # ~~ §7 backorders ~~
+from sqlalchemy import text
 # ~~ end §7 ~~
 
 # ~~ §C customer channel ~~
@@ -184,6 +185,10 @@ sales_order_lines = Table(
     Column("discount_amount", Price, nullable=False, server_default="0"),
     Column("price_note", Text, nullable=False, server_default=""),
     UniqueConstraint("sales_order_id", "line_number", name="uq_sales_order_lines_order_line"),
+    # §7 backorders (columns at the end; the partial index of the open lines is below the markers)
+    Column("confirmed_delivery_date", Date),
+    Column("allocated", Quantity, nullable=False, server_default="0"),
+    Column("priority", Integer, nullable=False, server_default="0"),
 )
 
 packing_slips = Table(
@@ -427,6 +432,35 @@ Index("ix_packing_slips_posted_on", packing_slips.c.posted_on)
 # ~~ end §6 ~~
 
 # ~~ §7 backorders ~~
+# The open lines (deliver remainder > 0) by item: the backorder views and the allocation read
+# this partial index instead of every line ever ordered. Queries repeat OPEN_LINE's condition
+# word for word, so both SQLite and PostgreSQL see that the index covers them.
+OPEN_LINE = "delivered < quantity"
+Index("ix_sales_order_lines_open_item", sales_order_lines.c.item_id, sales_order_lines.c.sales_order_id,
+      sales_order_lines.c.quantity, sales_order_lines.c.delivered,
+      sqlite_where=text(OPEN_LINE), postgresql_where=text(OPEN_LINE))
+# A customer's remaining orders without reading every order.
+Index("ix_sales_orders_customer_id", sales_orders.c.customer_id)
+
+vendors = Table(
+    "vendors", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("account", String(40), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+)
+
+purchase_orders = Table(
+    "purchase_orders", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("number", String(40), nullable=False),
+    Column("vendor_id", ForeignKey("vendors.id"), nullable=False, index=True),
+    Column("item_id", ForeignKey("items.id"), nullable=False, index=True),
+    Column("item_number", String(40), nullable=False),
+    Column("quantity", Quantity, nullable=False),
+    Column("expected_date", Date, nullable=False),
+    Column("received", Quantity, nullable=False),
+    UniqueConstraint("number", "item_id", name="uq_purchase_orders_number_item"),
+)
 # ~~ end §7 ~~
 
 # ~~ §C customer channel ~~

@@ -60,6 +60,9 @@ class SqlUnitOfWork:
         # ~~ end §6 ~~
 
         # ~~ §7 backorders ~~
+        self.backorders = r.BackorderRepository(s)
+        self.vendors = r.VendorRepository(s)
+        self.purchase_orders = r.PurchaseOrderRepository(s)
         # ~~ end §7 ~~
 
         # ~~ §C customer channel ~~

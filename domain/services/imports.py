@@ -48,6 +48,8 @@ COLUMNS = {
     # ~~ end §6 ~~
 
     # ~~ §7 backorders ~~
+    "purchase_orders": ("purchase_order", "vendor", "item_number", "quantity", "expected_date",
+                        "received"),  # optional: vendor_name
     # ~~ end §7 ~~
 
     # ~~ §C customer channel ~~
@@ -304,6 +306,16 @@ IMPORTERS["posting_profiles"] = import_posting_profiles
 # ~~ end §6 ~~
 
 # ~~ §7 backorders ~~
+async def import_purchase_orders(uow: UnitOfWork, rows: Iterable[Row]) -> ImportResult:
+    from domain.services import purchase_order_import as po
+    parsed = _parse_rows(rows, po.parse_row, lambda r: (r.number, r.item_number))
+    created, updated, unknown = await po.store(uow, parsed)
+    if unknown:
+        raise ImportRejected([RowError(line, reason) for line, reason in unknown])
+    return ImportResult(created, updated)
+
+
+IMPORTERS["purchase_orders"] = import_purchase_orders
 # ~~ end §7 ~~
 
 # ~~ §C customer channel ~~
