@@ -26,10 +26,9 @@ from handlers.deps import Deps
 from handlers.labels import label
 from handlers.parsing import parse_day
 from handlers.routes import Routes
+from handlers.filters import TYPED
 from handlers.text import esc
 
-# Text typed in a step; a command (e.g. /orders) goes on to its own handler instead.
-TYPED = F.text & ~F.text.startswith("/")
 routes = Routes("agreement_entry")
 
 

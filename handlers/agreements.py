@@ -13,8 +13,9 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton as Button, InlineK
 
 from bot.i18n import _
 from domain.services import sales_agreements as agreements
-from domain.user import Permission, User
-from handlers.agreement_entry import TYPED, AgreementAction, show_agreement
+from domain.user import User
+from handlers.agreement_entry import AgreementAction, show_agreement
+from handlers.filters import TYPED
 from handlers.callbacks import OrderOpen
 from handlers.deps import Deps
 from handlers.labels import label

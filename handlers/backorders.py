@@ -18,6 +18,7 @@ from handlers.labels import label
 from handlers.parsing import parse_day
 from handlers.routes import Routes
 from handlers.text import day, esc, qty
+from handlers.filters import TYPED
 
 routes = Routes("backorders")
 
@@ -260,7 +261,7 @@ async def ask_date(query: CallbackQuery, callback_data: BackorderLineAction, use
         order=esc(order.number), line=line.line_number, item=esc(line.item_number)))
 
 
-@routes.message(ConfirmingDate.day, F.text)
+@routes.message(ConfirmingDate.day, TYPED)
 async def date_typed(message: Message, user: User, state: FSMContext, deps: Deps) -> None:
     data = await state.get_data()
     typed = parse_day(message.text, deps.clock.today())

@@ -22,6 +22,7 @@ from handlers.labels import label
 from handlers.render import totals_block
 from handlers.routes import Routes
 from handlers.text import esc, money
+from handlers.filters import TYPED
 
 routes = Routes("free_text_invoices")
 
@@ -80,7 +81,7 @@ async def new_free_text_invoice(message: Message, user: User, state: FSMContext,
     await message.answer(ask, reply_markup=unposted)
 
 
-@routes.message(FreeTextEntry.customer, F.text)
+@routes.message(FreeTextEntry.customer, TYPED)
 async def customer_typed(message: Message, user: User, state: FSMContext, deps: Deps) -> None:
     await answer_customer_search(message, deps, lambda customer_id: _start(message, user, state, deps, customer_id))
 
@@ -97,7 +98,7 @@ async def _start(message: Message, user: User, state: FSMContext, deps: Deps, cu
     await show_draft(message, deps, invoice, state)
 
 
-@routes.message(FreeTextEntry.lines, F.text)
+@routes.message(FreeTextEntry.lines, TYPED)
 async def line_typed(message: Message, user: User, state: FSMContext, deps: Deps) -> None:
     invoice_id = (await state.get_data())["free_text_invoice_id"]
     invoice = await fti.enter_line(deps.uow(), user, invoice_id, message.text)

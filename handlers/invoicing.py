@@ -20,6 +20,7 @@ from handlers.invoice_slips import choose_button
 from handlers.pro_forma import answer_pro_forma
 from handlers.routes import Routes
 from handlers.text import error_text, esc, money
+from handlers.filters import TYPED
 
 routes = Routes("invoicing")
 PREVIEW_LIMIT = 15  # customers shown one by one; Post all covers the rest too
@@ -59,7 +60,7 @@ async def start(message: Message, user: User, state: FSMContext, deps: Deps) -> 
           "<code>2026-10</code>."), reply_markup=_month_buttons(Month.of(deps.clock.today())))
 
 
-@routes.message(InvoicingMonth.month, F.text)
+@routes.message(InvoicingMonth.month, TYPED)
 async def month_typed(message: Message, user: User, state: FSMContext, deps: Deps) -> None:
     month = Month.parse(message.text)
     await state.clear()

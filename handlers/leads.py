@@ -25,6 +25,7 @@ from handlers.quote_entry import show_draft
 from handlers.relationship_render import contact_lines, duplicate_lines, party_text
 from handlers.routes import Routes
 from handlers.text import esc
+from handlers.filters import TYPED
 
 routes = Routes("leads")
 
@@ -82,7 +83,7 @@ async def new_lead(message: Message, command: CommandObject, user: User, state: 
         await message.answer(_(LEAD_HELP))
 
 
-@routes.message(LeadEntry.details, F.text)
+@routes.message(LeadEntry.details, TYPED)
 async def details_typed(message: Message, user: User, state: FSMContext, deps: Deps) -> None:
     await _preview(message, message.text, user, state, deps)
 
@@ -195,7 +196,7 @@ async def ask(query: CallbackQuery, callback_data: PartyAction, user: User, stat
     await query.message.answer(_(question))
 
 
-@routes.message(LeadEntry.qualify, F.text)
+@routes.message(LeadEntry.qualify, TYPED)
 async def qualify_typed(message: Message, user: User, state: FSMContext, deps: Deps) -> None:
     value, probability, close = parse_opportunity(message.text, deps.clock.today())
     party_id = (await state.get_data())["party_id"]
@@ -205,7 +206,7 @@ async def qualify_typed(message: Message, user: User, state: FSMContext, deps: D
     await show_party(message, user, deps, party_id)
 
 
-@routes.message(LeadEntry.lose, F.text)
+@routes.message(LeadEntry.lose, TYPED)
 async def lose_typed(message: Message, user: User, state: FSMContext, deps: Deps) -> None:
     party_id = (await state.get_data())["party_id"]
     await relationships.lose_opportunity(deps.uow(), deps.clock, user, party_id, message.text)
@@ -214,7 +215,7 @@ async def lose_typed(message: Message, user: User, state: FSMContext, deps: Deps
     await show_party(message, user, deps, party_id)
 
 
-@routes.message(LeadEntry.win, F.text)
+@routes.message(LeadEntry.win, TYPED)
 async def win_typed(message: Message, user: User, state: FSMContext, deps: Deps) -> None:
     party_id = (await state.get_data())["party_id"]
     party, customer = await relationships.win_opportunity(deps.uow(), deps.clock, user, party_id,
@@ -225,7 +226,7 @@ async def win_typed(message: Message, user: User, state: FSMContext, deps: Deps)
     await show_party(message, user, deps, party_id)
 
 
-@routes.message(LeadEntry.email, F.text)
+@routes.message(LeadEntry.email, TYPED)
 async def email_typed(message: Message, user: User, state: FSMContext, deps: Deps) -> None:
     party_id = (await state.get_data())["party_id"]
     await relationships.set_email(deps.uow(), user, party_id, message.text)

@@ -2,7 +2,6 @@
 Returned orders (/return, Receive, Credit note) are in handlers/returns.py."""
 from __future__ import annotations
 
-from aiogram import F
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton as Button, InlineKeyboardMarkup, Message
@@ -18,9 +17,9 @@ from handlers.order_type_buttons import TypeChoice, TypeMenu, type_buttons
 from handlers.orders import show_order
 from handlers.routes import Routes
 from handlers.text import esc
+from handlers.filters import TYPED
 
 routes = Routes("order_types")
-TYPED = F.text & ~F.text.startswith("/")
 
 
 class TypeEntry(StatesGroup):

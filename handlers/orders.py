@@ -20,6 +20,7 @@ from handlers.parsing import parse_line_quantities
 from handlers.pro_forma import answer_pro_forma
 from handlers.render import order_text
 from handlers.text import esc, money, qty
+from handlers.filters import TYPED
 
 routes = Routes("orders")
 
@@ -97,7 +98,7 @@ async def ask_delivery(query: CallbackQuery, callback_data: OrderAction, user: U
         reply_markup=InlineKeyboardMarkup(inline_keyboard=[[_button(_("Deliver all"), "deliver_all", order.id)]]))
 
 
-@routes.message(Delivering.quantities, F.text)
+@routes.message(Delivering.quantities, TYPED)
 async def quantities_typed(message: Message, user: User, state: FSMContext, deps: Deps) -> None:
     data = await state.get_data()
     quantities = parse_line_quantities(message.text, data["open_lines"])

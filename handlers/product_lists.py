@@ -25,6 +25,7 @@ from handlers.quote_entry import show_draft
 from handlers.routes import Routes
 from handlers.suggestions import SuggestionTap
 from handlers.text import day, esc, qty
+from handlers.filters import TYPED
 
 routes = Routes("product_lists")
 MAX_LISTED = 24          # Delete buttons under one message
@@ -155,7 +156,7 @@ async def show_rules(message: Message, user: User, state: FSMContext, deps: Deps
     await message.answer(text, reply_markup=keyboard)
 
 
-@routes.message(ProductListEntry.rule, F.text)
+@routes.message(ProductListEntry.rule, TYPED)
 async def rule_typed(message: Message, user: User, deps: Deps) -> None:
     user.require(Permission.MANAGE_PRODUCT_LISTS)
     if m := _DELETE.match(message.text.strip()):

@@ -22,6 +22,7 @@ from handlers.pricing import explain_rows  # §2 pricing
 from handlers.render import quotation_text
 from handlers.suggestions import offer_suggestions  # §5 up-sell/cross-sell
 from handlers.text import esc
+from handlers.filters import TYPED
 from domain.money import parse_quantity
 
 routes = Routes("quote_entry")
@@ -63,7 +64,7 @@ async def new_quotation(message: Message, user: User, state: FSMContext) -> None
     await message.answer(_("Which customer? Type an account number or part of the name."))
 
 
-@routes.message(QuoteEntry.customer, F.text)
+@routes.message(QuoteEntry.customer, TYPED)
 async def customer_typed(message: Message, user: User, state: FSMContext, deps: Deps) -> None:
     await answer_customer_search(message, deps, lambda customer_id: _start(message, user, state, deps, customer_id))
 
@@ -80,7 +81,7 @@ async def _start(message: Message, user: User, state: FSMContext, deps: Deps, cu
     await show_draft(message, deps, q, state)
 
 
-@routes.message(QuoteEntry.lines, F.text)
+@routes.message(QuoteEntry.lines, TYPED)
 async def line_typed(message: Message, user: User, state: FSMContext, deps: Deps) -> None:
     quotation_id = (await state.get_data())["quotation_id"]
     item_text, quantity = parse_item_and_quantity(message.text)
@@ -144,7 +145,7 @@ async def ask_quantity(query: CallbackQuery, callback_data: LinePick, user: User
     await query.message.answer(_("New quantity for line {n}?").format(n=callback_data.line_number))
 
 
-@routes.message(QuoteEntry.quantity, F.text)
+@routes.message(QuoteEntry.quantity, TYPED)
 async def quantity_typed(message: Message, user: User, state: FSMContext, deps: Deps) -> None:
     data = await state.get_data()
     q = await quotations.change_quantity(deps.uow(), user, data["quotation_id"], data["line_number"],
@@ -162,7 +163,7 @@ async def ask_validity(query: CallbackQuery, callback_data: DraftAction, user: U
     await query.message.answer(_("Valid until which date? Type e.g. 2026-12-31, 31-12-2026, or a number of days."))
 
 
-@routes.message(QuoteEntry.valid_until, F.text)
+@routes.message(QuoteEntry.valid_until, TYPED)
 async def validity_typed(message: Message, user: User, state: FSMContext, deps: Deps) -> None:
     data = await state.get_data()
     valid_until = parse_day(message.text, deps.clock.today())

@@ -22,9 +22,9 @@ from handlers.orders import show_order
 from handlers.parsing import parse_line_quantities
 from handlers.routes import Routes
 from handlers.text import esc, money, qty
+from handlers.filters import TYPED
 
 routes = Routes("returns")
-TYPED = F.text & ~F.text.startswith("/")
 
 
 class ReturnEntry(StatesGroup):

@@ -14,7 +14,7 @@ from domain.item import Item
 from domain.outbox import MailStatus, OutboxMail
 from domain.packing_slip import PackingSlip
 from domain.quotation import OPEN_STATUSES, Quotation
-from domain.sales_order import SalesOrder, SalesOrderStatus
+from domain.sales_order import DELIVERABLE_TYPES, SalesOrder, SalesOrderStatus, SalesOrderType
 from domain.user import User
 from storage import tables as t
 
@@ -404,9 +404,11 @@ class InvoicingRepository:
 
     async def uninvoiced_slips(self, first_day: date, last_day: date,
                                customer_id: int | None = None) -> list[PackingSlip]:
-        p = t.packing_slips.c
-        stmt = select(PackingSlip).where(p.invoice_number.is_(None), p.posted_on >= first_day,
-                                         p.posted_on <= last_day)
+        p, o = t.packing_slips.c, t.sales_orders.c
+        # A returned order's packing slips are receipts: they are credited, never on a month's invoice.
+        stmt = (select(PackingSlip).join(t.sales_orders, o.id == p.sales_order_id)
+                .where(p.invoice_number.is_(None), p.posted_on >= first_day, p.posted_on <= last_day,
+                       o.order_type.in_(sorted(DELIVERABLE_TYPES - {SalesOrderType.RETURNED_ORDER}))))
         if customer_id is not None:
             stmt = stmt.where(p.customer_id == customer_id)
         return list((await self.session.scalars(stmt.order_by(p.customer_id, p.posted_on, p.id))).all())

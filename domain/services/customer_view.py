@@ -23,8 +23,6 @@ from domain.user import User
 
 LIST_LIMIT = 20
 BACKORDER_ORDERS = 100
-# The field another part adds to order lines for the confirmed delivery date (read when present).
-EXPECTED_DATE_FIELDS = ("confirmed_delivery_date", "confirmed_delivery", "delivery_date")
 
 
 class InvoiceKind(StrEnum):
@@ -48,15 +46,11 @@ class BackorderRow:
     order_number: str
     ordered_on: date
     line: SalesOrderLine
-    expected_on: date | None  # the confirmed delivery date, once order lines carry one
+    expected_on: date | None  # the line's confirmed delivery date, when one is set
 
 
 def expected_date(line: SalesOrderLine) -> date | None:
-    for name in EXPECTED_DATE_FIELDS:
-        value = getattr(line, name, None)
-        if isinstance(value, date):
-            return value
-    return None
+    return line.confirmed_delivery_date
 
 
 async def own_customer(uow: UnitOfWork, user: User) -> Customer:

@@ -103,3 +103,12 @@ async def test_quotation_to_order_to_packing_slip_to_invoice(running, uow_factor
     await chat.tap("Post invoice")
     assert "INV-000002" in await chat.reply()
     assert "· Invoiced" in await chat.reply()
+
+
+async def test_a_command_typed_while_entering_lines_goes_to_its_own_handler(running):
+    chat = running.chat(SAM)
+    await chat.say("/quote")
+    await chat.say("C-001")
+    # Not an item search for "/orders": the command is answered, and no line was added.
+    assert "There are no open sales orders." in await chat.say("/orders")
+    assert "Open quotations" in await chat.say("/quotes")

@@ -117,5 +117,5 @@ def test_a_backorder_shows_the_confirmed_delivery_date_once_order_lines_carry_on
     line = SalesOrderLine(item_number="A-100", description="Chair", unit="pcs", quantity=Decimal(4),
                           unit_price=Decimal(1), tax_percent=Decimal(21), line_number=1, item_id=1)
     assert expected_date(line) is None
-    line.confirmed_delivery_date = date(2026, 12, 1)  # the field another part adds to order lines
+    line.confirmed_delivery_date = date(2026, 12, 1)
     assert expected_date(line) == date(2026, 12, 1)
