@@ -210,8 +210,8 @@ class SalesAgreement:
                    ship_date: date, order_number: str, now: datetime, today: date) -> SalesOrder:
         """A sales order (type Sales order) for the agreement's customer at the agreement's prices.
 
-        A discount line becomes an order line at the net unit price (sales price less the discount);
-        the discount is named in the line's description."""
+        A discount line becomes an order line at the item's sales price with the agreed line
+        discount, so documents show the discount as they do for trade agreements."""
         self.check_order(ship_date, today)
         wanted: dict[int, Decimal] = {}
         for line_number, quantity in quantities.items():
@@ -224,13 +224,12 @@ class SalesAgreement:
         order_lines = []
         for n, line in enumerate((l for l in self.lines if l.line_number in wanted), start=1):
             item = items[line.item_id]
-            description = line.description
-            if line.discount_percent is not None:
-                description = f"{line.description} (-{line.discount_percent.normalize():f}% {self.number})"[:200]
             order_lines.append(SalesOrderLine(
                 line_number=n, item_id=line.item_id, item_number=line.item_number,
-                description=description, unit=line.unit, quantity=wanted[line.line_number],
-                unit_price=line.unit_price(item.sales_price), tax_percent=item.sales_tax_percent))
+                description=line.description, unit=line.unit, quantity=wanted[line.line_number],
+                unit_price=item.sales_price if line.discount_percent is not None else line.agreed_price,
+                discount_percent=line.discount_percent or Decimal(0),
+                tax_percent=item.sales_tax_percent))
         self.last_order_at = now
         order = SalesOrder(number=order_number, order_type=SalesOrderType.SALES_ORDER,
                            customer_id=self.customer_id, salesperson_id=self.salesperson_id,

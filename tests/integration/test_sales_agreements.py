@@ -40,7 +40,9 @@ async def test_an_agreement_is_numbered_stored_and_ordered_from_at_its_prices(uo
     order, _slips = await orders.get_order(uow_factory(), sam, order.id)
     assert order.agreement_id == a.id and order.requested_ship_date == SHIP
     assert order.customer_id == seeded["acme"].id
-    assert [l.unit_price for l in order.lines] == [Decimal("129.00"), Decimal("449.10")]
+    assert [(l.unit_price, l.discount_percent) for l in order.lines] == [
+        (Decimal("129.00"), Decimal(0)), (Decimal("499.00"), Decimal(10))]
+    assert [l.net_amount for l in order.lines] == [Decimal("1290.00"), Decimal("898.20")]
 
     view = await sa.get_agreement(uow_factory(), sam, a.id)
     assert view.agreement.status is AgreementStatus.EFFECTIVE

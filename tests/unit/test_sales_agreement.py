@@ -154,8 +154,9 @@ def test_an_order_gets_the_agreed_price_and_the_net_price_after_the_discount():
     chair, desk = o.lines
     assert (chair.item_id, chair.quantity, chair.unit_price, chair.tax_percent) == (1, 10, Decimal("129.00"), 21)
     assert chair.description == "Office chair"
-    assert desk.unit_price == Decimal("449.10")          # 499.00 less 10%
-    assert desk.description == "Standing desk (-10% AG-000001)"
+    assert (desk.unit_price, desk.discount_percent) == (Decimal("499.00"), Decimal(10))
+    assert desk.net_amount == Decimal("898.20")          # 2 x 499.00 less 10%
+    assert desk.description == "Standing desk"
     assert o.totals.net == Decimal("2188.20")
 
 
