@@ -97,6 +97,21 @@ class Quotation:
         self.lines.append(line)
         return line
 
+    def replace_item(self, line_number: int, item: Item) -> QuotationLine:
+        """Up-sell: another item on the same line, same quantity and place. When that item is on the
+        quotation already, the quantity joins its line instead (one line per item, as add_line)."""
+        self._require_editable()
+        line = self.line(line_number)
+        other = next((l for l in self.lines if l.item_id == item.id and l is not line), None)
+        if other is not None:
+            other.quantity = check_quantity(other.quantity + line.quantity)
+            self.lines.remove(line)
+            return other
+        line.item_id, line.item_number, line.description, line.unit = (
+            item.id, item.item_number, item.name, item.unit)
+        line.unit_price, line.tax_percent = item.sales_price, item.sales_tax_percent
+        return line
+
     def line(self, line_number: int) -> QuotationLine:
         for line in self.lines:
             if line.line_number == line_number:

@@ -12,8 +12,8 @@ from domain.item import Item
 from domain.ports import Clock, UnitOfWork
 from domain.product_list import (ProductListRule, RuleKind, RuleRates, SuggestionOffer,
                                  check_conditions, rates_from_counts, suggestions_for)
-from domain.quotation import Quotation, QuotationStatus
-from domain.services import quotations
+from domain.quotation import Quotation, QuotationLine, QuotationStatus
+from domain.services.pricing import reprice_line
 from domain.services.common import visible_quotation
 from domain.user import Permission, User
 
@@ -140,67 +140,49 @@ async def suggest_for_line(uow: UnitOfWork, clock: Clock, user: User, quotation_
             for o, v in zip(offers, views)]
 
 
-@dataclass(frozen=True)
-class _Taken:
-    kind: RuleKind
-    quotation_id: int
-    suggested_item_id: int
-    quantity: Decimal
-    replaced_line: int | None
-
-
-async def _take(uow: UnitOfWork, clock: Clock, user: User, offer_id: int) -> _Taken:
-    """Check the suggestion may still be taken, and mark it accepted (exactly once)."""
+async def _take(uow: UnitOfWork, clock: Clock, user: User, offer_id: int
+                ) -> tuple[Quotation, ProductListRule, QuotationLine]:
+    """Check, inside the caller's unit of work, that the suggestion may still be taken."""
     gone = NotFound(N_("This suggestion no longer applies."))
-    async with uow:
-        offer = await uow.suggestion_offers.get(offer_id)
-        if offer is None or offer.salesperson_id != user.id:
-            raise gone
-        quotation = await visible_quotation(uow, user, offer.quotation_id)
-        if quotation.status is not QuotationStatus.CREATED:
-            raise TransitionNotAllowed(
-                N_("Quotation {number} is {status}; only a new quotation can be changed."),
-                number=quotation.number, status=quotation.status)
-        rule = await uow.product_list_rules.get(offer.rule_id)
-        line = next((l for l in quotation.lines if rule and l.item_id == rule.item_id), None)
-        customer = await uow.customers.get(quotation.customer_id)
-        if rule is None or line is None or not rule.applies(
-                line.item_id, line.quantity, customer.customer_group, clock.today()):
-            raise gone
-        on_quotation = {l.item_id for l in quotation.lines}
-        if rule.kind is RuleKind.CROSS_SELL and rule.suggested_item_id in on_quotation:
-            raise InvalidInput(N_("That item is on the quotation already."))
-        offer.accept(clock.now())
-        await uow.commit()
-    if rule.kind is RuleKind.UP_SELL:
-        return _Taken(rule.kind, quotation.id, rule.suggested_item_id, line.quantity, line.line_number)
-    return _Taken(rule.kind, quotation.id, rule.suggested_item_id, CROSS_SELL_QUANTITY, None)
+    offer = await uow.suggestion_offers.get(offer_id)
+    if offer is None or offer.salesperson_id != user.id:
+        raise gone
+    quotation = await visible_quotation(uow, user, offer.quotation_id)
+    if quotation.status is not QuotationStatus.CREATED:
+        raise TransitionNotAllowed(
+            N_("Quotation {number} is {status}; only a new quotation can be changed."),
+            number=quotation.number, status=quotation.status)
+    rule = await uow.product_list_rules.get(offer.rule_id)
+    line = next((l for l in quotation.lines if rule and l.item_id == rule.item_id), None)
+    customer = await uow.customers.get(quotation.customer_id)
+    if rule is None or line is None or not rule.applies(
+            line.item_id, line.quantity, customer.customer_group, clock.today()):
+        raise gone
+    on_quotation = {l.item_id for l in quotation.lines}
+    if rule.kind is RuleKind.CROSS_SELL and rule.suggested_item_id in on_quotation:
+        raise InvalidInput(N_("That item is on the quotation already."))
+    offer.accept(clock.now())
+    return quotation, rule, line
 
 
 async def accept_suggestion(uow_factory: Callable[[], UnitOfWork], clock: Clock, user: User,
                             offer_id: int) -> Quotation:
-    """Tap on a suggestion: cross-sell adds a line, up-sell replaces the line's item keeping its
-    quantity. The new line goes through the same service as a line the salesperson picks, so it
-    is priced like any new line; for an up-sell the old line is removed after that."""
+    """Tap on a suggestion: cross-sell adds a line, up-sell puts the suggested item on the line in
+    place of the old one, keeping its quantity. The line is priced as any new line (trade
+    agreements). One transaction: the suggestion is accepted exactly when the quotation changes."""
     user.require(Permission.QUOTE)
-    taken = await _take(uow_factory(), clock, user, offer_id)
-    try:
-        q = await quotations.add_line(uow_factory(), user, taken.quotation_id,
-                                      taken.suggested_item_id, taken.quantity)
-    except Exception:
-        await _reopen(uow_factory(), offer_id)
-        raise
-    if taken.replaced_line is not None:
-        q = await quotations.remove_line(uow_factory(), user, taken.quotation_id, taken.replaced_line)
-    return q
-
-
-async def _reopen(uow: UnitOfWork, offer_id: int) -> None:
-    async with uow:
-        offer = await uow.suggestion_offers.get(offer_id)
-        if offer is not None:
-            offer.reopen()
-            await uow.commit()
+    async with uow_factory() as uow:
+        quotation, rule, line = await _take(uow, clock, user, offer_id)
+        item = await uow.items.get(rule.suggested_item_id)
+        if item is None:
+            raise NotFound(N_("This suggestion no longer applies."))
+        if rule.kind is RuleKind.UP_SELL:
+            changed = quotation.replace_item(line.line_number, item)
+        else:
+            changed = quotation.add_line(item, CROSS_SELL_QUANTITY)
+        await reprice_line(uow, quotation, changed, item)
+        await uow.commit()
+    return quotation
 
 
 # --- rates ----------------------------------------------------------------------------------

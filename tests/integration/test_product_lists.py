@@ -1,6 +1,8 @@
 """Product-list rules and suggestions through the services, on the real database."""
 from __future__ import annotations
 
+from domain.quotation import Quotation
+
 from datetime import date
 from decimal import Decimal
 
@@ -180,9 +182,10 @@ async def test_a_suggestion_whose_line_cannot_be_added_stays_open(uow_factory, c
     await pl.add_rule(uow_factory(), seeded["manager"], RuleSpec(UP, "A-100", "A-200"))
     qid, [offer] = await _draft(uow_factory, clock, seeded, "A-100 1")
 
-    async def refuse(*args, **kwargs):
+    def refuse(*args, **kwargs):
         raise InvalidInput("no")
-    monkeypatch.setattr(quotations, "add_line", refuse)
+    # The quotation refuses the change: the acceptance is in the same transaction and is undone.
+    monkeypatch.setattr(Quotation, "replace_item", refuse)
     with pytest.raises(InvalidInput):
         await pl.accept_suggestion(uow_factory, clock, seeded["sales"], offer.offer_id)
     q = await quotations.get_quotation(uow_factory(), seeded["sales"], qid)

@@ -276,3 +276,26 @@ def test_a_closed_quotation_needs_no_expiry_warning():
     q = new_quotation((make_item(1), "1"))
     q.lose(NOW)
     assert not q.needs_expiry_warning(q.valid_until)
+
+
+
+def test_replace_item_keeps_the_line_its_place_and_quantity():
+    chair, desk, lamp = make_item(1, "A-100"), make_item(2, "A-200", "499.00"), make_item(3, "C-400")
+    q = new_quotation((chair, "3"), (lamp, "1"))
+    line = q.replace_item(1, desk)
+    assert [(l.line_number, l.item_number, l.quantity) for l in q.lines] == [
+        (1, "A-200", Decimal(3)), (2, "C-400", Decimal(1))]
+    assert line.unit_price == Decimal("499.00") and line.description == desk.name
+
+
+def test_replace_item_with_an_item_already_on_the_quotation_joins_the_quantities():
+    chair, desk = make_item(1, "A-100"), make_item(2, "A-200")
+    q = new_quotation((chair, "3"), (desk, "1"))
+    q.replace_item(1, desk)
+    assert [(l.item_number, l.quantity) for l in q.lines] == [("A-200", Decimal(4))]
+
+
+def test_replace_item_is_refused_once_the_quotation_is_sent():
+    q = quotation_in(QuotationStatus.SENT)
+    with pytest.raises(TransitionNotAllowed):
+        q.replace_item(1, make_item(9, "Z-9"))
