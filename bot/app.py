@@ -72,6 +72,9 @@ from handlers import customer_link, customer_view
 
 # ~~ §K campaigns ~~
 # ~~ end §K ~~
+
+# ~~ §N notices ~~
+# ~~ end §N ~~
 from storage.database import create_engine, session_factory
 from storage.uow import UnitOfWorkFactory
 
@@ -157,6 +160,9 @@ def build_dispatcher(deps: Deps, settings: Settings, storage: BaseStorage | None
 
               # ~~ §K campaigns ~~
               # ~~ end §K ~~
+
+              # ~~ §N notices ~~
+              # ~~ end §N ~~
               common.fallback_routes)
     dp.include_routers(*(r.build() for r in routes))
     return dp
@@ -185,6 +191,9 @@ class App:
 
     # ~~ §K campaigns ~~
     # ~~ end §K ~~
+
+    # ~~ §N notices ~~
+    # ~~ end §N ~~
     _scheduler = None
 
     async def start_background(self) -> None:
@@ -207,6 +216,9 @@ class App:
         # ~~ §K campaigns ~~
         # ~~ end §K ~~
 
+        # ~~ §N notices ~~
+        # ~~ end §N ~~
+
     async def close(self) -> None:
         """Graceful: updates being handled finish first, then background work, then connections."""
         if not await self.dispatcher["in_flight"].drain(SHUTDOWN_GRACE_SECONDS):
@@ -224,6 +236,9 @@ class App:
 
         # ~~ §K campaigns ~~
         # ~~ end §K ~~
+
+        # ~~ §N notices ~~
+        # ~~ end §N ~~
 
         await self.outbox.stop()
         await self.dispatcher.storage.close()
@@ -257,5 +272,8 @@ def build_app(settings: Settings, bot: Bot, *, transport: MailTransport | None =
 
     # ~~ §K campaigns ~~
     # ~~ end §K ~~
+
+    # ~~ §N notices ~~
+    # ~~ end §N ~~
 
     return App(settings, engine, uow, clock, bot, dispatcher, outbox, ExpiryJob(uow, clock, notifier), links)

@@ -57,6 +57,9 @@ class Settings(BaseSettings):
     # ~~ §K campaigns ~~
     # ~~ end §K ~~
 
+    # ~~ §N notices ~~
+    # ~~ end §N ~~
+
     @field_validator("currency")
     @classmethod
     def _currency_code(cls, value: str) -> str:

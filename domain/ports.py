@@ -62,6 +62,9 @@ from domain.customer_link import LinkUse
 # ~~ §K campaigns ~~
 # ~~ end §K ~~
 
+# ~~ §N notices ~~
+# ~~ end §N ~~
+
 
 class Clock(Protocol):
     def now(self) -> datetime: ...    # aware
@@ -253,6 +256,9 @@ class CustomerChannelRepository(Protocol):
 # ~~ §K campaigns ~~
 # ~~ end §K ~~
 
+# ~~ §N notices ~~
+# ~~ end §N ~~
+
 class UnitOfWork(Protocol):
     users: UserRepository
     customers: CustomerRepository
@@ -312,6 +318,9 @@ class UnitOfWork(Protocol):
 
     # ~~ §K campaigns ~~
     # ~~ end §K ~~
+
+    # ~~ §N notices ~~
+    # ~~ end §N ~~
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(self, *exc: object) -> None: ...

@@ -65,6 +65,9 @@ class Permission(StrEnum):
     # ~~ §K campaigns ~~
     # ~~ end §K ~~
 
+    # ~~ §N notices ~~
+    # ~~ end §N ~~
+
 
 # What a salesperson may do; each part of the product adds its own permissions below.
 SALES_PERMISSIONS: set[Permission] = {Permission.QUOTE, Permission.CONFIRM, Permission.DELIVER,
@@ -109,6 +112,9 @@ SALES_PERMISSIONS.add(Permission.INVITE)
 
 # ~~ §K campaigns ~~
 # ~~ end §K ~~
+
+# ~~ §N notices ~~
+# ~~ end §N ~~
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.SALES: frozenset(SALES_PERMISSIONS),

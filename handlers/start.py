@@ -72,6 +72,9 @@ COMMANDS = (
 
     # ~~ §K campaigns ~~
     # ~~ end §K ~~
+
+    # ~~ §N notices ~~
+    # ~~ end §N ~~
     ("language", N_("Choose English or Dutch"), None),
     ("cancel", N_("Leave the current conversation"), None),
     ("help", N_("What this bot can do"), None),

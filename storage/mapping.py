@@ -56,6 +56,9 @@ from domain.customer_link import LinkUse
 # ~~ §K campaigns ~~
 # ~~ end §K ~~
 
+# ~~ §N notices ~~
+# ~~ end §N ~~
+
 mapper_registry = registry(metadata=t.metadata)
 _mapped = False
 
@@ -146,5 +149,8 @@ def start_mappers() -> None:
 
     # ~~ §K campaigns ~~
     # ~~ end §K ~~
+
+    # ~~ §N notices ~~
+    # ~~ end §N ~~
 
     _mapped = True

@@ -70,6 +70,9 @@ from domain.sales_order import SalesOrderType
 # ~~ §K campaigns ~~
 # ~~ end §K ~~
 
+# ~~ §N notices ~~
+# ~~ end §N ~~
+
 
 class _Repository:
     model: type
@@ -510,3 +513,6 @@ class CustomerChannelRepository:
 
 # ~~ §K campaigns ~~
 # ~~ end §K ~~
+
+# ~~ §N notices ~~
+# ~~ end §N ~~

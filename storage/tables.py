@@ -51,6 +51,9 @@ from sqlalchemy import text
 # ~~ §K campaigns ~~
 # ~~ end §K ~~
 
+# ~~ §N notices ~~
+# ~~ end §N ~~
+
 metadata = MetaData(naming_convention={
     "ix": "ix_%(column_0_label)s", "uq": "uq_%(table_name)s_%(column_0_name)s",
     "ck": "ck_%(table_name)s_%(constraint_name)s",
@@ -485,3 +488,6 @@ customer_link_uses = Table(
 
 # ~~ §K campaigns ~~
 # ~~ end §K ~~
+
+# ~~ §N notices ~~
+# ~~ end §N ~~

@@ -81,6 +81,9 @@ class SqlUnitOfWork:
         # ~~ §K campaigns ~~
         # ~~ end §K ~~
 
+        # ~~ §N notices ~~
+        # ~~ end §N ~~
+
         return self
 
     async def __aexit__(self, exc_type, exc, tb) -> None:

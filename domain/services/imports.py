@@ -66,6 +66,9 @@ COLUMNS = {
 
     # ~~ §K campaigns ~~
     # ~~ end §K ~~
+
+    # ~~ §N notices ~~
+    # ~~ end §N ~~
 }
 
 
@@ -332,3 +335,6 @@ IMPORTERS["purchase_orders"] = import_purchase_orders
 
 # ~~ §K campaigns ~~
 # ~~ end §K ~~
+
+# ~~ §N notices ~~
+# ~~ end §N ~~
