@@ -228,6 +228,7 @@ def test_customer_mail_says_u_and_staff_chat_says_je():
             nl("Please find attached our invoice for what we delivered."),
             nl("Thank you for your order."),
             nl("Please find attached our invoice."),  # free text invoice mail
+            nl("Please find attached our credit note for the goods you returned."),
             nl("Thank you for your business.")]
     assert all(re.search(r"\buw?\b", text) for text in mail)
     assert not any(re.search(r"\b(je|jij|jou|jouw)\b", text, re.IGNORECASE) for text in mail)
