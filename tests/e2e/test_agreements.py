@@ -1,12 +1,8 @@
 """Sales agreements in chat: create, set effective, order from, fulfilment, close (§3)."""
 from __future__ import annotations
 
-import pytest
-
-from bot import i18n
 from domain.sales_agreement import AgreementStatus
 from domain.services import sales_agreements
-from tests.unit.test_agreement_translations import merged_translations
 
 SAM, OLGA, MIA, MARK = 1001, 1002, 1003, 1004
 
@@ -176,7 +172,7 @@ async def test_each_salesperson_sees_their_own_agreements_and_a_manager_sees_all
     assert "Your role does not allow this." in await running.chat(MARK).say("/agreements")
 
 
-async def test_the_agreement_flow_in_dutch(running, dutch_agreements):
+async def test_the_agreement_flow_in_dutch(running):
     chat = running.chat(SAM, language_code="nl")
     text = await chat.say("/agreements")
     assert "Er zijn nog geen verkoopovereenkomsten." in text
@@ -201,12 +197,6 @@ async def test_the_agreement_flow_in_dutch(running, dutch_agreements):
     assert "ligt buiten de geldigheidsperiode van verkoopovereenkomst AG-000001" in refused
     await chat.say("1-12-2026")
     assert "Verkooporder SO-000001 is aangemaakt" in await chat.say("5")
-
-
-@pytest.fixture
-def dutch_agreements(monkeypatch):
-    """The Dutch catalog as it will be once tools/translations/agree.po is merged into it."""
-    monkeypatch.setattr(i18n, "translations", lambda locale: merged_translations(locale))
 
 
 async def test_a_command_in_the_middle_of_an_agreement_goes_to_its_own_handler(running):

@@ -1,42 +1,12 @@
 """/backorders in chat: the three views, allocation with a preview, priority and confirmed date."""
 from __future__ import annotations
 
-import gettext as _gettext
-from io import BytesIO
-from pathlib import Path
-
 import pytest
-from babel.messages.pofile import read_po
-from babel.messages.mofile import write_mo
-
-import bot.i18n
 from domain.services import backorders as svc
 from handlers.backorders import BackorderAllocate
 from tests.backorder_helpers import import_pos, make_order
 
 SAM, OLGA, MIA, MARK = 1001, 1002, 1003, 1004
-PO_FILE = Path(__file__).parents[2] / "tools" / "translations" / "backorders.po"
-
-
-@pytest.fixture(autouse=True)
-def dutch_with_this_parts_translations(monkeypatch):
-    """Until the lead merges tools/translations/backorders.po into the catalog, add it here."""
-    original = bot.i18n.translations
-
-    def translations(locale: str):
-        base = original(locale)
-        if locale != "nl" or not PO_FILE.exists():
-            return base
-        with PO_FILE.open("rb") as f:
-            catalog = read_po(f, locale="nl")
-        buffer = BytesIO()
-        write_mo(buffer, catalog)
-        buffer.seek(0)
-        merged = _gettext.GNUTranslations(buffer)
-        merged.add_fallback(base)
-        return merged
-
-    monkeypatch.setattr(bot.i18n, "translations", translations)
 
 
 @pytest.fixture

@@ -3,14 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from io import BytesIO
-from pathlib import Path
 
-import pytest
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-
-import bot.i18n
 from domain.services import free_text_invoices as fti
 from domain.services import orders
 from tests.e2e.conftest import attachment, pdf_text, wait_for_mail
@@ -18,7 +11,6 @@ from tests.integration.test_invoicing import AMS, default_posting_profile_only, 
 
 SAM, OLGA, MIA = 1001, 1002, 1003
 D = Decimal
-PO = Path(__file__).parents[2] / "tools" / "translations" / "invoicing.po"
 
 
 async def _invoice_mail(sink, number: str):
@@ -189,30 +181,7 @@ async def test_an_item_number_on_a_free_text_draft_is_refused_and_changes_nothin
     assert "Your free text invoice drafts" in ask and "€0.00" in chat.buttons()[0]
 
 
-@pytest.fixture
-def with_invoicing_translations(monkeypatch):
-    """The Dutch catalog plus this part's translations (the lead merges them into bot/locales)."""
-    real = bot.i18n.translations
-
-    def merged(locale: str):
-        if locale != "nl":
-            return real(locale)
-        with (bot.i18n.LOCALES_DIR / "nl" / "LC_MESSAGES" / "messages.po").open("rb") as f:
-            catalog = read_po(f, locale="nl")
-        with PO.open("rb") as f:
-            for message in read_po(f, locale="nl"):
-                if message.id:
-                    catalog[message.id] = message
-        buffer = BytesIO()
-        write_mo(buffer, catalog)
-        buffer.seek(0)
-        import gettext
-        return gettext.GNUTranslations(buffer)
-
-    monkeypatch.setattr(bot.i18n, "translations", merged)
-
-
-async def test_the_month_run_in_dutch(running, uow_factory, clock, seeded, with_invoicing_translations):
+async def test_the_month_run_in_dutch(running, uow_factory, clock, seeded):
     await _october(uow_factory, clock, seeded)
     chat = running.chat(SAM, language_code="nl")
     assert "/invoicing — Leveringen van een maand factureren" in await chat.say("/start")
@@ -229,7 +198,7 @@ async def test_the_month_run_in_dutch(running, uow_factory, clock, seeded, with_
     assert "Typ een maand als jaar-maand" in await chat.say("oktober")
 
 
-async def test_free_text_drafts_in_dutch(running, uow_factory, clock, seeded, with_invoicing_translations):
+async def test_free_text_drafts_in_dutch(running, uow_factory, clock, seeded):
     await fti.start_free_text_invoice(uow_factory(), clock, seeded["sales"], seeded["cafe"].id)
     chat = running.chat(SAM, language_code="nl")
     assert "Je concepten van vrije-tekstfacturen" in await chat.say("/freetext")

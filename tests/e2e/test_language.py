@@ -4,7 +4,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 from bot.formatting import format_money
-from bot.i18n import translations
 from tests.e2e.conftest import attachment, pdf_text, wait_for_mail
 
 SAM = 1001
@@ -39,9 +38,8 @@ async def test_telegram_language_nl_gives_dutch_replies_and_a_dutch_menu(running
         "quotes": "Mijn openstaande offertes",
         "orders": "Openstaande verkooporders",
         "freetext": "Nieuwe vrije-tekstfactuur",
-        "agreements": translations("nl").gettext("Sales agreements"),  # §3: Verkoopovereenkomsten once merged
-        # §4: its Dutch text arrives with the catalog merge of tools/translations/types.po
-        "return": translations("nl").gettext("Return goods from an invoice"),
+        "agreements": "Verkoopovereenkomsten",
+        "return": "Goederen van een factuur retour nemen",
         "language": "Kies Engels of Nederlands",
         "cancel": "Huidige gesprek afbreken",
         "help": "Wat deze bot kan",

@@ -2,11 +2,6 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from functools import cache
-from io import BytesIO
-from pathlib import Path
-
-import pytest
 
 from domain.sales_order import SalesOrderType
 from domain.services import orders, quotations
@@ -14,36 +9,6 @@ from tests.e2e.conftest import attachment, pdf_text, wait_for_mail
 
 SAM, OLGA, MIA, MARK = 1001, 1002, 1003, 1004
 D = Decimal
-TYPES_PO = Path(__file__).resolve().parents[2] / "tools" / "translations" / "types.po"
-
-
-@pytest.fixture
-def dutch_with_types_po(monkeypatch):
-    """The Dutch catalog as it will be once tools/translations/types.po is merged into it."""
-    import gettext
-
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
-
-    from bot import i18n
-    original = i18n.translations
-
-    @cache
-    def merged(locale: str):
-        if locale != "nl":
-            return original(locale)
-        with open(i18n.LOCALES_DIR / "nl" / "LC_MESSAGES" / "messages.po", "rb") as f:
-            catalog = read_po(f, locale="nl")
-        with open(TYPES_PO, "rb") as f:
-            for m in read_po(f, locale="nl"):
-                if m.id and m.id not in catalog:
-                    catalog.add(m.id, m.string)
-        buffer = BytesIO()
-        write_mo(buffer, catalog)
-        buffer.seek(0)
-        return gettext.GNUTranslations(buffer)
-
-    monkeypatch.setattr(i18n, "translations", merged)
 
 
 async def _sent_quotation(chat) -> None:
@@ -149,7 +114,7 @@ async def test_the_dutch_salesperson_chooses_the_type_in_dutch(running, seeded):
     await chat.say("/quotes")
     await chat.tap("Q-000001")
     await chat.reply()
-    await chat.tap("Other order type")  # new text: Dutch once tools/translations/types.po is merged
+    await chat.tap("Ander ordertype")
     await chat.reply()
     assert chat.buttons() == ["Verkooporder", "Journaal", "Abonnement", "Artikelbehoeften"]
     await chat.tap("Journaal")
@@ -277,7 +242,7 @@ async def test_a_returned_order_cannot_become_another_type_once_received(running
     assert "cannot become or stop being a returned order" in chat.alert(refused)
 
 
-async def test_the_return_flow_in_dutch(running, uow_factory, seeded, clock, dutch_with_types_po):
+async def test_the_return_flow_in_dutch(running, uow_factory, seeded, clock):
     await _invoiced(uow_factory, clock, seeded)
     chat = running.chat(SAM, language_code="nl")
     assert "Van welke factuur komen de goederen retour?" in await chat.say("/return")
@@ -296,8 +261,7 @@ async def test_the_return_flow_in_dutch(running, uow_factory, seeded, clock, dut
     assert "is nu van het type Artikelbehoeften" in await chat.say("PRJ-9")
 
 
-async def test_a_forbidden_type_change_is_explained_in_dutch(running, uow_factory, seeded, clock,
-                                                            dutch_with_types_po):
+async def test_a_forbidden_type_change_is_explained_in_dutch(running, uow_factory, seeded, clock):
     sam = seeded["sales"]
     q = await quotations.start_quotation(uow_factory(), clock, sam, seeded["acme"].id)
     await quotations.add_line(uow_factory(), sam, q.id, seeded["chair"].id, D(1))

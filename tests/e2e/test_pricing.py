@@ -2,16 +2,11 @@
 and explain themselves, in English and Dutch; the PDF shows the discount; a manager lists them."""
 from __future__ import annotations
 
-import gettext
 from decimal import Decimal
-from io import BytesIO
 from pathlib import Path
 
 import pytest
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 
-import bot.i18n
 from bot.cli_commands import CliError, import_csv
 from bot.formatting import format_money
 from tests.e2e.conftest import attachment, pdf_text, wait_for_mail
@@ -24,23 +19,6 @@ price,item,A-100,group,WHOLESALE,10,,31-12-2026,119.00,,
 discount,group,CHAIRS,group,WHOLESALE,50,,,,8,
 price,item,A-100,all,,,2025-01-01,2025-12-31,99.00,,
 """
-
-
-@pytest.fixture
-def dutch_with_pricing(monkeypatch):
-    """The Dutch catalog with this part's translations merged in, as the lead will merge them."""
-    with (ROOT / "bot/locales/nl/LC_MESSAGES/messages.po").open("rb") as f:
-        catalog = read_po(f, locale="nl")
-    with (ROOT / "tools/translations/pricing.po").open("rb") as f:
-        for message in read_po(f, locale="nl"):
-            if message.id:
-                catalog[message.id] = message
-    buffer = BytesIO()
-    write_mo(buffer, catalog)
-    buffer.seek(0)
-    dutch = gettext.GNUTranslations(buffer)
-    original = bot.i18n.translations
-    monkeypatch.setattr(bot.i18n, "translations", lambda locale: dutch if locale == "nl" else original(locale))
 
 
 @pytest.fixture
@@ -99,7 +77,7 @@ async def test_the_discount_is_printed_on_the_quotation_pdf(priced):
     assert "Discount 8%" in text and "€6,568.80" in text
 
 
-async def test_lines_explain_themselves_in_dutch(priced, dutch_with_pricing):
+async def test_lines_explain_themselves_in_dutch(priced):
     chat = priced.chat(SAM, language_code="nl")
     await chat.say("/quote")
     await chat.say("C-001")

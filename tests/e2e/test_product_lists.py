@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from domain.services import quotations
-from tests.unit.test_product_lists_catalog import merged_dutch_catalog  # noqa: F401 (fixture)
 
 SAM, OLGA, MIA = 1001, 1002, 1003
 
@@ -150,7 +149,7 @@ async def test_a_deleted_rule_can_no_longer_be_taken(running):
     assert "no longer applies" in sam.alert(await sam.tap("Add: B-300"))
 
 
-async def test_suggestions_in_dutch(running, merged_dutch_catalog):
+async def test_suggestions_in_dutch(running):
     await _rules(running, "meer A-100 A-200; Stevig bureau")
     sam = running.chat(SAM, language_code="nl")
     offer = await _line_with_suggestions(sam, line="A-100 2")

@@ -1,8 +1,6 @@
 """A salesperson captures a lead at a trade show and takes it to a customer, in Telegram."""
 from __future__ import annotations
 
-import pytest
-
 from domain.relationship import OpportunityStatus, Stage
 from domain.services import relationships
 from handlers.leads import PartyAction, PartyOpen
@@ -212,33 +210,7 @@ async def test_a_role_without_leads_is_refused(running):
 
 # --- Dutch --------------------------------------------------------------------------------------
 
-@pytest.fixture
-def dutch_with_this_part(monkeypatch):
-    """The Dutch catalog plus this part's translations (tools/translations/rel.po), as the lead
-    merges them; once merged, this adds nothing."""
-    from io import BytesIO
-    import gettext
-    from pathlib import Path
-
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
-
-    import bot.i18n as i18n
-    with (i18n.LOCALES_DIR / "nl" / "LC_MESSAGES" / "messages.po").open("rb") as f:
-        catalog = read_po(f, locale="nl")
-    with (Path(__file__).parents[2] / "tools" / "translations" / "rel.po").open("rb") as f:
-        for message in read_po(f, locale="nl"):
-            if message.id and message.id not in catalog:
-                catalog.add(message.id, message.string)
-    buffer = BytesIO()
-    write_mo(buffer, catalog)
-    buffer.seek(0)
-    dutch = gettext.GNUTranslations(buffer)
-    original = i18n.translations
-    monkeypatch.setattr(i18n, "translations", lambda locale: dutch if locale == "nl" else original(locale))
-
-
-async def test_a_lead_in_dutch(running, dutch_with_this_part):
+async def test_a_lead_in_dutch(running):
     chat = running.chat(SAM, language_code="nl")
     assert "één gegeven per regel" in await chat.say("/lead")
     assert "'reclame' is geen bron" in await chat.say("Jan\n-\njan@x.example\nreclame")

@@ -222,6 +222,67 @@ def test_the_dutch_uses_the_glossary_terms():
     assert "nog te leveren" in nl("{n}. {item}: {remainder} {unit} to deliver")
 
 
+# Who reads a message, by where it is used: mails (the composer and its templates) and the customers'
+# own Telegram channel speak to customers; every other file speaks to staff.
+CUSTOMER_FILES = ("bot/mail_composer.py", "bot/templates/", "bot/customer_links.py",
+                  "handlers/customer_link.py", "handlers/customer_view.py",
+                  "domain/customer_link.py", "domain/services/customer_links.py",
+                  "domain/services/customer_view.py")
+INFORMAL = re.compile(r"\b(je|jij|jou|jouw|jezelf)\b", re.IGNORECASE)
+FORMAL = re.compile(r"\b(u|uw|uzelf)\b", re.IGNORECASE)
+
+
+def _audience(files: list[str]) -> str:
+    """"customer", "staff" or "both", from the files a message is used in."""
+    kinds = {"customer" if Path(f).as_posix().startswith(CUSTOMER_FILES) else "staff" for f in files}
+    return kinds.pop() if len(kinds) == 1 else "both"
+
+
+def _dutch_texts(msgid: str) -> list[str]:
+    message = catalog().get(msgid)
+    if message is None or message.fuzzy:
+        return []
+    strings = message.string if isinstance(message.string, tuple) else (message.string,)
+    return [text for text in strings if text]
+
+
+def _address_problems(audience: str, text: str) -> list[str]:
+    """The house rule: customers are addressed with u/uw, staff with je/jouw; a text both read, neither."""
+    problems = []
+    if audience in ("customer", "both") and INFORMAL.search(text):
+        problems.append(f"says {INFORMAL.search(text).group(0)!r}")
+    if audience in ("staff", "both") and FORMAL.search(text):
+        problems.append(f"says {FORMAL.search(text).group(0)!r}")
+    return problems
+
+
+def test_customers_are_addressed_with_u_and_staff_with_je():
+    problems = [f"{msgid!r} -> {text!r} ({audience}: {', '.join(sorted(set(files)))}): {p}"
+                for msgid, files in extracted().items()
+                for audience in [_audience(files)]
+                for text in _dutch_texts(msgid)
+                for p in _address_problems(audience, text)]
+    assert not problems, "\n  ".join([
+        "Dutch to customers (mails, the customer channel) says u/uw, to staff je/jouw, and a message "
+        "used by both says neither (rephrase it):", *problems])
+
+
+def test_the_audience_rule_sees_customer_and_staff_files():
+    found = extracted()
+    assert _audience(found["Thank you for your order."]) == "customer"  # bot/mail_composer.py
+    assert _audience(found["Dear %(name)s,"]) == "customer"  # bot/templates
+    assert _audience(found["Your orders:"]) == "customer"  # handlers/customer_view.py
+    assert _audience(found["New quotation"]) == "staff"  # handlers/start.py
+    assert _audience(found["That quotation does not exist or is not yours."]) == "both"
+    assert _address_problems("customer", "Je hebt nog geen orders.")
+    assert _address_problems("staff", "U hebt nog geen orders.")
+    assert _address_problems("both", "Uw orders:") and _address_problems("both", "Jouw orders:")
+    assert not _address_problems("customer", "Uw orders:")
+    assert not _address_problems("staff", "Jouw pijplijn")
+    assert not _address_problems("both", "Die offerte bestaat niet.")
+    assert not _address_problems("staff", "Uurtarief; btw: 21 %")  # words that start with u are fine
+
+
 def test_customer_mail_says_u_and_staff_chat_says_je():
     nl = translations("nl").gettext
     mail = [nl("Thank you for your interest. Please find our quotation attached."),
@@ -229,8 +290,9 @@ def test_customer_mail_says_u_and_staff_chat_says_je():
             nl("Thank you for your order."),
             nl("Please find attached our invoice."),  # free text invoice mail
             nl("Please find attached our credit note for the goods you returned."),
-            nl("Thank you for your business.")]
-    assert all(re.search(r"\buw?\b", text) for text in mail)
-    assert not any(re.search(r"\b(je|jij|jou|jouw)\b", text, re.IGNORECASE) for text in mail)
-    chat = [m.string for m in translated_messages() if isinstance(m.string, str)]
-    assert not [text for text in chat if re.search(r"\b(u|uw)\b", text) and text not in mail]
+            nl("Thank you for your business."),
+            nl("Follow your orders with {company} in Telegram"),  # the invitation to the customer channel
+            nl("Your orders:")]  # the customer channel itself
+    assert all(FORMAL.search(text) for text in mail)
+    assert not any(INFORMAL.search(text) for text in mail)
+    assert INFORMAL.search(nl("Your pipeline")) and not FORMAL.search(nl("Your pipeline"))  # staff chat
