@@ -64,7 +64,7 @@ class RequestLine:
         return self.item_id is not None
 
 
-def _check_note(note: str) -> str:
+def check_note(note: str) -> str:
     note = (note or "").strip()
     if len(note) > MAX_NOTE:
         raise InvalidInput(N_("A note can have at most {count} characters."), count=MAX_NOTE)
@@ -110,7 +110,7 @@ class QuotationRequest:
         if now.tzinfo is None:
             raise ValueError("request timestamps must carry a time zone")
         return cls(number=number, customer_id=customer_id, source=RequestSource(source), created_at=now,
-                   salesperson_id=salesperson_id, requested_by=requested_by, note=_check_note(note),
+                   salesperson_id=salesperson_id, requested_by=requested_by, note=check_note(note),
                    lines=check_lines(lines), original_mail=original_mail)
 
     @property
@@ -127,7 +127,7 @@ class QuotationRequest:
 
     def take(self, salesperson_id: int) -> None:
         """Someone takes a request from the shared queue."""
-        self._require_new()
+        self.require_new()
         if not self.in_queue:
             raise TransitionNotAllowed(N_("Request {number} is already assigned."), number=self.number)
         self.salesperson_id = salesperson_id
@@ -144,7 +144,7 @@ class QuotationRequest:
         self.status = RequestStatus.CLOSED
         self.closed_at = now
 
-    def _require_new(self) -> None:
+    def require_new(self) -> None:
         if self.status is not RequestStatus.NEW:
             raise TransitionNotAllowed(N_("Request {number} is {status}; only a new request can be "
                                           "taken or drafted."), number=self.number, status=self.status)
