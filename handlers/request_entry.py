@@ -59,6 +59,10 @@ class RequestItem(CallbackData, prefix="qi"):
     item_id: int
 
 
+class RequestRemove(CallbackData, prefix="qd"):
+    line: int  # 1-based position in the basket
+
+
 INTRO = N_("Which items would you like a quote for? Type an item number or name and a quantity, "
            "e.g. <code>A-100 5</code>, or just a name to search. You can also search with the button below.")
 
@@ -72,7 +76,8 @@ def _basket_keyboard(basket: list[dict]) -> InlineKeyboardMarkup:
         return Button(text=text, callback_data=RequestAction(action=action).pack())
     rows = [[Button(text=_("Search the catalog"), switch_inline_query_current_chat="")]]
     if basket:
-        rows.insert(0, [b(_("Add a note"), "note"), b(_("Send request"), "send")])
+        rows.insert(0, [b(_("Add a note"), "note"), b(_("Remove a line"), "remove")])
+        rows.insert(1, [b(_("Send request"), "send")])
     rows.append([b(_("Discard"), "discard")])
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
@@ -124,7 +129,7 @@ async def new_request(message: Message, command: CommandObject, user: User, stat
                       deps: Deps) -> None:
     await _ensure_started(user, state)
     if command.args:  # e.g. what choosing an inline result sends: /request A-100
-        await _search(message, user, state, deps, command.args, None)
+        await _typed(message, user, state, deps, command.args)
     else:
         await show_basket(message, state, deps, _(INTRO))
 
@@ -159,12 +164,17 @@ async def _ask_quantity(message: Message, state: FSMContext, deps: Deps, entry: 
 
 @routes.message(StateFilter(RequestEntry.lines), F.text)
 async def item_typed(message: Message, user: User, state: FSMContext, deps: Deps) -> None:
-    words = message.text.split()
+    await _typed(message, user, state, deps, message.text)
+
+
+async def _typed(message: Message, user: User, state: FSMContext, deps: Deps, text: str) -> None:
+    """'A-100 5' adds five (when one item matches); 'chair' searches and then asks the quantity."""
+    words = text.split()
     if len(words) >= 2 and _NUMBER.match(words[-1]):
-        item_text, quantity = parse_item_and_quantity(message.text)  # refuses 0 and negatives
+        item_text, quantity = parse_item_and_quantity(text)  # refuses 0 and negatives
         await _search(message, user, state, deps, item_text, quantity)
     else:
-        await _search(message, user, state, deps, message.text, None)
+        await _search(message, user, state, deps, text, None)
 
 
 @routes.callback_query(StateFilter(RequestEntry), RequestItem.filter())
@@ -200,6 +210,30 @@ async def note_typed(message: Message, user: User, state: FSMContext, deps: Deps
     await show_basket(message, state, deps)
 
 
+@routes.callback_query(StateFilter(RequestEntry), RequestAction.filter(F.action == "remove"))
+async def pick_line(query: CallbackQuery, user: User, state: FSMContext) -> None:
+    user.require_customer()
+    basket = (await state.get_data()).get("basket", [])
+    keyboard = [[Button(text=f"{n}. {e['number']} · {e['name']}", callback_data=RequestRemove(line=n).pack())]
+                for n, e in enumerate(basket, start=1)]
+    await query.answer()
+    await query.message.answer(_("Which line?"), reply_markup=InlineKeyboardMarkup(inline_keyboard=keyboard))
+
+
+@routes.callback_query(StateFilter(RequestEntry), RequestRemove.filter())
+async def remove_line(query: CallbackQuery, callback_data: RequestRemove, user: User, state: FSMContext,
+                      deps: Deps) -> None:
+    user.require_customer()
+    basket = list((await state.get_data()).get("basket", []))
+    if not 1 <= callback_data.line <= len(basket):
+        await query.answer(_("This choice is no longer open."), show_alert=True)
+        return
+    basket.pop(callback_data.line - 1)
+    await state.update_data(basket=basket)
+    await query.answer(_("Line removed."))
+    await show_basket(query.message, state, deps)
+
+
 @routes.callback_query(StateFilter(RequestEntry), RequestAction.filter(F.action == "send"))
 async def send_request(query: CallbackQuery, user: User, state: FSMContext, deps: Deps, bot: Bot,
                        request_notices=None) -> None:
@@ -223,6 +257,7 @@ async def discard(query: CallbackQuery, state: FSMContext) -> None:
 
 @routes.callback_query(RequestAction.filter())
 @routes.callback_query(RequestItem.filter())
+@routes.callback_query(RequestRemove.filter())
 async def stale(query: CallbackQuery, user: User) -> None:
     user.require_customer()
     await query.answer(_("This choice is no longer open."), show_alert=True)

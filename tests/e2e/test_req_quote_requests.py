@@ -58,6 +58,12 @@ async def test_a_customer_requests_by_typing_and_their_salesperson_turns_it_into
     assert "1. A-100 Office chair × 5 (€129.00 per pcs)" in basket
     basket = await buyer.say("desk 2")
     assert "2. A-200 Standing desk × 2 (€499.00 per pcs)" in basket
+    assert "3. B-300 Sales handbook × 1" in await buyer.say("/request B-300 1")
+    await buyer.tap("Remove a line")
+    assert await buyer.reply() == "Which line?"
+    await buyer.tap("3. B-300")
+    basket = await buyer.reply()
+    assert "B-300" not in basket and "2. A-200 Standing desk × 2" in basket
     await buyer.tap("Add a note")
     assert "Type your note" in await buyer.reply()
     assert "Note: Before Friday &lt;please&gt;" in await buyer.say("Before Friday <please>")
