@@ -203,3 +203,16 @@ async def test_bad_input_gets_a_clear_reply_and_changes_nothing(running, uow_fac
     # After discarding, the old buttons are no longer open.
     answer = await buyer.tap_data(message_id, RequestAction(action="send").pack(), check_button=False)
     assert "no longer open" in buyer.alert(answer)
+
+
+async def test_a_request_is_kept_when_the_salesperson_has_blocked_the_bot(running, uow_factory, clock, seeded):
+    await _link_customers(running, uow_factory, seeded)
+    await quotations.start_quotation(uow_factory(), clock, seeded["sales"], seeded["acme"].id)
+    running.fake.block(SAM)
+    buyer = running.chat(ACME_TG)
+    await buyer.say("/request A-100 2")
+    await buyer.tap("Send request")
+    assert "RQ-000001" in await buyer.reply()
+    await running.fake.wait_for("sendMessage", chat_id=SAM)  # tried once, refused with 403
+    running.fake.unblock(SAM)
+    assert "New quotation requests:" == await running.chat(SAM).say("/requests")
