@@ -62,6 +62,8 @@ from handlers import customer_link, customer_view
 # ~~ end §C ~~
 
 # ~~ §R quote requests ~~
+from bot.request_notices import RequestNotices
+from handlers import request_entry, request_list
 # ~~ end §R ~~
 
 # ~~ §A accept and web ~~
@@ -150,6 +152,7 @@ def build_dispatcher(deps: Deps, settings: Settings, storage: BaseStorage | None
               # ~~ end §C ~~
 
               # ~~ §R quote requests ~~
+              request_entry.routes, request_list.routes,
               # ~~ end §R ~~
 
               # ~~ §A accept and web ~~
@@ -262,6 +265,8 @@ def build_app(settings: Settings, bot: Bot, *, transport: MailTransport | None =
                 warehouse_management=settings.warehouse_management)
     dispatcher = build_dispatcher(deps, settings, storage or make_storage(settings))
     # ~~ §R quote requests ~~
+    # Handlers that create quotation requests tell the salesperson through this (also for §3's mails).
+    dispatcher["request_notices"] = RequestNotices(notifier)
     # ~~ end §R ~~
 
     # ~~ §A accept and web ~~

@@ -34,6 +34,7 @@ class Customer:
     # Customer group: trade agreements, sales agreements and product-list rules can target it.
     customer_group: str = ""
     id: int | None = None
+    salesperson_id: int | None = None  # issue 4 §2: the account's salesperson (quotation requests)
 
     def __post_init__(self) -> None:
         if not self.account_number.strip():

@@ -51,6 +51,7 @@ from domain.customer_link import LinkUse
 # ~~ end §C ~~
 
 # ~~ §R quote requests ~~
+from domain.quotation_request import QuotationRequest
 # ~~ end §R ~~
 
 # ~~ §A accept and web ~~
@@ -245,6 +246,13 @@ class CustomerChannelRepository(Protocol):
 # ~~ end §C ~~
 
 # ~~ §R quote requests ~~
+class QuotationRequestRepository(Protocol):
+    async def get(self, request_id: int) -> QuotationRequest | None: ...
+    async def add(self, request: QuotationRequest) -> None: ...
+    async def open_of(self, salesperson_id: int | None, include_queue: bool,
+                      limit: int) -> Sequence[QuotationRequest]: ...
+    async def latest_salesperson_of(self, customer_id: int) -> int | None: ...
+    async def managers(self) -> Sequence[User]: ...
 # ~~ end §R ~~
 
 # ~~ §A accept and web ~~
@@ -308,6 +316,7 @@ class UnitOfWork(Protocol):
     # ~~ end §C ~~
 
     # ~~ §R quote requests ~~
+    quotation_requests: QuotationRequestRepository
     # ~~ end §R ~~
 
     # ~~ §A accept and web ~~

@@ -62,6 +62,8 @@ COMMANDS = (
     # ~~ end §C ~~
 
     # ~~ §R quote requests ~~
+    ("request", N_("Request a quote"), Role.CUSTOMER),
+    ("requests", N_("Quotation requests from customers"), Permission.QUOTE),
     # ~~ end §R ~~
 
     # ~~ §A accept and web ~~

@@ -45,6 +45,7 @@ from domain.customer_link import LinkUse
 # ~~ end §C ~~
 
 # ~~ §R quote requests ~~
+from domain.quotation_request import QuotationRequest, RequestLine
 # ~~ end §R ~~
 
 # ~~ §A accept and web ~~
@@ -139,6 +140,9 @@ def start_mappers() -> None:
     # ~~ end §C ~~
 
     # ~~ §R quote requests ~~
+    m(RequestLine, t.quotation_request_lines)
+    m(QuotationRequest, t.quotation_requests, version_id_col=t.quotation_requests.c.version,
+      properties={"lines": _lines(RequestLine, t.quotation_request_lines)})
     # ~~ end §R ~~
 
     # ~~ §A accept and web ~~

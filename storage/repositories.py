@@ -59,6 +59,8 @@ from domain.sales_order import SalesOrderType
 # ~~ end §C ~~
 
 # ~~ §R quote requests ~~
+from domain.quotation_request import QuotationRequest, RequestStatus
+from domain.user import Permission, ROLE_PERMISSIONS
 # ~~ end §R ~~
 
 # ~~ §A accept and web ~~
@@ -503,6 +505,34 @@ class CustomerChannelRepository:
 # ~~ end §C ~~
 
 # ~~ §R quote requests ~~
+class QuotationRequestRepository(_Repository):
+    model = QuotationRequest
+
+    async def open_of(self, salesperson_id: int | None, include_queue: bool,
+                      limit: int) -> Sequence[QuotationRequest]:
+        """New requests: one salesperson's (None: everyone's), plus the shared queue if asked."""
+        r = t.quotation_requests.c
+        stmt = select(QuotationRequest).where(r.status == RequestStatus.NEW)
+        if salesperson_id is not None:
+            mine = r.salesperson_id == salesperson_id
+            stmt = stmt.where(or_(mine, r.salesperson_id.is_(None)) if include_queue else mine)
+        elif not include_queue:
+            stmt = stmt.where(r.salesperson_id.is_not(None))
+        return await self._all(stmt.order_by(r.id.desc()).limit(limit))
+
+    async def latest_salesperson_of(self, customer_id: int) -> int | None:
+        """Who last quoted or took an order from the customer (the newest document wins)."""
+        q, o = t.quotations.c, t.sales_orders.c
+        both = select(q.salesperson_id.label("sp"), q.created_at.label("at"), q.id.label("id")).where(
+            q.customer_id == customer_id).union_all(
+            select(o.salesperson_id, o.created_at, o.id).where(o.customer_id == customer_id)).subquery()
+        return await self.session.scalar(
+            select(both.c.sp).order_by(both.c.at.desc(), both.c.id.desc()).limit(1))
+
+    async def managers(self) -> Sequence[User]:
+        """Who sees the shared queue: every role that sees everyone's documents."""
+        roles = [role for role, permissions in ROLE_PERMISSIONS.items() if Permission.SEE_ALL in permissions]
+        return await self._all(select(User).where(t.users.c.role.in_(roles)).order_by(t.users.c.id))
 # ~~ end §R ~~
 
 # ~~ §A accept and web ~~

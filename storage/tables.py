@@ -40,6 +40,9 @@ from sqlalchemy import text
 # ~~ end §C ~~
 
 # ~~ §R quote requests ~~
+from sqlalchemy import LargeBinary
+
+from domain.quotation_request import RequestSource, RequestStatus
 # ~~ end §R ~~
 
 # ~~ §A accept and web ~~
@@ -86,6 +89,8 @@ customers = Table(
     Column("email", String(320), nullable=False),
     Column("language", String(8), nullable=False),
     Column("customer_group", String(40), nullable=False, server_default=""),
+    # issue 4 §2: the account's salesperson, if any (no foreign key: users already refer to customers)
+    Column("salesperson_id", Integer),
 )
 
 items = Table(
@@ -478,6 +483,35 @@ customer_link_uses = Table(
 # ~~ end §C ~~
 
 # ~~ §R quote requests ~~
+quotation_requests = Table(
+    "quotation_requests", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("number", String(40), nullable=False, unique=True),
+    Column("customer_id", ForeignKey("customers.id"), nullable=False),
+    Column("source", _enum(RequestSource, "request_source"), nullable=False),
+    Column("status", _enum(RequestStatus, "request_status"), nullable=False),
+    Column("salesperson_id", ForeignKey("users.id")),   # None: the shared queue
+    Column("requested_by", Integer),                    # a customer's user id; no key: /unlink deletes it
+    Column("note", Text, nullable=False, server_default=""),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("closed_at", UTCDateTime),
+    Column("quotation_id", ForeignKey("quotations.id")),
+    Column("original_mail", LargeBinary),               # issue 4 §3: the mail a request came from
+    Column("version", Integer, nullable=False),
+    Index("ix_quotation_requests_status_salesperson_id", "status", "salesperson_id"),
+)
+
+quotation_request_lines = Table(
+    "quotation_request_lines", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("request_id", ForeignKey("quotation_requests.id", ondelete="CASCADE"), nullable=False,
+           index=True),
+    Column("line_number", Integer, nullable=False),
+    Column("text", String(200), nullable=False),
+    Column("quantity", Quantity, nullable=False),
+    Column("item_id", ForeignKey("items.id")),          # None: not matched, flagged for the salesperson
+    UniqueConstraint("request_id", "line_number", name="uq_quotation_request_lines_request_line"),
+)
 # ~~ end §R ~~
 
 # ~~ §A accept and web ~~

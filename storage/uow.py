@@ -70,6 +70,7 @@ class SqlUnitOfWork:
         # ~~ end §C ~~
 
         # ~~ §R quote requests ~~
+        self.quotation_requests = r.QuotationRequestRepository(s)
         # ~~ end §R ~~
 
         # ~~ §A accept and web ~~

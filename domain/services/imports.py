@@ -56,6 +56,8 @@ COLUMNS = {
     # ~~ end §C ~~
 
     # ~~ §R quote requests ~~
+    # customers: an optional column `salesperson` (a staff member's Telegram id) sets the account's
+    # salesperson, who gets the account's quotation requests
     # ~~ end §R ~~
 
     # ~~ §A accept and web ~~
@@ -325,6 +327,40 @@ IMPORTERS["purchase_orders"] = import_purchase_orders
 # ~~ end §C ~~
 
 # ~~ §R quote requests ~~
+async def _salespeople(uow: UnitOfWork, rows: list[Row]) -> dict[str, int]:
+    """Account number -> user id of the salesperson named in the optional `salesperson` column."""
+    from domain.user import Permission
+    found, errors = {}, []
+    async with uow:
+        for line, row in rows:
+            text = _text(row, "salesperson")
+            if not text:
+                continue
+            person = await uow.users.by_telegram_id(int(text)) if text.isdigit() else None
+            if person is None or person.is_customer or not person.can(Permission.QUOTE):
+                errors.append(RowError(line, f"salesperson '{text}' is not the Telegram id of a salesperson"))
+            else:
+                found[_text(row, "account_number")] = person.id
+    if errors:
+        raise ImportRejected(errors)
+    return found
+
+
+async def import_customers_with_salesperson(uow: UnitOfWork, rows: Iterable[Row]) -> ImportResult:
+    """Customers as before; a `salesperson` cell sets the account's salesperson (empty: unchanged).
+    Every row is checked before anything is written."""
+    rows = list(rows)
+    salespeople = await _salespeople(uow, rows)
+    result = await import_customers(uow, rows)
+    if salespeople:
+        async with uow:
+            for account, user_id in salespeople.items():
+                (await uow.customers.by_account(account)).salesperson_id = user_id
+            await uow.commit()
+    return result
+
+
+IMPORTERS["customers"] = import_customers_with_salesperson
 # ~~ end §R ~~
 
 # ~~ §A accept and web ~~

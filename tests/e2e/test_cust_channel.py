@@ -77,7 +77,8 @@ async def test_a_quotation_mail_carries_a_link_that_links_the_customer_and_shows
     welcome = await buyer.say(f"/start {token}")
     assert "now linked to Acme Office BV" in welcome and "/myquotes" in welcome and "/quote " not in welcome
     menu = [c["command"] for c in running.fake.commands_for(ACME_TG)]
-    assert menu == ["myquotes", "myorders", "myinvoices", "mybackorders", "unlink", "language", "cancel", "help"]
+    assert menu == ["myquotes", "myorders", "myinvoices", "mybackorders", "unlink", "request", "language", "cancel",
+                    "help"]
     async with uow_factory() as uow:
         user = await uow.users.by_telegram_id(ACME_TG)
     assert user.role is Role.CUSTOMER and user.customer_id == seeded["acme"].id

@@ -156,6 +156,23 @@ class FakeBotAPI:
         self.state.callback_chats[query_id] = user_id
         return self._enqueue({"callback_query": tg.callback_query(query_id, person, msg, data)})
 
+    def push_inline_query(self, user_id: int, query: str, *, language_code: str = "en") -> str:
+        """Queue an inline query (`@bot <query>` typed in any chat); returns the query id."""
+        person = {**self.state.users.get(user_id, tg.user(user_id, "Ann")), "language_code": language_code}
+        query_id = self.state.next_id("iq" + str(user_id))
+        self.state.inline_queries[query_id] = user_id
+        self._enqueue({"inline_query": {"id": query_id, "from": person, "query": query, "offset": "",
+                                        "chat_type": "private"}})
+        return query_id
+
+    def choose_inline_result(self, user_id: int, result: dict[str, Any], *, bot_id: int = 42,
+                             language_code: str = "en") -> int:
+        """The user picks an inline result in the bot's chat: its message is sent as theirs, via the bot."""
+        text = result["input_message_content"]["message_text"]
+        update_id = self.push_message(user_id, text, language_code=language_code)
+        self._updates[-1]["message"]["via_bot"] = tg.bot_user(bot_id)
+        return update_id
+
     def last_bot_message(self, chat_id: int | str) -> dict[str, Any]:
         """The newest undeleted message the bot sent to ``chat_id``, as stored: plain text + entities."""
         chat = self.state.chats.get(chat_id)

@@ -92,7 +92,9 @@ class TelegramState:
             "editMessageReplyMarkup": self._edit_reply_markup,
             "answerCallbackQuery": self._answer_callback_query,
             "deleteMessage": self._delete_message,
+            "answerInlineQuery": self._answer_inline_query,
         }
+        self.inline_queries: dict[str, int] = {}  # inline query id -> the user who typed it
 
     # -- chats and messages ------------------------------------------------------------
     def register_user(self, person: dict[str, Any]) -> _Chat:
@@ -262,4 +264,22 @@ class TelegramState:
         chat = self.chat(params.get("chat_id"))
         if chat.messages.pop(params.get("message_id") or 0, None) is None:
             raise bad_request("message to delete not found")
+        return True
+
+    def _answer_inline_query(self, params: Params, files: Files, bot: dict[str, Any]) -> bool:
+        # Like answerCallbackQuery: once per query; results are checked as Telegram checks them.
+        query_id = str(params.get("inline_query_id"))
+        if query_id not in self.inline_queries or query_id in self.answered:
+            raise bad_request(_QUERY_INVALID)
+        results = params.get("results")
+        if not isinstance(results, list) or len(results) > 50:
+            raise bad_request("RESULTS_TOO_MUCH" if isinstance(results, list) else "results are invalid")
+        ids = [str(r.get("id", "")) for r in results]
+        if len(set(ids)) != len(ids) or not all(1 <= len(i.encode()) <= 64 for i in ids):
+            raise bad_request("RESULT_ID_INVALID")
+        for result in results:
+            content = result.get("input_message_content") or {}
+            if result.get("type") == "article" and not (result.get("title") and content.get("message_text")):
+                raise bad_request("RESULT_INVALID")
+        self.answered.add(query_id)
         return True
