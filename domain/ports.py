@@ -50,6 +50,7 @@ from domain.customer_link import LinkUse
 # ~~ end §A ~~
 
 # ~~ §I imap ~~
+from domain.mail_intake import InboundMail
 # ~~ end §I ~~
 
 # ~~ §K campaigns ~~
@@ -190,6 +191,11 @@ class CustomerChannelRepository(Protocol):
 # ~~ end §A ~~
 
 # ~~ §I imap ~~
+class InboundMailRepository(Protocol):
+    async def get(self, mail_id: int) -> InboundMail | None: ...
+    async def add(self, mail: InboundMail) -> None: ...
+    async def find(self, folder: str, uidvalidity: int, uid: int,
+                   message_id: str | None) -> InboundMail | None: ...
 # ~~ end §I ~~
 
 # ~~ §K campaigns ~~
@@ -243,6 +249,7 @@ class UnitOfWork(Protocol):
     # ~~ end §A ~~
 
     # ~~ §I imap ~~
+    inbound_mails: InboundMailRepository
     # ~~ end §I ~~
 
     # ~~ §K campaigns ~~

@@ -49,6 +49,7 @@ from domain.customer_link import LinkUse
 # ~~ end §A ~~
 
 # ~~ §I imap ~~
+from domain.mail_intake import InboundMail
 # ~~ end §I ~~
 
 # ~~ §K campaigns ~~
@@ -136,6 +137,7 @@ def start_mappers() -> None:
     # ~~ end §A ~~
 
     # ~~ §I imap ~~
+    m(InboundMail, t.inbound_mails)
     # ~~ end §I ~~
 
     # ~~ §K campaigns ~~

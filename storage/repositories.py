@@ -58,6 +58,7 @@ from domain.sales_order import SalesOrderType
 # ~~ end §A ~~
 
 # ~~ §I imap ~~
+from domain.mail_intake import InboundMail
 # ~~ end §I ~~
 
 # ~~ §K campaigns ~~
@@ -382,6 +383,16 @@ class CustomerChannelRepository:
 # ~~ end §A ~~
 
 # ~~ §I imap ~~
+class InboundMailRepository(_Repository):
+    model = InboundMail
+
+    async def find(self, folder: str, uidvalidity: int, uid: int,
+                   message_id: str | None) -> InboundMail | None:
+        """The mail recorded under this UID of this folder, or under this Message-ID."""
+        c = t.inbound_mails.c
+        same_uid = (c.folder == folder) & (c.uidvalidity == uidvalidity) & (c.uid == uid)
+        condition = or_(same_uid, c.message_id == message_id) if message_id else same_uid
+        return await self.session.scalar(select(InboundMail).where(condition).limit(1))
 # ~~ end §I ~~
 
 # ~~ §K campaigns ~~
