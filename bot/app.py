@@ -63,6 +63,7 @@ from handlers import customer_link, customer_view
 # ~~ end §A ~~
 
 # ~~ §I imap ~~
+from bot.imap_poller import ImapPoller, imap_poller_from_settings
 # ~~ end §I ~~
 
 # ~~ §K campaigns ~~
@@ -171,6 +172,7 @@ class App:
     # ~~ end §A ~~
 
     # ~~ §I imap ~~
+    imap: ImapPoller | None = None
     # ~~ end §I ~~
 
     # ~~ §K campaigns ~~
@@ -192,6 +194,11 @@ class App:
         # ~~ end §A ~~
 
         # ~~ §I imap ~~
+        # Built here, not in build_app, so the return line stays the lead's: None without IMAP_HOST.
+        self.imap = self.imap or imap_poller_from_settings(self.settings, self.uow, self.clock,
+                                                           on_queued=self.outbox.wake)
+        if self.imap is not None:
+            self.imap.start()
         # ~~ end §I ~~
 
         # ~~ §K campaigns ~~
@@ -210,6 +217,8 @@ class App:
         # ~~ end §A ~~
 
         # ~~ §I imap ~~
+        if self.imap is not None:
+            await self.imap.stop()
         # ~~ end §I ~~
 
         # ~~ §K campaigns ~~
