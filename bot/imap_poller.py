@@ -144,7 +144,8 @@ class ImapPoller:
 async def _starttls(client: aioimaplib.IMAP4, context: ssl.SSLContext, host: str, timeout: float) -> None:
     """aioimaplib 2 knows the STARTTLS command but does not upgrade the connection itself."""
     protocol = client.protocol
-    _ok(await asyncio.wait_for(protocol.simple_command("STARTTLS"), timeout), "STARTTLS")
+    command = aioimaplib.Command("STARTTLS", protocol.new_tag(), loop=asyncio.get_running_loop())
+    _ok(await asyncio.wait_for(protocol.execute(command), timeout), "STARTTLS")
     loop = asyncio.get_running_loop()
     protocol.transport = await asyncio.wait_for(
         loop.start_tls(protocol.transport, protocol, context, server_hostname=host), timeout)
