@@ -103,7 +103,15 @@ class ImapPoller:
                     raw = await self._fetch(client, uid)
                     if raw is None:
                         continue  # expunged meanwhile
-                    result = await self.handle(FetchedMail(folder, uidvalidity, uid, raw))
+                    try:
+                        result = await self.handle(FetchedMail(folder, uidvalidity, uid, raw))
+                    except Exception:
+                        # Nothing was recorded: the mail stays unseen and is tried at the next poll,
+                        # and one mail that cannot be processed does not hold up the others.
+                        if asyncio.current_task().cancelling():
+                            raise asyncio.CancelledError from None
+                        log.exception("mail uid %s of %s could not be processed", uid, folder)
+                        continue
                     processed += 1
                     log.info("mail uid %s of %s: %s", uid, folder, result.outcome)
                     if result.queued_mail and self.on_queued is not None:

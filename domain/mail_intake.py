@@ -217,8 +217,14 @@ def read_mail(raw: bytes) -> ReadMail:
                  or (message.get_content_type() == "multipart/report"))
     content_language = _header(message, "Content-Language").strip().lower()[:2]
     language = content_language if content_language in ("en", "nl") else ("nl" if uses_dutch(body) else None)
-    return ReadMail(message_id, sender.strip(), " ".join(sender_name.split())[:200],
-                    " ".join(_header(message, "Subject").split())[:MAX_SUBJECT], body, language, automatic)
+    return ReadMail(_clean(message_id), _clean(sender.strip()), _clean(" ".join(sender_name.split()))[:200],
+                    _clean(" ".join(_header(message, "Subject").split()))[:MAX_SUBJECT], _clean(body),
+                    language, automatic)
+
+
+def _clean(text: str) -> str:
+    """No NUL characters (PostgreSQL text refuses them)."""
+    return text.replace("\x00", "")
 
 
 def sender_address(mail: ReadMail) -> str:

@@ -170,6 +170,6 @@ async def _owner(uow: UnitOfWork, telegram_id: int | None) -> User | None:
     users = sorted(await uow.users.all(), key=lambda u: u.id)
     for role in OWNER_ROLES:
         for user in users:
-            if user.role is role and getattr(user, "active", True):
+            if user.role is role:
                 return user
     return None

@@ -167,3 +167,32 @@ async def test_starttls_with_a_trusted_certificate_and_refused_with_an_unknown_o
 def test_no_poller_without_an_imap_host():
     assert imap_poller_from_settings(Settings(_env_file=None, imap_host=""), None, None) is None
     assert isinstance(imap_poller_from_settings(imap_settings(143), None, None), ImapPoller)
+
+
+class FailOnceFor(RecordingSink):
+    def __init__(self, customer_id: int) -> None:
+        super().__init__()
+        self.customer_id, self.failed = customer_id, False
+
+    async def create_request(self, uow, clock, customer_id, lines, note, source, original_mail):
+        if customer_id == self.customer_id and not self.failed:
+            self.failed = True
+            raise RuntimeError("database hiccup")
+        return await super().create_request(uow, clock, customer_id, lines, note, source, original_mail)
+
+
+async def test_a_mail_that_fails_stays_unseen_and_does_not_hold_up_the_others(
+        uow_factory, clock, seeded, imap_server, caplog):
+    sink = FailOnceFor(seeded["acme"].id)
+    poller = imap_poller_from_settings(imap_settings(imap_server.port), uow_factory, clock, sink=sink)
+    await imap_server.append(raw_mail("A-100 x 5\n"))
+    await imap_server.append(raw_mail("B-300 x 1\x00\n", sender="inkoop@hoogvliet.example",
+                                      message_id="<h1@hoogvliet.example>"))
+    with caplog.at_level(logging.ERROR, logger="bot.imap_poller"):
+        assert await poller.poll_once() == 1
+    assert "could not be processed" in caplog.text
+    assert len(await imap_server.unseen()) == 1
+    assert [c["customer_id"] for c in sink.calls] == [seeded["cafe"].id]
+    assert await poller.poll_once() == 1  # tried again at the next poll
+    assert await imap_server.unseen() == [] and len(sink.calls) == 2
+    assert await _count(uow_factory, InboundMail) == 2 and await _count(uow_factory, OutboxMail) == 2
