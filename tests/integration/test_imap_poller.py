@@ -4,7 +4,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
-from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from pydantic import SecretStr
@@ -196,3 +196,49 @@ async def test_a_mail_that_fails_stays_unseen_and_does_not_hold_up_the_others(
     assert await poller.poll_once() == 1  # tried again at the next poll
     assert await imap_server.unseen() == [] and len(sink.calls) == 2
     assert await _count(uow_factory, InboundMail) == 2 and await _count(uow_factory, OutboxMail) == 2
+
+
+_KILLED_CHILD = r'''
+import asyncio, os, signal, sys
+from bot.imap_poller import imap_poller_from_settings
+from bot.settings import Settings
+from pydantic import SecretStr
+from storage.database import create_engine, session_factory
+from storage.uow import UnitOfWorkFactory
+from tests.fakes.clock import FrozenClock
+
+async def main(url, port):
+    settings = Settings(_env_file=None, imap_host="127.0.0.1", imap_port=int(port), imap_username="demouser",
+                        imap_password=SecretStr("demopass"), imap_security="none")
+    uow = UnitOfWorkFactory(session_factory(create_engine(url)))
+    poller = imap_poller_from_settings(settings, uow, FrozenClock())
+    real = poller.handle
+
+    async def handle_then_die(fetched):
+        await real(fetched)                      # committed
+        os.kill(os.getpid(), signal.SIGKILL)     # the process dies before \Seen is set
+
+    poller.handle = handle_then_die
+    await poller.poll_once()
+
+asyncio.run(main(sys.argv[1], sys.argv[2]))
+'''
+
+
+async def test_a_process_killed_between_commit_and_seen_flag_does_not_process_the_mail_twice(
+        database_url, uow_factory, clock, seeded, imap_server):
+    import signal
+    import sys
+
+    await imap_server.append(raw_mail("A-100 x 5\n"))
+    child = await asyncio.create_subprocess_exec(sys.executable, "-c", _KILLED_CHILD, database_url,
+                                                 str(imap_server.port), cwd=Path(__file__).parents[2])
+    assert await asyncio.wait_for(child.wait(), 60) == -signal.SIGKILL
+    assert len(await imap_server.unseen()) == 1
+    assert await _count(uow_factory, InboundMail) == 1  # the killed process had committed
+
+    sink = RecordingSink()
+    restarted = imap_poller_from_settings(imap_settings(imap_server.port), uow_factory, clock, sink=sink)
+    assert await restarted.poll_once() == 0
+    assert await imap_server.unseen() == [] and sink.calls == []
+    assert await _count(uow_factory, InboundMail) == 1 and await _count(uow_factory, OutboxMail) == 1
