@@ -1,7 +1,7 @@
 """Polls the request mailbox over IMAP (aioimaplib) and hands each new mail to the intake use case.
 
-One round: connect, log in, select the folder (learning its UIDVALIDITY), search the unseen mails,
-and for each: skip it when it is recorded already, else fetch it without marking it read
+One round: connect, log in, select the folder (learning its UIDVALIDITY), search the unseen mails
+and those after the last UID recorded, and for each: skip it when it is recorded already, else fetch it without marking it read
 (BODY.PEEK[]) and process it (one transaction: the mail, its request, the acknowledgement); then,
 only after that commit, flag it \\Seen. A crash or a cancel between the commit and the flag leaves
 the mail unseen: the next round finds it recorded and only flags it, so a mail is processed once.
@@ -29,6 +29,7 @@ _UIDVALIDITY = re.compile(rb"\[UIDVALIDITY (\d+)\]")
 
 Handle = Callable[[FetchedMail], Awaitable[IntakeResult]]
 Recorded = Callable[[str, int, int], Awaitable[bool]]
+LastUid = Callable[[str, int], Awaitable[int | None]]
 
 
 class ImapError(Exception):
@@ -49,10 +50,12 @@ class ImapConfig:
 
 class ImapPoller:
     def __init__(self, config: ImapConfig, handle: Handle, recorded: Recorded, *,
-                 poll_seconds: float = 60, on_queued: Callable[[], None] | None = None) -> None:
+                 last_uid: LastUid | None = None, poll_seconds: float = 60,
+                 on_queued: Callable[[], None] | None = None) -> None:
         self.config = config
         self.handle = handle
         self.recorded = recorded
+        self.last_uid = last_uid
         self.poll_seconds = poll_seconds
         self.on_queued = on_queued
         self._task: asyncio.Task[None] | None = None
@@ -94,7 +97,11 @@ class ImapPoller:
             folder = self.config.folder
             selected = _ok(await client.select(_quote(folder)), "SELECT")
             uidvalidity = _uidvalidity(selected.lines)
-            found = _ok(await client.uid_search("UNSEEN", charset=None), "SEARCH")
+            # Unseen mails, and every mail after the last one recorded: a mail someone opened in
+            # their mail client before the bot polled is read too.
+            last = await self.last_uid(folder, uidvalidity) if self.last_uid is not None else None
+            criteria = ("UNSEEN",) if last is None else ("OR", "UNSEEN", "UID", f"{last + 1}:*")
+            found = _ok(await client.uid_search(*criteria, charset=None), "SEARCH")
             uids = [int(n) for line in found.lines[:-1] for n in bytes(line).split() if n.isdigit()]
             for uid in sorted(uids):
                 if self._stopping.is_set():
@@ -207,5 +214,8 @@ def imap_poller_from_settings(settings, uow, clock, *, on_queued: Callable[[], N
     async def recorded(folder: str, uidvalidity: int, uid: int) -> bool:
         return await mail_intake.is_recorded(uow(), folder, uidvalidity, uid)
 
-    return ImapPoller(config, handle, recorded, poll_seconds=settings.imap_poll_seconds,
+    async def last_uid(folder: str, uidvalidity: int) -> int | None:
+        return await mail_intake.last_recorded_uid(uow(), folder, uidvalidity)
+
+    return ImapPoller(config, handle, recorded, last_uid=last_uid, poll_seconds=settings.imap_poll_seconds,
                       on_queued=on_queued)

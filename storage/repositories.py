@@ -58,6 +58,8 @@ from domain.sales_order import SalesOrderType
 # ~~ end §A ~~
 
 # ~~ §I imap ~~
+from sqlalchemy import func as sql_func
+
 from domain.mail_intake import InboundMail
 # ~~ end §I ~~
 
@@ -393,6 +395,11 @@ class InboundMailRepository(_Repository):
         same_uid = (c.folder == folder) & (c.uidvalidity == uidvalidity) & (c.uid == uid)
         condition = or_(same_uid, c.message_id == message_id) if message_id else same_uid
         return await self.session.scalar(select(InboundMail).where(condition).limit(1))
+
+    async def last_uid(self, folder: str, uidvalidity: int) -> int | None:
+        c = t.inbound_mails.c
+        return await self.session.scalar(select(sql_func.max(c.uid)).where(
+            c.folder == folder, c.uidvalidity == uidvalidity))
 # ~~ end §I ~~
 
 # ~~ §K campaigns ~~

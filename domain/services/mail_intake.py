@@ -79,6 +79,11 @@ async def is_recorded(uow: UnitOfWork, folder: str, uidvalidity: int, uid: int) 
         return await uow.inbound_mails.find(folder, uidvalidity, uid, None) is not None
 
 
+async def last_recorded_uid(uow: UnitOfWork, folder: str, uidvalidity: int) -> int | None:
+    async with uow:
+        return await uow.inbound_mails.last_uid(folder, uidvalidity)
+
+
 async def process_mail(uow: UnitOfWork, clock: Clock, sink: RequestSink, fetched: FetchedMail, *,
                        own_addresses: Sequence[str] = (), default_language: str = "en",
                        prospect_owner: int | None = None) -> IntakeResult:

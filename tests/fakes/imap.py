@@ -75,6 +75,14 @@ class ImapServer:
         finally:
             await client.logout()
 
+    async def mark_seen(self, uid: int) -> None:
+        """As a person reading the mail in their mail client would."""
+        client = await self._client()
+        try:
+            assert (await client.uid("store", str(uid), "+FLAGS", r"(\Seen)")).result == "OK"
+        finally:
+            await client.logout()
+
     async def unseen(self) -> list[int]:
         client = await self._client()
         try:

@@ -242,3 +242,16 @@ async def test_a_process_killed_between_commit_and_seen_flag_does_not_process_th
     assert await restarted.poll_once() == 0
     assert await imap_server.unseen() == [] and sink.calls == []
     assert await _count(uow_factory, InboundMail) == 1 and await _count(uow_factory, OutboxMail) == 1
+
+
+async def test_a_mail_someone_opened_before_the_poll_is_still_read(uow_factory, clock, seeded, imap_server):
+    sink = RecordingSink()
+    poller = imap_poller_from_settings(imap_settings(imap_server.port), uow_factory, clock, sink=sink)
+    await imap_server.append(raw_mail("A-100 x 5\n"))
+    assert await poller.poll_once() == 1
+    await imap_server.append(raw_mail("A-200 x 1\n", message_id="<m2@acme.example>"))
+    [uid] = await imap_server.unseen()
+    await imap_server.mark_seen(uid)  # a salesperson opened it in their mail client
+    assert await poller.poll_once() == 1
+    assert [c["lines"][0].item_number for c in sink.calls] == ["A-100", "A-200"]
+    assert await poller.poll_once() == 0
