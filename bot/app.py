@@ -70,6 +70,7 @@ from handlers import request_entry, request_list
 # ~~ end §A ~~
 
 # ~~ §I imap ~~
+from bot.imap_poller import ImapPoller, imap_poller_from_settings
 # ~~ end §I ~~
 
 # ~~ §K campaigns ~~
@@ -190,6 +191,7 @@ class App:
     # ~~ end §A ~~
 
     # ~~ §I imap ~~
+    imap: ImapPoller | None = None
     # ~~ end §I ~~
 
     # ~~ §K campaigns ~~
@@ -214,6 +216,11 @@ class App:
         # ~~ end §A ~~
 
         # ~~ §I imap ~~
+        # Built here, not in build_app, so the return line stays the lead's: None without IMAP_HOST.
+        self.imap = self.imap or imap_poller_from_settings(self.settings, self.uow, self.clock,
+                                                           on_queued=self.outbox.wake)
+        if self.imap is not None:
+            self.imap.start()
         # ~~ end §I ~~
 
         # ~~ §K campaigns ~~
@@ -235,6 +242,8 @@ class App:
         # ~~ end §A ~~
 
         # ~~ §I imap ~~
+        if self.imap is not None:
+            await self.imap.stop()
         # ~~ end §I ~~
 
         # ~~ §K campaigns ~~

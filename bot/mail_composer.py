@@ -33,6 +33,9 @@ class MailComposer:
             return await self._free_text_invoice(uow, mail)
         if mail.kind == MailKind.CUSTOMER_INVITE:
             return await self._customer_invite(uow, mail)
+        if mail.kind == MailKind.MAIL_REQUEST_RECEIVED:  # issue 4 §3
+            from bot.mail_intake_mail import compose_request_received
+            return await compose_request_received(self, uow, mail)
         raise ValueError(f"unknown mail kind {mail.kind!r}")
 
     def _out(self, mail: OutboxMail, subject: str, name: str, context: dict, pdf: bytes | None,

@@ -52,6 +52,20 @@ class Settings(BaseSettings):
     # ~~ end §A ~~
 
     # ~~ §I imap ~~
+    # Quotation requests by e-mail (issue 4 §3): the mailbox polled over IMAP; unset host: no polling.
+    imap_host: str | None = None
+    imap_port: int = 993
+    imap_username: str = ""
+    imap_password: SecretStr | None = None
+    imap_folder: str = "INBOX"
+    imap_security: Literal["none", "starttls", "tls"] = "tls"
+    imap_poll_seconds: float = Field(default=60, gt=0)
+    imap_prospect_owner: int | None = None  # Telegram id owning prospects from unknown senders
+
+    @field_validator("imap_host", mode="before")
+    @classmethod
+    def _empty_imap_host_is_unset(cls, value):
+        return value or None
     # ~~ end §I ~~
 
     # ~~ §K campaigns ~~

@@ -58,6 +58,7 @@ from domain.quotation_request import QuotationRequest
 # ~~ end §A ~~
 
 # ~~ §I imap ~~
+from domain.mail_intake import InboundMail
 # ~~ end §I ~~
 
 # ~~ §K campaigns ~~
@@ -259,6 +260,12 @@ class QuotationRequestRepository(Protocol):
 # ~~ end §A ~~
 
 # ~~ §I imap ~~
+class InboundMailRepository(Protocol):
+    async def get(self, mail_id: int) -> InboundMail | None: ...
+    async def add(self, mail: InboundMail) -> None: ...
+    async def find(self, folder: str, uidvalidity: int, uid: int,
+                   message_id: str | None) -> InboundMail | None: ...
+    async def last_uid(self, folder: str, uidvalidity: int) -> int | None: ...
 # ~~ end §I ~~
 
 # ~~ §K campaigns ~~
@@ -323,6 +330,7 @@ class UnitOfWork(Protocol):
     # ~~ end §A ~~
 
     # ~~ §I imap ~~
+    inbound_mails: InboundMailRepository
     # ~~ end §I ~~
 
     # ~~ §K campaigns ~~

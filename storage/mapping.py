@@ -52,6 +52,7 @@ from domain.quotation_request import QuotationRequest, RequestLine
 # ~~ end §A ~~
 
 # ~~ §I imap ~~
+from domain.mail_intake import InboundMail
 # ~~ end §I ~~
 
 # ~~ §K campaigns ~~
@@ -149,6 +150,7 @@ def start_mappers() -> None:
     # ~~ end §A ~~
 
     # ~~ §I imap ~~
+    m(InboundMail, t.inbound_mails)
     # ~~ end §I ~~
 
     # ~~ §K campaigns ~~

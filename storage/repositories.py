@@ -67,6 +67,9 @@ from domain.user import Permission, ROLE_PERMISSIONS
 # ~~ end §A ~~
 
 # ~~ §I imap ~~
+from sqlalchemy import func as sql_func
+
+from domain.mail_intake import InboundMail
 # ~~ end §I ~~
 
 # ~~ §K campaigns ~~
@@ -539,6 +542,21 @@ class QuotationRequestRepository(_Repository):
 # ~~ end §A ~~
 
 # ~~ §I imap ~~
+class InboundMailRepository(_Repository):
+    model = InboundMail
+
+    async def find(self, folder: str, uidvalidity: int, uid: int,
+                   message_id: str | None) -> InboundMail | None:
+        """The mail recorded under this UID of this folder, or under this Message-ID."""
+        c = t.inbound_mails.c
+        same_uid = (c.folder == folder) & (c.uidvalidity == uidvalidity) & (c.uid == uid)
+        condition = or_(same_uid, c.message_id == message_id) if message_id else same_uid
+        return await self.session.scalar(select(InboundMail).where(condition).limit(1))
+
+    async def last_uid(self, folder: str, uidvalidity: int) -> int | None:
+        c = t.inbound_mails.c
+        return await self.session.scalar(select(sql_func.max(c.uid)).where(
+            c.folder == folder, c.uidvalidity == uidvalidity))
 # ~~ end §I ~~
 
 # ~~ §K campaigns ~~

@@ -49,6 +49,9 @@ from domain.quotation_request import RequestSource, RequestStatus
 # ~~ end §A ~~
 
 # ~~ §I imap ~~
+from sqlalchemy import LargeBinary
+
+from domain.mail_intake import MailState
 # ~~ end §I ~~
 
 # ~~ §K campaigns ~~
@@ -518,6 +521,30 @@ quotation_request_lines = Table(
 # ~~ end §A ~~
 
 # ~~ §I imap ~~
+# Mails read from the request mailbox (issue 4 §3): each recorded once, by (folder, UIDVALIDITY,
+# UID) and by Message-ID, in the same transaction as the request it made. The raw mail is kept.
+inbound_mails = Table(
+    "inbound_mails", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("folder", String(200), nullable=False),
+    Column("uidvalidity", BigInteger, nullable=False),
+    Column("uid", BigInteger, nullable=False),
+    Column("message_id", String(500), nullable=False, unique=True),
+    Column("sender", String(320), nullable=False),
+    Column("sender_name", String(200), nullable=False),
+    Column("subject", String(500), nullable=False),
+    Column("received_at", UTCDateTime, nullable=False),
+    Column("raw", LargeBinary, nullable=False),
+    Column("language", String(8), nullable=False),
+    Column("state", _enum(MailState, "inbound_mail_state"), nullable=False),
+    Column("lines_json", Text, nullable=False),
+    Column("note", Text, nullable=False),
+    Column("customer_id", ForeignKey("customers.id")),
+    Column("party_id", ForeignKey("parties.id")),
+    Column("request_id", Integer),
+    Column("error", Text),
+    UniqueConstraint("folder", "uidvalidity", "uid", name="uq_inbound_mails_folder_uidvalidity_uid"),
+)
 # ~~ end §I ~~
 
 # ~~ §K campaigns ~~

@@ -77,6 +77,7 @@ class SqlUnitOfWork:
         # ~~ end §A ~~
 
         # ~~ §I imap ~~
+        self.inbound_mails = r.InboundMailRepository(s)
         # ~~ end §I ~~
 
         # ~~ §K campaigns ~~

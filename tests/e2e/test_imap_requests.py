@@ -1,0 +1,52 @@
+"""End to end: the running bot polls a real IMAP server and the acknowledgement reaches a real SMTP
+server (issue 4 §3). The bot is built by build_app from settings, as in production."""
+from __future__ import annotations
+
+import pytest
+from pydantic import SecretStr
+from sqlalchemy import select
+
+from domain.mail_intake import InboundMail, MailState
+from domain.relationship import Party, Stage
+from tests.e2e.conftest import wait_for_mail
+from tests.fakes.imap import PASSWORD, USER, ImapServer
+from tests.integration.test_imap_intake import raw_mail
+
+
+@pytest.fixture
+def imap_server():
+    server = ImapServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def settings(settings, imap_server):
+    return settings.model_copy(update=dict(
+        imap_host="127.0.0.1", imap_port=imap_server.port, imap_username=USER,
+        imap_password=SecretStr(PASSWORD), imap_security="none", imap_poll_seconds=0.2))
+
+
+async def test_a_mail_to_the_request_mailbox_is_acknowledged_by_the_running_bot(
+        running, imap_server, uow_factory, seeded):
+    await running.app.start_background()
+    assert running.app.imap is not None
+    await imap_server.append(raw_mail("Goedendag,\n\n5 stuks A-100\n2 x bureaulamp\n-- \nJan\n",
+                                      sender="Jan Prospect <jan@prospect.example>",
+                                      message_id="<e2e-1@prospect.example>", subject="Aanvraag"))
+    [ack] = await wait_for_mail(running.smtp, 1, timeout=20)
+    assert ack.rcpt_tos == ("jan@prospect.example",)
+    assert ack.message["In-Reply-To"] == "<e2e-1@prospect.example>"
+    text = ack.message.get_body(("plain",)).get_content()
+    assert "Jan Prospect" in text and "5 x A-100 Office chair" in text and "2 x bureaulamp" in text
+    await imap_server.wait_unseen(0)
+
+    async with uow_factory() as uow:
+        [mail] = list(await uow.session.scalars(select(InboundMail)))
+        [party] = list(await uow.session.scalars(select(Party)))
+    assert mail.state == MailState.PROCESSED and mail.language == "nl"
+    assert party.stage is Stage.PROSPECT and party.customer_id == mail.customer_id
+
+    # The bot stops cleanly with the poller running (close() stops it).
+    await running.app.close()
+    assert running.app.imap._task is None
