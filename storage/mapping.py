@@ -46,6 +46,7 @@ from domain.customer_link import LinkUse
 # ~~ end §R ~~
 
 # ~~ §A accept and web ~~
+from domain.quotation_answer import QuotationAnswer, TelegramDelivery
 # ~~ end §A ~~
 
 # ~~ §I imap ~~
@@ -133,6 +134,8 @@ def start_mappers() -> None:
     # ~~ end §R ~~
 
     # ~~ §A accept and web ~~
+    m(QuotationAnswer, t.quotation_answers)
+    m(TelegramDelivery, t.telegram_deliveries)
     # ~~ end §A ~~
 
     # ~~ §I imap ~~
