@@ -60,6 +60,8 @@ from handlers import customer_link, customer_view
 # ~~ end §R ~~
 
 # ~~ §A accept and web ~~
+from bot.accept_web import AcceptAndWeb
+from handlers import quotation_answers
 # ~~ end §A ~~
 
 # ~~ §I imap ~~
@@ -140,6 +142,7 @@ def build_dispatcher(deps: Deps, settings: Settings, storage: BaseStorage | None
               # ~~ end §R ~~
 
               # ~~ §A accept and web ~~
+              quotation_answers.routes,
               # ~~ end §A ~~
 
               # ~~ §I imap ~~
@@ -168,6 +171,10 @@ class App:
     # ~~ end §R ~~
 
     # ~~ §A accept and web ~~
+    @property
+    def accept_web(self) -> AcceptAndWeb | None:
+        """Issue 4 §4: Telegram deliveries of quotations and the HTTP server (built in build_app)."""
+        return self.dispatcher.workflow_data.get("accept_web")
     # ~~ end §A ~~
 
     # ~~ §I imap ~~
@@ -189,6 +196,8 @@ class App:
         # ~~ end §R ~~
 
         # ~~ §A accept and web ~~
+        if self.accept_web is not None:
+            await self.accept_web.start()
         # ~~ end §A ~~
 
         # ~~ §I imap ~~
@@ -207,6 +216,8 @@ class App:
         # ~~ end §R ~~
 
         # ~~ §A accept and web ~~
+        if self.accept_web is not None:
+            await self.accept_web.stop()
         # ~~ end §A ~~
 
         # ~~ §I imap ~~
@@ -239,6 +250,8 @@ def build_app(settings: Settings, bot: Bot, *, transport: MailTransport | None =
     # ~~ end §R ~~
 
     # ~~ §A accept and web ~~
+    dispatcher["accept_web"] = accept_web = AcceptAndWeb.build(settings, bot, uow, clock, documents, notifier)
+    dispatcher["answer_notices"] = accept_web.notices
     # ~~ end §A ~~
 
     # ~~ §I imap ~~

@@ -1,0 +1,55 @@
+"""Issue 4 §4 assembled: the salesperson's notices, the Telegram deliveries of sent quotations and
+the bot's HTTP server with the quotation answer page (and the Telegram webhook when configured)."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from aiogram import Bot
+
+from bot.answer_links import secret_of
+from bot.answer_notices import AnswerNotices
+from bot.documents.renderer import DocumentRenderer
+from bot.notifier import Notifier
+from bot.quotation_page import QuotationPage
+from bot.settings import Settings
+from bot.telegram_delivery import TelegramDeliveries
+from bot.web import RouteAdder, WebServer
+from domain.ports import Clock
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class AcceptAndWeb:
+    notices: AnswerNotices
+    deliveries: TelegramDeliveries
+    page: QuotationPage
+    server: WebServer | None = None
+    extra_routes: list[RouteAdder] = field(default_factory=list)  # other parts' pages, added before start
+
+    @classmethod
+    def build(cls, settings: Settings, bot: Bot, uow, clock: Clock, documents: DocumentRenderer,
+              notifier: Notifier) -> AcceptAndWeb:
+        notices = AnswerNotices(notifier)
+        deliveries = TelegramDeliveries(bot, uow, documents, clock, settings.currency, settings.locale,
+                                        settings.company_name, poll_seconds=settings.telegram_poll_seconds)
+        page = QuotationPage(uow, clock, secret_of(settings), settings.currency, settings.company_name,
+                             settings.locale, told=notices.tell_salesperson)
+        web = cls(notices, deliveries, page)
+        if settings.http_port is not None:
+            web.server = WebServer(settings.http_host, settings.http_port, web.route_adders)
+        return web
+
+    def route_adders(self) -> list[RouteAdder]:
+        return [self.page.add_routes, *self.extra_routes]
+
+    async def start(self) -> None:
+        self.deliveries.start()
+        if self.server is not None:
+            await self.server.start()
+
+    async def stop(self) -> None:
+        if self.server is not None:
+            await self.server.stop()
+        await self.deliveries.stop()
