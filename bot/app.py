@@ -250,7 +250,8 @@ def build_app(settings: Settings, bot: Bot, *, transport: MailTransport | None =
     # ~~ end §R ~~
 
     # ~~ §A accept and web ~~
-    dispatcher["accept_web"] = accept_web = AcceptAndWeb.build(settings, bot, uow, clock, documents, notifier)
+    dispatcher["accept_web"] = accept_web = AcceptAndWeb.build(settings, bot, uow, clock, documents, notifier,
+                                                                  dispatcher)
     dispatcher["answer_notices"] = accept_web.notices
     # ~~ end §A ~~
 

@@ -250,3 +250,34 @@ async def test_the_page_escapes_what_the_database_holds(live, uow_factory, clock
             page = await r.text()
     assert "&lt;b&gt;Acme&lt;/b&gt; &amp; &lt;script&gt;" in page
     assert "<b>Acme" not in page and "<script>" not in page
+
+
+# --- the Telegram webhook -------------------------------------------------------------------------------
+async def test_the_webhook_takes_updates_only_with_the_secret_token(settings, fake_bot_api, clock, seeded):
+    from bot.webhook import HEADER
+    settings = settings.model_copy(update={"webhook_url": "https://bot.example.test/telegram/hook"})
+    app = build_app(settings, make_bot(fake_bot_api), clock=clock)
+    try:
+        await app.accept_web.start()
+        set_call = await fake_bot_api.wait_for("setWebhook")
+        secret = set_call.params["secret_token"]
+        assert set_call.params["url"] == "https://bot.example.test/telegram/hook" and len(secret) >= 32
+        update = {"update_id": 1, "message": {
+            "message_id": 1, "date": 0, "chat": {"id": SAM, "type": "private"},
+            "from": {"id": SAM, "is_bot": False, "first_name": "Sam", "language_code": "en"},
+            "text": "/start", "entities": [{"type": "bot_command", "offset": 0, "length": 6}]}}
+        fake_bot_api.add_user(SAM)
+        async with aiohttp.ClientSession(app.accept_web.server.url) as http:
+            for headers in ({}, {HEADER: "wrong"}, {HEADER: secret[:-1]}):
+                async with http.post("/telegram/hook", json=update, headers=headers) as r:
+                    assert r.status == 403
+            assert fake_bot_api.calls_of("sendMessage", chat_id=SAM) == []
+            for _ in range(2):  # Telegram re-sends an update: handled once
+                async with http.post("/telegram/hook", json=update, headers={HEADER: secret}) as r:
+                    assert r.status == 200
+        reply = await fake_bot_api.wait_for("sendMessage", chat_id=SAM)
+        assert reply.params["text"]  # the bot answered /start through the webhook
+        await app.accept_web.webhook.drain()
+        assert len(fake_bot_api.calls_of("sendMessage", chat_id=SAM)) == 1
+    finally:
+        await app.close()
