@@ -17,7 +17,7 @@ from domain.customer_link import issue_token
 from domain.quotation import QuotationStatus
 from domain.quotation_answer import DeliveryStatus
 from domain.services import customer_links, quotations
-from handlers.quotation_answers import Accept
+from handlers.quotation_answers import Accept, AskChanges, Decline
 from tests.e2e.conftest import Running, wait_for_mail
 from tests.fakes.harness import make_bot, polling
 
@@ -138,6 +138,14 @@ async def test_another_customer_replaying_the_button_is_refused(live, uow_factor
     call = await staff.tap_data(max(live.fake.state.chats[SAM].from_bot), Accept(quotation_id=q.id).pack(),
                                 check_button=False)
     assert "linked their Telegram account" in staff.alert(call)
+    stranger = live.chat(555)
+    await stranger.say("/start")
+    for data in (Accept(quotation_id=q.id).pack(), Decline(quotation_id=q.id).pack(),
+                 AskChanges(quotation_id=q.id).pack()):
+        call = await stranger.tap_data(max(live.fake.state.chats[555].from_bot), data, check_button=False)
+        assert "ask your administrator" in stranger.alert(call)
+        call = await other.tap_data(message_id, data, check_button=False)
+        assert "bestaat niet of is niet van jou" in other.alert(call)
     assert await _status(uow_factory, seeded, q) is QuotationStatus.SENT
 
 
@@ -279,5 +287,35 @@ async def test_the_webhook_takes_updates_only_with_the_secret_token(settings, fa
         assert reply.params["text"]  # the bot answered /start through the webhook
         await app.accept_web.webhook.drain()
         assert len(fake_bot_api.calls_of("sendMessage", chat_id=SAM)) == 1
+    finally:
+        await app.close()
+
+
+async def test_a_delivery_resumes_after_a_crash_without_sending_a_step_twice(
+        settings, fake_bot_api, uow_factory, clock, seeded):
+    app = build_app(settings, make_bot(fake_bot_api), clock=clock)  # the worker is driven by hand
+    fake_bot_api.add_user(ACME_TG)
+    try:
+        await _link(uow_factory, clock, seeded["acme"], ACME_TG, b"\x01" * 8)
+        q = await _send(uow_factory, clock, seeded)
+        async with uow_factory() as uow:  # as if the PDF went out and the process died right after
+            d, = await uow.quotation_answers.due_deliveries(clock.now(), 10)
+            d.step = 1
+            await uow.commit()
+        assert await app.accept_web.deliveries.drain_once() == 1
+        assert fake_bot_api.calls_of("sendDocument") == []
+        summary, = fake_bot_api.calls_of("sendMessage", chat_id=ACME_TG)
+        assert q.number in summary.params["text"]
+        assert await app.accept_web.deliveries.drain_once() == 0  # done: never sent again
+        fake_bot_api.fail_next("sendDocument", error_code=502)
+        await _send(uow_factory, clock, seeded)  # a server error: tried again later, not lost
+        assert await app.accept_web.deliveries.drain_once() == 1
+        async with uow_factory() as uow:
+            d = await uow.quotation_answers.delivery(2)
+        assert d.status is DeliveryStatus.QUEUED and d.attempts == 1 and d.next_attempt_at > clock.now()
+        clock.advance(minutes=5)
+        assert await app.accept_web.deliveries.drain_once() == 1
+        assert len(fake_bot_api.calls_of("sendDocument")) == 2  # the failed try and the good one
+        assert len(fake_bot_api.calls_of("sendMessage", chat_id=ACME_TG)) == 2
     finally:
         await app.close()
