@@ -3,6 +3,7 @@ and the quotation e-mail's signed link opens the answer page on the bot's real H
 Accept makes the order, Decline needs a reason, changes are forwarded; the salesperson is told."""
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import AsyncIterator
 from datetime import timedelta
@@ -13,6 +14,7 @@ import pytest
 from pydantic import SecretStr
 
 from bot.app import build_app
+from bot.webhook import HEADER
 from domain.customer_link import issue_token
 from domain.quotation import QuotationStatus
 from domain.quotation_answer import DeliveryStatus
@@ -161,7 +163,6 @@ async def test_a_customer_who_blocked_the_bot_still_gets_the_mail(live, uow_fact
             d = await uow.quotation_answers.delivery(1)
         if d.status is DeliveryStatus.FAILED:
             break
-        import asyncio
         await asyncio.sleep(0.05)
     assert d.status is DeliveryStatus.FAILED and "blocked" in d.last_error
     assert live.fake.calls_of("sendMessage", chat_id=ACME_TG) == []
@@ -209,6 +210,20 @@ async def test_get_shows_the_quotation_and_never_acts_and_post_acts_once(live, u
     async with uow_factory() as uow:
         assert len(await uow.sales_orders.open_of(None, 10)) == 1
     assert await _status(uow_factory, seeded, q) is QuotationStatus.CONFIRMED
+
+
+async def test_two_posts_at_once_make_one_order(live, uow_factory, clock, seeded):
+    q, path = await _mailed_path(live, uow_factory, clock, seeded)
+
+    async def post(http):
+        async with http.post(path, data={"action": "accept"}) as r:
+            return r.status
+
+    async with aiohttp.ClientSession(_base(live)) as http:
+        statuses = await asyncio.gather(post(http), post(http))
+    assert sorted(statuses) == [200, 409]
+    async with uow_factory() as uow:
+        assert len(await uow.sales_orders.open_of(None, 10)) == 1
 
 
 async def test_decline_on_the_page_needs_a_reason(live, uow_factory, clock, seeded):
@@ -262,7 +277,6 @@ async def test_the_page_escapes_what_the_database_holds(live, uow_factory, clock
 
 # --- the Telegram webhook -------------------------------------------------------------------------------
 async def test_the_webhook_takes_updates_only_with_the_secret_token(settings, fake_bot_api, clock, seeded):
-    from bot.webhook import HEADER
     settings = settings.model_copy(update={"webhook_url": "https://bot.example.test/telegram/hook"})
     app = build_app(settings, make_bot(fake_bot_api), clock=clock)
     try:

@@ -74,3 +74,20 @@ def test_any_flipped_bit_is_refused(quotation_id, flip):
     forged = base64.urlsafe_b64encode(bytes(raw)).rstrip(b"=").decode()
     with pytest.raises(LinkRefused):
         read_answer_token(SECRET, forged, NOW)
+
+
+def test_the_mail_link_needs_both_the_public_url_and_the_secret():
+    from pydantic import SecretStr
+
+    from bot.answer_links import answer_url
+    from bot.settings import Settings
+    from domain.quotation import Quotation
+
+    q = Quotation.create("Q-00042", 1, 1, NOW)
+    q.id = 42
+    assert answer_url(Settings(_env_file=None), q) is None
+    assert answer_url(Settings(_env_file=None, public_url="https://s.example"), q) is None
+    assert answer_url(Settings(_env_file=None, secret_key=SecretStr("k")), q) is None
+    url = answer_url(Settings(_env_file=None, public_url="https://s.example/", secret_key=SecretStr("k")), q)
+    assert url.startswith("https://s.example/q/")
+    assert read_answer_token(b"k", url.rsplit("/", 1)[1], NOW) == 42
