@@ -67,6 +67,8 @@ from handlers import request_entry, request_list
 # ~~ end §R ~~
 
 # ~~ §A accept and web ~~
+from bot.accept_web import AcceptAndWeb
+from handlers import quotation_answers
 # ~~ end §A ~~
 
 # ~~ §I imap ~~
@@ -157,6 +159,7 @@ def build_dispatcher(deps: Deps, settings: Settings, storage: BaseStorage | None
               # ~~ end §R ~~
 
               # ~~ §A accept and web ~~
+              quotation_answers.routes,
               # ~~ end §A ~~
 
               # ~~ §I imap ~~
@@ -188,6 +191,10 @@ class App:
     # ~~ end §R ~~
 
     # ~~ §A accept and web ~~
+    @property
+    def accept_web(self) -> AcceptAndWeb | None:
+        """Issue 4 §4: Telegram deliveries of quotations and the HTTP server (built in build_app)."""
+        return self.dispatcher.workflow_data.get("accept_web")
     # ~~ end §A ~~
 
     # ~~ §I imap ~~
@@ -213,6 +220,8 @@ class App:
         # ~~ end §R ~~
 
         # ~~ §A accept and web ~~
+        if self.accept_web is not None:
+            await self.accept_web.start()
         # ~~ end §A ~~
 
         # ~~ §I imap ~~
@@ -239,6 +248,8 @@ class App:
         # ~~ end §R ~~
 
         # ~~ §A accept and web ~~
+        if self.accept_web is not None:
+            await self.accept_web.stop()
         # ~~ end §A ~~
 
         # ~~ §I imap ~~
@@ -279,6 +290,9 @@ def build_app(settings: Settings, bot: Bot, *, transport: MailTransport | None =
     # ~~ end §R ~~
 
     # ~~ §A accept and web ~~
+    dispatcher["accept_web"] = accept_web = AcceptAndWeb.build(settings, bot, uow, clock, documents, notifier,
+                                                                  dispatcher)
+    dispatcher["answer_notices"] = accept_web.notices
     # ~~ end §A ~~
 
     # ~~ §I imap ~~

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from email.utils import parseaddr
 
+from bot.answer_links import answer_url  # §A accept and web
 from bot.customer_links import CustomerLinks
 from bot.documents.renderer import DocumentRenderer
 from bot.formatting import format_date, format_money
@@ -67,7 +68,10 @@ class MailComposer:
             salesperson_name=salesperson.name if salesperson else self.company.name,
             company_name=self.company.name,
             intro_text=t.gettext("Thank you for your interest. Please find our quotation attached."),
-            closing_text=t.gettext("Reply to this e-mail or call us to accept it or to ask for changes."))
+            closing_text=t.gettext("Reply to this e-mail or call us to accept it or to ask for changes."),
+            # §A accept and web: the signed link to accept, decline or ask for changes on our web page
+            answer_link=answer_url(self.settings, q),
+            answer_text=t.gettext("Accept, decline or ask for changes online:"))
         subject = t.gettext("Quotation {number} from {company}").format(number=q.number, company=self.company.name)
         pdf = await self.documents.quotation_pdf_async(q, customer, locale)
         return self._out(mail, subject, "quotation_sent", context, pdf, f"{q.number}.pdf", customer.id)

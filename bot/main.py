@@ -28,6 +28,9 @@ async def run_polling(settings: Settings) -> None:
     app = build_app(settings, bot)
     try:
         await app.start_background()
+        if app.accept_web is not None and app.accept_web.webhook is not None:  # §A: SALESBOT_WEBHOOK_URL
+            await app.accept_web.serve_webhook()
+            return
         log.info("polling Telegram as bot id %s", bot.id)
         # start_polling stops gracefully on SIGINT/SIGTERM (handle_signals=True by default);
         # app.close() closes the bot session, the engine and the scheduler afterwards.

@@ -49,6 +49,12 @@ class Settings(BaseSettings):
     # ~~ end §R ~~
 
     # ~~ §A accept and web ~~
+    # Issue 4 §4: the bot's HTTP server (the quotation answer page; the Telegram webhook when set).
+    public_url: str | None = None        # base URL of that server as customers reach it, for links in mails
+    http_host: str = "127.0.0.1"
+    http_port: int | None = Field(default=8080, ge=0, le=65535)  # 0: a free port (tests); None: no server
+    telegram_poll_seconds: float = Field(default=5, gt=0)  # how often queued Telegram deliveries are tried
+    webhook_url: str | None = None       # set: Telegram posts updates to this URL (served here); unset: polling
     # ~~ end §A ~~
 
     # ~~ §I imap ~~

@@ -55,6 +55,7 @@ from domain.quotation_request import QuotationRequest
 # ~~ end §R ~~
 
 # ~~ §A accept and web ~~
+from domain.quotation_answer import QuotationAnswer, TelegramDelivery
 # ~~ end §A ~~
 
 # ~~ §I imap ~~
@@ -257,6 +258,14 @@ class QuotationRequestRepository(Protocol):
 # ~~ end §R ~~
 
 # ~~ §A accept and web ~~
+class QuotationAnswerRepository(Protocol):
+    """Customers' answers to quotations and the Telegram deliveries of sent quotations (issue 4 §4)."""
+    async def add(self, answer: QuotationAnswer) -> None: ...
+    async def of_quotation(self, quotation_id: int) -> Sequence[QuotationAnswer]: ...
+    async def linked_users(self, customer_id: int) -> Sequence[User]: ...
+    async def add_delivery(self, delivery: TelegramDelivery) -> None: ...
+    async def delivery(self, delivery_id: int) -> TelegramDelivery | None: ...
+    async def due_deliveries(self, now: datetime, limit: int) -> Sequence[TelegramDelivery]: ...
 # ~~ end §A ~~
 
 # ~~ §I imap ~~
@@ -327,6 +336,7 @@ class UnitOfWork(Protocol):
     # ~~ end §R ~~
 
     # ~~ §A accept and web ~~
+    quotation_answers: QuotationAnswerRepository
     # ~~ end §A ~~
 
     # ~~ §I imap ~~

@@ -49,6 +49,7 @@ from domain.quotation_request import QuotationRequest, RequestLine
 # ~~ end §R ~~
 
 # ~~ §A accept and web ~~
+from domain.quotation_answer import QuotationAnswer, TelegramDelivery
 # ~~ end §A ~~
 
 # ~~ §I imap ~~
@@ -147,6 +148,8 @@ def start_mappers() -> None:
     # ~~ end §R ~~
 
     # ~~ §A accept and web ~~
+    m(QuotationAnswer, t.quotation_answers)
+    m(TelegramDelivery, t.telegram_deliveries)
     # ~~ end §A ~~
 
     # ~~ §I imap ~~

@@ -64,6 +64,8 @@ from domain.user import Permission, ROLE_PERMISSIONS
 # ~~ end §R ~~
 
 # ~~ §A accept and web ~~
+from domain.quotation_answer import DeliveryStatus, QuotationAnswer, TelegramDelivery
+from domain.user import Role as _Role
 # ~~ end §A ~~
 
 # ~~ §I imap ~~
@@ -539,6 +541,36 @@ class QuotationRequestRepository(_Repository):
 # ~~ end §R ~~
 
 # ~~ §A accept and web ~~
+class QuotationAnswerRepository:
+    """Customers' answers to quotations, and quotations owed to their Telegram chats (issue 4 §4)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, answer: QuotationAnswer) -> None:
+        self.session.add(answer)
+
+    async def of_quotation(self, quotation_id: int) -> Sequence[QuotationAnswer]:
+        a = t.quotation_answers.c
+        return list((await self.session.scalars(select(QuotationAnswer).where(
+            a.quotation_id == quotation_id).order_by(a.id))).all())
+
+    async def linked_users(self, customer_id: int) -> Sequence[User]:
+        u = t.users.c
+        return list((await self.session.scalars(select(User).where(
+            u.customer_id == customer_id, u.role == _Role.CUSTOMER).order_by(u.id))).all())
+
+    async def add_delivery(self, delivery: TelegramDelivery) -> None:
+        self.session.add(delivery)
+
+    async def delivery(self, delivery_id: int) -> TelegramDelivery | None:
+        return await self.session.get(TelegramDelivery, delivery_id)
+
+    async def due_deliveries(self, now: datetime, limit: int) -> Sequence[TelegramDelivery]:
+        d = t.telegram_deliveries.c
+        return list((await self.session.scalars(select(TelegramDelivery).where(
+            d.status == DeliveryStatus.QUEUED, d.next_attempt_at <= now,
+        ).order_by(d.next_attempt_at, d.id).limit(limit))).all())
 # ~~ end §A ~~
 
 # ~~ §I imap ~~

@@ -46,6 +46,7 @@ from domain.quotation_request import RequestSource, RequestStatus
 # ~~ end §R ~~
 
 # ~~ §A accept and web ~~
+from domain.quotation_answer import AnswerKind, Channel, DeliveryStatus
 # ~~ end §A ~~
 
 # ~~ §I imap ~~
@@ -518,6 +519,34 @@ quotation_request_lines = Table(
 # ~~ end §R ~~
 
 # ~~ §A accept and web ~~
+# A customer's answers to sent quotations (accepted / declined with a reason / changes asked).
+quotation_answers = Table(
+    "quotation_answers", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("quotation_id", ForeignKey("quotations.id"), nullable=False, index=True),
+    Column("kind", _enum(AnswerKind, "answer_kind"), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("channel", _enum(Channel, "answer_channel"), nullable=False),
+    Column("answered_at", UTCDateTime, nullable=False),
+    Column("user_id", ForeignKey("users.id")),
+)
+
+# A sent quotation owed to a customer's Telegram chat: queued in the send's transaction.
+telegram_deliveries = Table(
+    "telegram_deliveries", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("quotation_id", ForeignKey("quotations.id"), nullable=False),
+    Column("user_id", ForeignKey("users.id"), nullable=False),
+    Column("chat_id", BigInteger, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("next_attempt_at", UTCDateTime, nullable=False),
+    Column("status", _enum(DeliveryStatus, "delivery_status"), nullable=False),
+    Column("step", Integer, nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("sent_at", UTCDateTime),
+    Column("last_error", Text),
+    Index("ix_telegram_deliveries_status_next_attempt_at", "status", "next_attempt_at"),
+)
 # ~~ end §A ~~
 
 # ~~ §I imap ~~

@@ -74,6 +74,7 @@ class SqlUnitOfWork:
         # ~~ end §R ~~
 
         # ~~ §A accept and web ~~
+        self.quotation_answers = r.QuotationAnswerRepository(s)
         # ~~ end §A ~~
 
         # ~~ §I imap ~~

@@ -19,6 +19,7 @@ from domain.services.catalog import find_items_in
 from domain.services.common import next_number, visible_quotation
 from domain.services.pricing import reprice_line
 from domain.services import relationships
+from domain.services import quotation_delivery  # §A accept and web
 from domain.user import Permission, User
 
 OPEN_LIST_LIMIT = 20
@@ -122,6 +123,7 @@ async def send_quotation(uow: UnitOfWork, clock: Clock, user: User, quotation_id
         quotation.send(now)
         await uow.outbox.add(OutboxMail.queue(MailKind.QUOTATION_SENT, quotation.id, customer.email,
                                               customer.language, now, notify_user_id=user.id))
+        await quotation_delivery.queue_telegram_delivery(uow, quotation, now)  # §A: to linked chats
         await uow.commit()
     return quotation
 
@@ -136,21 +138,34 @@ async def confirm_quotation(uow: UnitOfWork, clock: Clock, user: User,
     order_type = check_type_at_entry(order_type, project_reference, warehouse_management)
     async with uow:
         quotation = await visible_quotation(uow, user, quotation_id)
-        if quotation.status is QuotationStatus.CONFIRMED:
-            raise TransitionNotAllowed(
-                N_("Quotation {number} is already confirmed; no second order was made."),
-                number=quotation.number)
-        now = clock.now()
-        quotation.mark_confirmed(now, clock.today())
-        order = SalesOrder.from_quotation(quotation, await next_number(uow, Seq.SALES_ORDER), now)
-        if order_type is not SalesOrderType.SALES_ORDER:
-            order.change_type(order_type, clock.today(), warehouse_management=warehouse_management,
-                              project_reference=project_reference)
-        await uow.sales_orders.add(order)
-        await uow.flush()
-        quotation.sales_order_id = order.id
-        await relationships.quotation_confirmed(uow, clock, user, quotation)  # §1: prospect -> customer
+        order = await convert_to_order(uow, clock, user, quotation, order_type,
+                                       project_reference=project_reference,
+                                       warehouse_management=warehouse_management)
         await uow.commit()
+    return order
+
+
+async def convert_to_order(uow: UnitOfWork, clock: Clock, actor: User, quotation: Quotation,
+                           order_type: SalesOrderType = SalesOrderType.SALES_ORDER, *,
+                           project_reference: str | None = None,
+                           warehouse_management: bool = False) -> SalesOrder:
+    """The one conversion of a quotation into a sales order, for Confirm and for the customer's Accept
+    (issue 4 §4), inside the caller's unit of work; the caller commits. Race safety: the quotation's
+    version column makes the second of two concurrent conversions fail at commit (ConcurrentChange)."""
+    if quotation.status is QuotationStatus.CONFIRMED:
+        raise TransitionNotAllowed(
+            N_("Quotation {number} is already confirmed; no second order was made."),
+            number=quotation.number)
+    now = clock.now()
+    quotation.mark_confirmed(now, clock.today())
+    order = SalesOrder.from_quotation(quotation, await next_number(uow, Seq.SALES_ORDER), now)
+    if order_type is not SalesOrderType.SALES_ORDER:  # §4: the type chosen on Confirm
+        order.change_type(order_type, clock.today(), warehouse_management=warehouse_management,
+                          project_reference=project_reference)
+    await uow.sales_orders.add(order)
+    await uow.flush()
+    quotation.sales_order_id = order.id
+    await relationships.quotation_confirmed(uow, clock, actor, quotation)  # §1: prospect -> customer
     return order
 
 

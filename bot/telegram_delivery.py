@@ -1,0 +1,144 @@
+"""Issue 4 §4: brings sent quotations to the customers' Telegram chats: the PDF, then the summary
+with the buttons Accept / Decline / Ask for changes.
+
+The rows were written in the send's transaction (domain/services/quotation_delivery.py), so a
+crash before delivery loses nothing. Each step that reached the chat is committed at once, so a
+restart resumes at the next step instead of sending again (a crash in the instant between
+Telegram's answer and that commit can still repeat one message: at least once, never lost).
+A 403 (the customer blocked the bot) is permanent: logged, recorded, and nothing else stops.
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from datetime import timedelta
+
+from aiogram import Bot
+from aiogram.exceptions import (TelegramBadRequest, TelegramForbiddenError, TelegramNetworkError,
+                                TelegramRetryAfter, TelegramServerError)
+from aiogram.types import BufferedInputFile
+
+from bot.documents.renderer import DocumentRenderer
+from bot.i18n import _, pick_locale, use_locale
+from domain.ports import Clock, UnitOfWork
+from domain.quotation import QuotationStatus
+from handlers.quotation_answers import answer_keyboard
+from handlers.render import quotation_text
+from handlers.text import esc
+
+log = logging.getLogger(__name__)
+BATCH = 20
+MAX_ATTEMPTS = 5
+MAX_RATE_WAITS = 3
+
+
+class TelegramDeliveries:
+    def __init__(self, bot: Bot, uow: Callable[[], UnitOfWork], documents: DocumentRenderer, clock: Clock,
+                 currency: str, default_locale: str, company: str, poll_seconds: float = 5) -> None:
+        self.bot, self.uow, self.documents, self.clock = bot, uow, documents, clock
+        self.currency, self.default_locale, self.company = currency, default_locale, company
+        self.poll_seconds = poll_seconds
+        self._wake = asyncio.Event()
+        self._stopping = False
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._stopping = False
+        self._task = asyncio.create_task(self.run(), name="telegram-deliveries")
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def stop(self, grace_seconds: float = 10) -> None:
+        if self._task is None:
+            return
+        self._stopping = True
+        self._wake.set()
+        done, _pending = await asyncio.wait({self._task}, timeout=grace_seconds)
+        if not done:
+            self._task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._task
+        self._task = None
+
+    async def run(self) -> None:
+        while not self._stopping:
+            try:
+                while not self._stopping and await self.drain_once():
+                    pass
+            except Exception:
+                if asyncio.current_task().cancelling():
+                    raise asyncio.CancelledError from None
+                log.exception("telegram delivery round failed")
+            if self._stopping:
+                break
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(self.poll_seconds):
+                    await self._wake.wait()
+            self._wake.clear()
+
+    async def drain_once(self) -> int:
+        async with self.uow() as uow:
+            ids = [d.id for d in await uow.quotation_answers.due_deliveries(self.clock.now(), BATCH)]
+        for delivery_id in ids:
+            if self._stopping:
+                break
+            await self.deliver(delivery_id)
+        return len(ids)
+
+    async def deliver(self, delivery_id: int) -> None:
+        async with self.uow() as uow:
+            d = await uow.quotation_answers.delivery(delivery_id)
+            q = await uow.quotations.get(d.quotation_id)
+            customer = await uow.customers.get(q.customer_id)
+            user = await uow.users.get(d.user_id)
+        if q.status is not QuotationStatus.SENT or user is None or user.customer_id != q.customer_id:
+            await self._record(delivery_id, error="the quotation is no longer open or the account "
+                                                  "is no longer linked", final=True)
+            return
+        locale = pick_locale(user.language, customer.language, self.default_locale)
+        step, waits = d.step, 0
+        while step < 2:
+            try:
+                if step == 0:
+                    pdf = await self.documents.quotation_pdf_async(q, customer, locale)
+                    await self.bot.send_document(d.chat_id, BufferedInputFile(pdf, filename=f"{q.number}.pdf"))
+                else:
+                    with use_locale(locale):
+                        text = "\n".join([
+                            _("Your quotation from {company}:").format(company=esc(self.company)), "",
+                            quotation_text(q, customer, self.currency), "",
+                            _("Accept it, decline it or ask for changes with the buttons below.")])
+                        markup = answer_keyboard(q.id)
+                    await self.bot.send_message(d.chat_id, text, reply_markup=markup)
+            except TelegramRetryAfter as exc:
+                waits += 1
+                if waits > MAX_RATE_WAITS:
+                    await self._record(delivery_id, error=str(exc))
+                    return
+                await asyncio.sleep(exc.retry_after)
+                continue
+            except (TelegramForbiddenError, TelegramBadRequest) as exc:
+                log.warning("quotation %s cannot reach chat %s: %s", q.number, d.chat_id, exc)
+                await self._record(delivery_id, error=str(exc), final=True)
+                return
+            except (TelegramNetworkError, TelegramServerError) as exc:
+                log.warning("quotation %s to chat %s deferred: %s", q.number, d.chat_id, exc)
+                await self._record(delivery_id, error=str(exc))
+                return
+            step += 1
+            await self._record(delivery_id)
+
+    async def _record(self, delivery_id: int, *, error: str | None = None, final: bool = False) -> None:
+        async with self.uow() as uow:
+            d = await uow.quotation_answers.delivery(delivery_id)
+            now = self.clock.now()
+            if error is None:
+                d.advance(now)
+            elif final or d.attempts + 1 >= MAX_ATTEMPTS:
+                d.fail(error)
+            else:
+                d.retry_later(now, timedelta(seconds=30 * 2 ** d.attempts), error)
+            await uow.commit()

@@ -1,0 +1,93 @@
+"""Issue 4 §4: the signed answer link of a quotation (sign, verify, forge, expire)."""
+from __future__ import annotations
+
+import base64
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from hypothesis import given, strategies as st
+
+from domain.customer_link import LinkRefused, LinkingNotSetUp, issue_token, read_token
+from domain.quotation_link import EXPIRED, FORGED, expiry_of, issue_answer_token, read_answer_token
+
+SECRET = b"unit-secret"
+NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+LATER = NOW + timedelta(days=10)
+
+
+def test_a_token_names_its_quotation_until_it_expires():
+    token = issue_answer_token(SECRET, 42, LATER)
+    assert len(token) <= 64 and token.replace("-", "").replace("_", "").isalnum()
+    assert read_answer_token(SECRET, token, NOW) == 42
+    with pytest.raises(LinkRefused) as refused:
+        read_answer_token(SECRET, token, LATER)
+    assert refused.value.message == EXPIRED
+
+
+def test_the_link_expires_with_the_quotation():
+    valid_until = date(2026, 12, 24)
+    token = issue_answer_token(SECRET, 7, expiry_of(valid_until))
+    assert read_answer_token(SECRET, token, datetime(2026, 12, 24, 23, 0, tzinfo=UTC)) == 7
+    with pytest.raises(LinkRefused):
+        read_answer_token(SECRET, token, datetime(2026, 12, 27, tzinfo=UTC))
+
+
+@pytest.mark.parametrize("token", ["", "x", "not a token!", "A" * 34, "A" * 80])
+def test_garbage_is_refused_as_forged(token):
+    with pytest.raises(LinkRefused) as refused:
+        read_answer_token(SECRET, token, NOW)
+    assert refused.value.message == FORGED
+
+
+def test_another_secret_or_a_changed_quotation_id_is_refused():
+    token = issue_answer_token(SECRET, 42, LATER)
+    with pytest.raises(LinkRefused):
+        read_answer_token(b"other", token, NOW)
+    raw = bytearray(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+    raw[4] ^= 1  # quotation id 42 -> 43, MAC unchanged
+    forged = base64.urlsafe_b64encode(bytes(raw)).rstrip(b"=").decode()
+    with pytest.raises(LinkRefused):
+        read_answer_token(SECRET, forged, NOW)
+
+
+def test_a_telegram_link_token_and_an_answer_token_never_pass_for_each_other():
+    link = issue_token(SECRET, 42, LATER, b"\x00" * 8)
+    with pytest.raises(LinkRefused):
+        read_answer_token(SECRET, link, NOW)
+    with pytest.raises(LinkRefused):
+        read_token(SECRET, issue_answer_token(SECRET, 42, LATER), NOW)
+
+
+def test_without_a_secret_no_token_is_made_or_read():
+    with pytest.raises(LinkingNotSetUp):
+        issue_answer_token(None, 1, LATER)
+    with pytest.raises(LinkingNotSetUp):
+        read_answer_token(b"", "abc", NOW)
+
+
+@given(quotation_id=st.integers(1, 2 ** 32 - 1), flip=st.integers(0, 25 * 8 - 1))
+def test_any_flipped_bit_is_refused(quotation_id, flip):
+    token = issue_answer_token(SECRET, quotation_id, LATER)
+    assert read_answer_token(SECRET, token, NOW) == quotation_id
+    raw = bytearray(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+    raw[flip // 8] ^= 1 << (flip % 8)
+    forged = base64.urlsafe_b64encode(bytes(raw)).rstrip(b"=").decode()
+    with pytest.raises(LinkRefused):
+        read_answer_token(SECRET, forged, NOW)
+
+
+def test_the_mail_link_needs_both_the_public_url_and_the_secret():
+    from pydantic import SecretStr
+
+    from bot.answer_links import answer_url
+    from bot.settings import Settings
+    from domain.quotation import Quotation
+
+    q = Quotation.create("Q-00042", 1, 1, NOW)
+    q.id = 42
+    assert answer_url(Settings(_env_file=None), q) is None
+    assert answer_url(Settings(_env_file=None, public_url="https://s.example"), q) is None
+    assert answer_url(Settings(_env_file=None, secret_key=SecretStr("k")), q) is None
+    url = answer_url(Settings(_env_file=None, public_url="https://s.example/", secret_key=SecretStr("k")), q)
+    assert url.startswith("https://s.example/q/")
+    assert read_answer_token(b"k", url.rsplit("/", 1)[1], NOW) == 42
