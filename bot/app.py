@@ -73,6 +73,7 @@ from handlers import quotation_answers
 
 # ~~ §I imap ~~
 from bot.imap_poller import ImapPoller, imap_poller_from_settings
+from bot.mail_requests import QuotationRequestSink
 # ~~ end §I ~~
 
 # ~~ §K campaigns ~~
@@ -226,8 +227,9 @@ class App:
 
         # ~~ §I imap ~~
         # Built here, not in build_app, so the return line stays the lead's: None without IMAP_HOST.
-        self.imap = self.imap or imap_poller_from_settings(self.settings, self.uow, self.clock,
-                                                           on_queued=self.outbox.wake)
+        self.imap = self.imap or imap_poller_from_settings(
+            self.settings, self.uow, self.clock, on_queued=self.outbox.wake,
+            sink=QuotationRequestSink(self.dispatcher["request_notices"]))
         if self.imap is not None:
             self.imap.start()
         # ~~ end §I ~~

@@ -191,8 +191,8 @@ def imap_poller_from_settings(settings, uow, clock, *, on_queued: Callable[[], N
                               sink=None, ssl_context: ssl.SSLContext | None = None) -> ImapPoller | None:
     """The poller the bot runs when SALESBOT_IMAP_HOST is set (None otherwise).
 
-    `sink` makes the quotation request (domain/services/mail_intake.RequestSink); until the quote
-    requests part is wired in, NoRequestSink: the recorded mail holds the customer and the lines.
+    `sink` makes the quotation request (domain/services/mail_intake.RequestSink; the bot passes
+    bot.mail_requests.QuotationRequestSink); without one the recorded mail holds the customer and lines.
     """
     from email.utils import parseaddr
 
@@ -207,9 +207,17 @@ def imap_poller_from_settings(settings, uow, clock, *, on_queued: Callable[[], N
     own = [a for a in (parseaddr(settings.mail_from)[1], settings.company_email) if a]
 
     async def handle(fetched: FetchedMail) -> IntakeResult:
-        return await mail_intake.process_mail(uow(), clock, sink, fetched, own_addresses=own,
-                                              default_language=settings.locale,
-                                              prospect_owner=settings.imap_prospect_owner)
+        try:
+            result = await mail_intake.process_mail(uow(), clock, sink, fetched, own_addresses=own,
+                                                    default_language=settings.locale,
+                                                    prospect_owner=settings.imap_prospect_owner)
+        except BaseException:
+            if hasattr(sink, "discard"):
+                sink.discard()
+            raise
+        if hasattr(sink, "committed"):  # tell the salesperson only about what is stored
+            await sink.committed()
+        return result
 
     async def recorded(folder: str, uidvalidity: int, uid: int) -> bool:
         return await mail_intake.is_recorded(uow(), folder, uidvalidity, uid)

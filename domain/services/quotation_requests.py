@@ -122,18 +122,37 @@ async def _responsible(uow: UnitOfWork, customer: Customer) -> int | None:
 async def _create(uow: UnitOfWork, clock: Clock, customer: Customer, lines: Sequence[RequestedLine],
                   note: str, source: RequestSource, requested_by: int | None,
                   original_mail: bytes | None) -> Submitted:
+    submitted = await _add(uow, clock, customer, lines, note, source, requested_by, original_mail)
+    await uow.commit()
+    return submitted
+
+
+async def _add(uow: UnitOfWork, clock: Clock, customer: Customer, lines: Sequence[RequestedLine],
+               note: str, source: RequestSource, requested_by: int | None,
+               original_mail: bytes | None) -> Submitted:
     salesperson_id = await _responsible(uow, customer)
     number = format_request_number(await uow.numbers.next(NUMBER_SEQUENCE))
     request = QuotationRequest.create(number, customer.id, source, clock.now(), lines, note,
                                       salesperson_id=salesperson_id, requested_by=requested_by,
                                       original_mail=original_mail)
     await uow.quotation_requests.add(request)
-    if salesperson_id is not None:
-        notify = [await uow.users.get(salesperson_id)]
-    else:
-        notify = list(await uow.quotation_requests.managers())
-    await uow.commit()
+    await uow.flush()  # the request's id (the IMAP intake records it on the mail)
+    notify = ([await uow.users.get(salesperson_id)] if salesperson_id is not None
+              else list(await uow.quotation_requests.managers()))
     return Submitted(request, customer, notify)
+
+
+async def add_request(uow: UnitOfWork, clock: Clock, customer_id: int, lines: Sequence[RequestedLine],
+                      note: str, source: RequestSource, original_mail: bytes | None) -> Submitted:
+    """As create_request, inside the caller's open unit of work and without committing: the IMAP
+    intake records the mail and its request in one transaction (a mail makes one request, once)."""
+    customer = await uow.customers.get(customer_id)
+    if customer is None:
+        raise NotFound(N_("That customer does not exist."))
+    known = await uow.items.many([line.item_id for line in lines if line.item_id is not None])
+    lines = [line if line.item_id is None or line.item_id in known
+             else RequestedLine(line.text, line.quantity, None) for line in lines]
+    return await _add(uow, clock, customer, lines, note, source, None, original_mail)
 
 
 async def submit_request(uow: UnitOfWork, clock: Clock, user: User, lines: Sequence[RequestedLine],
@@ -157,19 +176,14 @@ async def submit_request(uow: UnitOfWork, clock: Clock, user: User, lines: Seque
 async def create_request(uow: UnitOfWork, clock: Clock, customer_id: int, lines: Sequence[RequestedLine],
                          note: str = "", source: RequestSource = RequestSource.EMAIL,
                          original_mail: bytes | None = None) -> Submitted:
-    """For the system (issue 4 §3, the IMAP poller): a request for an existing customer account.
-
-    Lines carry the text as typed, a quantity and the matched item id (None: unmatched, flagged for
-    the salesperson). An item id that does not exist is kept as an unmatched line. Commits.
-    """
+    """For the system: a request for an existing customer account. Lines carry the text as typed,
+    a quantity and the matched item id (None: unmatched, flagged for the salesperson); an item id
+    that does not exist is kept as an unmatched line. Commits."""
     async with uow:
-        customer = await uow.customers.get(customer_id)
-        if customer is None:
-            raise NotFound(N_("That customer does not exist."))
-        known = await uow.items.many([line.item_id for line in lines if line.item_id is not None])
-        lines = [line if line.item_id is None or line.item_id in known
-                 else RequestedLine(line.text, line.quantity, None) for line in lines]
-        return await _create(uow, clock, customer, lines, note, RequestSource(source), None, original_mail)
+        submitted = await add_request(uow, clock, customer_id, lines, note, RequestSource(source),
+                                      original_mail)
+        await uow.commit()
+    return submitted
 
 
 # --- the salesperson's side -----------------------------------------------------------------------

@@ -47,6 +47,17 @@ async def test_a_mail_to_the_request_mailbox_is_acknowledged_by_the_running_bot(
     assert mail.state == MailState.PROCESSED and mail.language == "nl"
     assert party.stage is Stage.PROSPECT and party.customer_id == mail.customer_id
 
+    # The mail became a quotation request, with the mail attached and the unmatched line flagged;
+    # the prospect has no salesperson yet, so the managers are told in Telegram at once.
+    async with uow_factory() as uow:
+        request = await uow.quotation_requests.get(mail.request_id)
+    assert request.source == "email" and request.original_mail is not None
+    assert [(l.text, l.item_id is not None) for l in request.lines] == [
+        ("5 stuks A-100", True), ("2 x bureaulamp", False)]
+    notice = await running.fake.wait_for("sendMessage", chat_id=seeded["manager"].telegram_id,
+                                         predicate=lambda c: "quotation request" in c.params["text"])
+    assert request.number in notice.params["text"]
+
     # The bot stops cleanly with the poller running (close() stops it).
     await running.app.close()
     assert running.app.imap._task is None

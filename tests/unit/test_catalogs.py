@@ -227,7 +227,11 @@ def test_the_dutch_uses_the_glossary_terms():
 CUSTOMER_FILES = ("bot/mail_composer.py", "bot/templates/", "bot/customer_links.py",
                   "handlers/customer_link.py", "handlers/customer_view.py",
                   "domain/customer_link.py", "domain/services/customer_links.py",
-                  "domain/services/customer_view.py")
+                  "domain/services/customer_view.py",
+                  # issue 4 §2-§4: the customer's requests, answers, answer page and mail intake
+                  "handlers/request_entry.py", "handlers/quotation_answers.py",
+                  "bot/quotation_page.py", "bot/telegram_delivery.py", "bot/mail_intake_mail.py",
+                  "domain/quotation_answer.py", "domain/mail_intake.py")
 INFORMAL = re.compile(r"\b(je|jij|jou|jouw|jezelf)\b", re.IGNORECASE)
 FORMAL = re.compile(r"\b(u|uw|uzelf)\b", re.IGNORECASE)
 
