@@ -134,7 +134,7 @@ async def test_another_customer_replaying_the_button_is_refused(live, uow_factor
     await other.say("/myquotes")  # a bot message in the other chat to press under
     message_id = max(live.fake.state.chats[CAFE_TG].from_bot)
     call = await other.tap_data(message_id, Accept(quotation_id=q.id).pack(), check_button=False)
-    assert "bestaat niet of is niet van jou" in other.alert(call)  # Café speaks Dutch
+    assert "bestaat niet of hoort niet bij dit account" in other.alert(call)  # Café speaks Dutch
     staff = live.chat(SAM)
     await staff.say("/start")
     call = await staff.tap_data(max(live.fake.state.chats[SAM].from_bot), Accept(quotation_id=q.id).pack(),
@@ -147,7 +147,7 @@ async def test_another_customer_replaying_the_button_is_refused(live, uow_factor
         call = await stranger.tap_data(max(live.fake.state.chats[555].from_bot), data, check_button=False)
         assert "ask your administrator" in stranger.alert(call)
         call = await other.tap_data(message_id, data, check_button=False)
-        assert "bestaat niet of is niet van jou" in other.alert(call)
+        assert "bestaat niet of hoort niet bij dit account" in other.alert(call)
     assert await _status(uow_factory, seeded, q) is QuotationStatus.SENT
 
 
