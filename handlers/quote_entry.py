@@ -20,7 +20,7 @@ from handlers.deps import Deps
 from handlers.parsing import parse_day, parse_item_and_quantity
 from handlers.pricing import explain_rows  # §2 pricing
 from handlers.render import quotation_text
-from handlers.suggestions import offer_suggestions  # §5 up-sell/cross-sell
+from handlers.suggestions import show_suggestions, suggestions_after_line  # §5 up-sell/cross-sell
 from handlers.text import esc
 from handlers.filters import TYPED
 from domain.money import parse_quantity
@@ -88,8 +88,9 @@ async def line_typed(message: Message, user: User, state: FSMContext, deps: Deps
     entry = await quotations.enter_line(deps.uow(), user, quotation_id, item_text, quantity)
     found = entry.matches
     if entry.added:
+        suggestions = await suggestions_after_line(deps, user, quotation_id, found[0].id)  # §5
         await show_draft(message, deps, entry.quotation, state, entry.customer)
-        await offer_suggestions(message, deps, user, quotation_id, found[0].id)  # §5 up-sell/cross-sell
+        await show_suggestions(message, suggestions)
     elif not found:
         await message.answer(_("No item matches “{text}”. Try again, or /cancel.").format(text=esc(item_text)))
     elif len(found) > MAX_MATCHES:
@@ -111,9 +112,10 @@ async def item_picked(query: CallbackQuery, callback_data: ItemPick, user: User,
     q = await quotations.add_line(deps.uow(), user, data["quotation_id"], callback_data.item_id,
                                   parse_quantity(data["pending_quantity"]))
     await state.update_data(pending_quantity=None)
+    suggestions = await suggestions_after_line(deps, user, q.id, callback_data.item_id)  # §5
     await query.answer()
     await show_draft(query.message, deps, q, state)
-    await offer_suggestions(query.message, deps, user, q.id, callback_data.item_id)  # §5 up-sell/cross-sell
+    await show_suggestions(query.message, suggestions)
 
 
 @routes.callback_query(DraftAction.filter(F.action.in_({"remove", "qty"})))

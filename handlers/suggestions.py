@@ -41,10 +41,14 @@ def suggestions_text(suggestions: Sequence[Suggestion]) -> str:
     return "\n".join(rows)
 
 
-async def offer_suggestions(message: Message, deps: Deps, user: User, quotation_id: int,
-                            item_id: int) -> None:
-    """After a line with `item_id` was entered: show the matching suggestions, if any."""
-    found = await product_lists.suggest_for_line(deps.uow(), deps.clock, user, quotation_id, item_id)
+async def suggestions_after_line(deps: Deps, user: User, quotation_id: int,
+                                 item_id: int) -> list[Suggestion]:
+    """After a line with `item_id` was entered: record the matching suggestions as shown (and the
+    previous line's as ignored) before the draft is answered, so the counts are settled in order."""
+    return await product_lists.suggest_for_line(deps.uow(), deps.clock, user, quotation_id, item_id)
+
+
+async def show_suggestions(message: Message, found: list[Suggestion]) -> None:
     if not found:
         return
     keyboard = [[Button(text=suggestion_button_text(s),
