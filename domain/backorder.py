@@ -44,6 +44,16 @@ class BackorderLine:
 
 
 @dataclass(frozen=True)
+class ItemStock:
+    """An item as the allocation sees it: what it is and how much is on hand."""
+    id: int
+    item_number: str
+    name: str
+    unit: str
+    on_hand: Decimal
+
+
+@dataclass(frozen=True)
 class Allocation:
     line: BackorderLine
     quantity: Decimal
