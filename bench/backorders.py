@@ -77,7 +77,8 @@ FROM (SELECT l.id, l.item_id, i.on_hand, l.quantity - l.delivered AS rem,
       JOIN items i ON i.id = l.item_id
       WHERE {where} AND {open} AND {orders}) x"""
 COMMIT = """
-UPDATE sales_order_lines SET allocated = x.allocated FROM ({allocate}) x WHERE sales_order_lines.id = x.id"""
+UPDATE sales_order_lines SET allocated = x.allocated FROM ({allocate}) x WHERE sales_order_lines.id = x.id
+  AND sales_order_lines.allocated <> x.allocated"""
 BY_VENDOR = """
 SELECT v.id, v.account, COUNT(*), SUM(p.quantity - p.received), MIN(p.expected_date)
 FROM purchase_orders p JOIN vendors v ON v.id = p.vendor_id WHERE p.received < p.quantity
