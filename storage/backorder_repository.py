@@ -62,17 +62,25 @@ def _lines_statement(by_salesperson: bool, by_items: bool, by_customer: bool, li
     return stmt.limit(bindparam("limit")) if limited else stmt
 
 
-_ITEM_STOCK = (I.id, I.item_number, I.name, I.unit, I.on_hand)
-_STOCK = select(*_ITEM_STOCK).where(I.id.in_(bindparam("item_ids", expanding=True)))
+_STOCK = select(I.id, I.item_number, I.name, I.unit, I.on_hand).where(I.id.in_(bindparam("item_ids", expanding=True)))
 # The allocation's one read: each item's stock with its open lines, in allocation order per item.
-_ALLOCATION = (select(*_ITEM_STOCK, L.id, O.id, O.number, L.line_number, O.customer_id, O.salesperson_id,
-                      L.item_id, O.created_at, _qty(L.quantity - L.delivered), L.priority,
-                      L.confirmed_delivery_date, L.allocated, L.item_number, L.unit, O.status)
+# Quantities come as the stored integers and become Decimals in allocation() (on hand once per
+# item): SQLAlchemy's per-value type processing would cost more than the query on a busy item.
+_RAW = Quantity.impl
+_ALLOCATION = (select(I.id, I.item_number, I.name, I.unit, type_coerce(I.on_hand, _RAW),
+                      L.id, O.id, O.number, L.line_number, O.customer_id, O.salesperson_id, L.item_id,
+                      O.created_at, type_coerce(L.quantity - L.delivered, _RAW), L.priority,
+                      L.confirmed_delivery_date, type_coerce(L.allocated, _RAW), L.item_number, L.unit,
+                      O.status)
                .select_from(_OPEN_LINES.join(t.items, I.id == L.item_id))
                .where(L.delivered < L.quantity, O.status != SalesOrderStatus.CANCELED,
                       O.order_type.in_(sorted(BACKORDER_TYPES)),
                       L.item_id.in_(bindparam("item_ids", expanding=True)))
                .order_by(L.item_id, L.priority.desc(), O.created_at, O.number, L.line_number))
+
+
+def _stored_quantity(value: int) -> Decimal:
+    return Quantity.process_result_value(value, None)
 
 
 class BackorderRepository:
@@ -141,11 +149,15 @@ class BackorderRepository:
         conn = await self.session.connection()
         stock: dict[int, ItemStock] = {}
         lines: dict[int, list[BackorderLine]] = {i: [] for i in item_ids}
-        for row in (await conn.execute(_ALLOCATION, {"item_ids": list(item_ids)})).all():
-            item_id = row[0]
+        qty = _stored_quantity
+        for (item_id, number, name, unit, on_hand, line_id, order_id, order_number, line_number, customer_id,
+             salesperson_id, _, ordered_at, remainder, priority, confirmed, allocated, line_item_number,
+             line_unit, status) in (await conn.execute(_ALLOCATION, {"item_ids": list(item_ids)})).all():
             if item_id not in stock:
-                stock[item_id] = ItemStock(*row[:5])
-            lines[item_id].append(BackorderLine(*row[5:]))
+                stock[item_id] = ItemStock(item_id, number, name, unit, qty(on_hand))
+            lines[item_id].append(BackorderLine(
+                line_id, order_id, order_number, line_number, customer_id, salesperson_id, item_id, ordered_at,
+                qty(remainder), priority, confirmed, qty(allocated), line_item_number, line_unit, status))
         if without := [i for i in item_ids if i not in stock]:
             for row in (await conn.execute(_STOCK, {"item_ids": without})).all():
                 stock[row[0]] = ItemStock(*row)
