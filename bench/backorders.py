@@ -7,7 +7,11 @@ orders of 5 lines (about 5% of the orders still open, 1% canceled, the rest deli
 purchase order lines (executemany on SQLite, COPY on PostgreSQL; not timed). Then, in the same run
 on the same data, times the bot's repository (SQLAlchemy, the code the chat runs) and two
 hand-written queries with the same result: a plain scan (`quantity - delivered > 0`, which no index
-answers) and the best one (`delivered < quantity`, the partial index of the open lines). Each figure
+answers) and the best one (`delivered < quantity`, the partial index of the open lines). The
+allocation of one item runs the chat's own services, preview_allocation and commit_allocation,
+against a window-function query (for the commit an UPDATE ... FROM it that, like the bot, writes
+only the lines whose allocation changed, and commits); 50 items run the same repository read and
+domain rule. Each figure
 is the best of at least --repeat runs, the bot's and the hand-written
 queries interleaved. PostgreSQL too when SALESBOT_BENCH_POSTGRES_URL is set (its schema
 is dropped and rebuilt).
@@ -66,11 +70,12 @@ SELECT l.id, o.number, l.line_number, l.quantity - l.delivered AS remainder, l.p
 FROM sales_order_lines l JOIN sales_orders o ON o.id = l.sales_order_id
 WHERE l.item_id = {item} AND {open} AND {orders}
 ORDER BY l.priority DESC, o.created_at, o.number, l.line_number"""
+# What the preview shows of each line (order, line, quantity of remainder), allocated in SQL.
 ALLOCATE = """
-SELECT x.id, CASE WHEN x.on_hand - (x.run - x.rem) <= 0 THEN 0
+SELECT x.id, x.number, x.line_number, x.rem, CASE WHEN x.on_hand - (x.run - x.rem) <= 0 THEN 0
                   WHEN x.on_hand - (x.run - x.rem) >= x.rem THEN x.rem
                   ELSE x.on_hand - (x.run - x.rem) END AS allocated
-FROM (SELECT l.id, l.item_id, i.on_hand, l.quantity - l.delivered AS rem,
+FROM (SELECT l.id, o.number, l.line_number, l.item_id, i.on_hand, l.quantity - l.delivered AS rem,
              SUM(l.quantity - l.delivered) OVER (PARTITION BY l.item_id ORDER BY l.priority DESC,
                  o.created_at, o.number, l.line_number ROWS UNBOUNDED PRECEDING) AS run
       FROM sales_order_lines l JOIN sales_orders o ON o.id = l.sales_order_id
