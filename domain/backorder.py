@@ -44,6 +44,16 @@ class BackorderLine:
 
 
 @dataclass(frozen=True)
+class ItemStock:
+    """An item as the allocation sees it: what it is and how much is on hand."""
+    id: int
+    item_number: str
+    name: str
+    unit: str
+    on_hand: Decimal
+
+
+@dataclass(frozen=True)
 class Allocation:
     line: BackorderLine
     quantity: Decimal
@@ -129,8 +139,9 @@ def confirm_delivery_date(order: SalesOrder, line_number: int, day: date, today:
 
 
 def committed(allocations: Sequence[Allocation]) -> dict[int, Decimal]:
-    """Line id -> allocated quantity, as stored."""
-    return {a.line.line_id: a.quantity for a in allocations}
+    """Line id -> allocated quantity, for the lines whose stored allocation differs (the rest are
+    already stored as allocated)."""
+    return {a.line.line_id: a.quantity for a in allocations if a.quantity != a.line.allocated}
 
 
 # What the views show: one row per item, customer or vendor, summed by the repository in SQL.

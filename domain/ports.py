@@ -41,8 +41,8 @@ from domain.product_list import ProductListRule, SuggestionOffer
 from decimal import Decimal
 from collections.abc import Mapping
 
-from domain.backorder import (BackorderLine, CustomerBackorders, ItemBackorders, MissingDelivery,
-                              VendorBackorders)
+from domain.backorder import (BackorderLine, CustomerBackorders, ItemBackorders, ItemStock,
+                              MissingDelivery, VendorBackorders)
 from domain.purchase_order import PurchaseOrder, Vendor
 # ~~ end §7 ~~
 
@@ -219,7 +219,8 @@ class BackorderRepository(Protocol):
     async def missing_deliveries(self, *, item_ids: Sequence[int] | None = None,
                                  vendor_id: int | None = None) -> list[MissingDelivery]: ...
     async def set_allocated(self, allocated: Mapping[int, Decimal]) -> None: ...
-    async def on_hand(self, item_ids: Sequence[int]) -> dict[int, Decimal]: ...
+    async def allocation(self, item_ids: Sequence[int]
+                         ) -> tuple[dict[int, ItemStock], dict[int, list[BackorderLine]]]: ...
 
 
 class VendorRepository(Protocol):

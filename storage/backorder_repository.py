@@ -13,7 +13,7 @@ from sqlalchemy import and_, bindparam, distinct, func, select, type_coerce, upd
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.backorder import (BACKORDER_TYPES, BackorderLine, CustomerBackorders, ItemBackorders,
-                              MissingDelivery, VendorBackorders)
+                              ItemStock, MissingDelivery, VendorBackorders)
 from domain.purchase_order import PurchaseOrder, Vendor
 from domain.sales_order import SalesOrderStatus
 from storage import tables as t
@@ -42,9 +42,6 @@ _MISSING = (select(P.item_id, _qty(func.sum(P.quantity - P.received)).label("mis
             .where(P.received < P.quantity).group_by(P.item_id).subquery("po"))
 
 
-_ON_HAND = select(I.id, I.on_hand).where(I.id.in_(bindparam("item_ids", expanding=True)))
-
-
 @cache
 def _lines_statement(by_salesperson: bool, by_items: bool, by_customer: bool, limited: bool):
     """Built once per shape with bound parameters: a detail or an allocation is a small read, and
@@ -63,6 +60,27 @@ def _lines_statement(by_salesperson: bool, by_items: bool, by_customer: bool, li
             .select_from(_OPEN_LINES).where(*where)
             .order_by(L.priority.desc(), O.created_at, O.number, L.line_number))
     return stmt.limit(bindparam("limit")) if limited else stmt
+
+
+_STOCK = select(I.id, I.item_number, I.name, I.unit, I.on_hand).where(I.id.in_(bindparam("item_ids", expanding=True)))
+# The allocation's one read: each item's stock with its open lines, in allocation order per item.
+# Quantities come as the stored integers and become Decimals in allocation() (on hand once per
+# item): SQLAlchemy's per-value type processing would cost more than the query on a busy item.
+_RAW = Quantity.impl
+_ALLOCATION = (select(I.id, I.item_number, I.name, I.unit, type_coerce(I.on_hand, _RAW),
+                      L.id, O.id, O.number, L.line_number, O.customer_id, O.salesperson_id, L.item_id,
+                      O.created_at, type_coerce(L.quantity - L.delivered, _RAW), L.priority,
+                      L.confirmed_delivery_date, type_coerce(L.allocated, _RAW), L.item_number, L.unit,
+                      O.status)
+               .select_from(_OPEN_LINES.join(t.items, I.id == L.item_id))
+               .where(L.delivered < L.quantity, O.status != SalesOrderStatus.CANCELED,
+                      O.order_type.in_(sorted(BACKORDER_TYPES)),
+                      L.item_id.in_(bindparam("item_ids", expanding=True)))
+               .order_by(L.item_id, L.priority.desc(), O.created_at, O.number, L.line_number))
+
+
+def _stored_quantity(value: int) -> Decimal:
+    return Quantity.process_result_value(value, None)
 
 
 class BackorderRepository:
@@ -124,9 +142,26 @@ class BackorderRepository:
         rows = await self.session.execute(stmt, {k: v for k, v in params.items() if v is not None or k == "item_ids"})
         return [BackorderLine(*row) for row in rows.all()]
 
-    async def on_hand(self, item_ids: Sequence[int]) -> dict[int, Decimal]:
-        rows = await self.session.execute(_ON_HAND, {"item_ids": list(item_ids)})
-        return dict(rows.all())
+    async def allocation(self, item_ids: Sequence[int]
+                         ) -> tuple[dict[int, ItemStock], dict[int, list[BackorderLine]]]:
+        """The items (those that exist) and their backorder lines in allocation order, in one read
+        of plain rows (Core, no ORM objects); an item without open lines costs a second, small read."""
+        conn = await self.session.connection()
+        stock: dict[int, ItemStock] = {}
+        lines: dict[int, list[BackorderLine]] = {i: [] for i in item_ids}
+        qty = _stored_quantity
+        for (item_id, number, name, unit, on_hand, line_id, order_id, order_number, line_number, customer_id,
+             salesperson_id, _, ordered_at, remainder, priority, confirmed, allocated, line_item_number,
+             line_unit, status) in (await conn.execute(_ALLOCATION, {"item_ids": list(item_ids)})).all():
+            if item_id not in stock:
+                stock[item_id] = ItemStock(item_id, number, name, unit, qty(on_hand))
+            lines[item_id].append(BackorderLine(
+                line_id, order_id, order_number, line_number, customer_id, salesperson_id, item_id, ordered_at,
+                qty(remainder), priority, confirmed, qty(allocated), line_item_number, line_unit, status))
+        if without := [i for i in item_ids if i not in stock]:
+            for row in (await conn.execute(_STOCK, {"item_ids": without})).all():
+                stock[row[0]] = ItemStock(*row)
+        return stock, {i: l for i, l in lines.items() if i in stock}
 
     async def missing_deliveries(self, *, item_ids: Sequence[int] | None = None,
                                  vendor_id: int | None = None) -> list[MissingDelivery]:

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from domain.backorder import (Allocation, BackorderLine, CustomerBackorders, ItemBackorders, ItemDetail,
-                              MissingDelivery, Supply, VendorBackorders, allocate, committed,
+                              ItemStock, MissingDelivery, Supply, VendorBackorders, allocate, committed,
                               confirm_delivery_date, quantity_short, raise_priority)
 from domain.customer import Customer
 from domain.errors import N_, NotFound
@@ -112,7 +112,7 @@ async def vendor_detail(uow: UnitOfWork, user: User, vendor_id: int) -> VendorDe
 
 @dataclass(frozen=True)
 class AllocationPlan:
-    item: Item
+    item: ItemStock
     allocations: list[Allocation]
 
     @property
@@ -121,9 +121,12 @@ class AllocationPlan:
 
 
 async def _plan(uow: UnitOfWork, item_id: int) -> AllocationPlan:
-    item = await _item(uow, item_id)
-    lines = await uow.backorders.lines(None, item_ids=[item_id])
-    return AllocationPlan(item, allocate(item.on_hand, lines))
+    """The item's stock and all its backorder lines in one read; the rule itself is allocate()."""
+    stock, lines = await uow.backorders.allocation([item_id])
+    if item_id not in stock:
+        raise NotFound(N_("That item does not exist."))
+    item = stock[item_id]
+    return AllocationPlan(item, allocate(item.on_hand, lines[item_id]))
 
 
 async def preview_allocation(uow: UnitOfWork, user: User, item_id: int) -> AllocationPlan:
