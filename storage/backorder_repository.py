@@ -87,6 +87,11 @@ class BackorderRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
+    async def lock_item(self, item_id: int) -> None:
+        """Serialise allocations of one item: two managers committing at once take turns (on
+        SQLite the write transaction's BEGIN IMMEDIATE does this already)."""
+        await self.session.execute(select(t.items.c.id).where(t.items.c.id == item_id).with_for_update())
+
     async def by_item(self, salesperson_id: int | None, limit: int,
                       item_id: int | None = None) -> list[ItemBackorders]:
         """Items with backorders, the largest shortage first."""

@@ -140,6 +140,7 @@ async def commit_allocation(uow: UnitOfWork, user: User, item_id: int) -> Alloca
     """Allocate the on-hand stock as the preview shows it now (computed again in this transaction)."""
     user.require(Permission.ALLOCATE)
     async with uow:
+        await uow.backorders.lock_item(item_id)  # a concurrent commit of this item waits, then recomputes
         plan = await _plan(uow, item_id)
         await uow.backorders.set_allocated(committed(plan.allocations))
         await uow.commit()
