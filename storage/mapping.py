@@ -52,6 +52,8 @@ from domain.customer_link import LinkUse
 # ~~ end §I ~~
 
 # ~~ §K campaigns ~~
+from domain.campaign import Campaign, CampaignContent
+from domain.consent import Consent
 # ~~ end §K ~~
 
 mapper_registry = registry(metadata=t.metadata)
@@ -139,6 +141,11 @@ def start_mappers() -> None:
     # ~~ end §I ~~
 
     # ~~ §K campaigns ~~
+    m(CampaignContent, t.campaign_contents)
+    m(Campaign, t.campaigns, version_id_col=t.campaigns.c.version, properties={
+        "contents": relationship(CampaignContent, order_by=t.campaign_contents.c.id, lazy="selectin",
+                                 cascade="all, delete-orphan")})
+    m(Consent, t.consents)
     # ~~ end §K ~~
 
     _mapped = True

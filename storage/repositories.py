@@ -61,6 +61,7 @@ from domain.sales_order import SalesOrderType
 # ~~ end §I ~~
 
 # ~~ §K campaigns ~~
+from storage.campaign_store import CampaignRepository, ConsentRepository, RecipientQueue  # noqa: F401
 # ~~ end §K ~~
 
 
