@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, exists, func, literal, select, union_all, update
+from sqlalchemy import case, exists, func, literal, select, union_all, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -119,9 +119,7 @@ class CampaignRepository:
             if select_ is None:
                 continue
             sub = select_.subquery()
-            state = func.coalesce(
-                select(literal(Q.SKIPPED.value)).where(_opted_out(sub.c.email)).scalar_subquery(),
-                Q.QUEUED.value)
+            state = case((_opted_out(sub.c.email), Q.SKIPPED.value), else_=Q.QUEUED.value)
             rows = select(literal(campaign.id), sub.c.contact_kind, sub.c.contact_id, sub.c.email,
                           sub.c.language, sub.c.name, sub.c.company, sub.c.salesperson, state,
                           literal(0), literal(now, t.campaign_recipients.c.next_attempt_at.type),
