@@ -66,6 +66,9 @@ from handlers import customer_link, customer_view
 # ~~ end §I ~~
 
 # ~~ §K campaigns ~~
+from bot.campaign_jobs import add_campaign_job
+from bot.campaign_kit import CampaignKit
+from handlers import campaigns as campaign_handlers
 # ~~ end §K ~~
 from storage.database import create_engine, session_factory
 from storage.uow import UnitOfWorkFactory
@@ -146,6 +149,7 @@ def build_dispatcher(deps: Deps, settings: Settings, storage: BaseStorage | None
               # ~~ end §I ~~
 
               # ~~ §K campaigns ~~
+              campaign_handlers.routes,
               # ~~ end §K ~~
               common.fallback_routes)
     dp.include_routers(*(r.build() for r in routes))
@@ -195,6 +199,10 @@ class App:
         # ~~ end §I ~~
 
         # ~~ §K campaigns ~~
+        # Campaign schedules: this process's scheduler polls the campaigns table (leader lock inside).
+        self.dispatcher["campaigns"].start()
+        add_campaign_job(self._scheduler, self.dispatcher["campaigns"].job,
+                         self.settings.campaign_poll_seconds, self.settings.timezone)
         # ~~ end §K ~~
 
     async def close(self) -> None:
@@ -213,6 +221,7 @@ class App:
         # ~~ end §I ~~
 
         # ~~ §K campaigns ~~
+        await self.dispatcher["campaigns"].stop()
         # ~~ end §K ~~
 
         await self.outbox.stop()
@@ -245,6 +254,8 @@ def build_app(settings: Settings, bot: Bot, *, transport: MailTransport | None =
     # ~~ end §I ~~
 
     # ~~ §K campaigns ~~
+    dispatcher["campaigns"] = campaign_kit = CampaignKit.from_settings(settings, uow, clock)
+    notifier.on_forbidden = campaign_kit.telegram_blocked
     # ~~ end §K ~~
 
     return App(settings, engine, uow, clock, bot, dispatcher, outbox, ExpiryJob(uow, clock, notifier), links)

@@ -198,6 +198,9 @@ class CampaignSender:
 
     async def drain_once(self) -> int:
         """Every connection claims and sends one batch; the number of rows handled."""
+        if not self.mailer.secret:  # no signed unsubscribe link, no campaign mail (rows stay queued)
+            log.error("campaign mail needs SALESBOT_SECRET_KEY for its unsubscribe links")
+            return 0
         now = self.clock.now()
         async with self.uow() as uow:
             if await uow.recipients.expire_stale(now, self.lease):

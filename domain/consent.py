@@ -97,3 +97,15 @@ def read_unsubscribe_token(secret: bytes, token: str) -> tuple[str, int]:
     if version != 1 or kind not in _KIND_NAMES or contact_id == 0:
         raise TokenRefused(BAD_LINK)
     return _KIND_NAMES[kind], contact_id
+
+
+class UnsubscribeNotSetUp(InvalidInput):
+    pass
+
+
+def require_unsubscribe_secret(secret: bytes | None) -> bytes:
+    """Campaign mail carries a signed unsubscribe link: no secret, no campaign mail."""
+    if not secret:
+        raise UnsubscribeNotSetUp(N_("Campaign e-mails need an unsubscribe link, and that is not set up: "
+                                     "the administrator must set SALESBOT_SECRET_KEY."))
+    return secret

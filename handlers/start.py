@@ -66,6 +66,7 @@ COMMANDS = (
     # ~~ end §I ~~
 
     # ~~ §K campaigns ~~
+    ("campaigns", N_("Campaigns: e-mails to customers and prospects"), Permission.CAMPAIGNS),
     # ~~ end §K ~~
     ("language", N_("Choose English or Dutch"), None),
     ("cancel", N_("Leave the current conversation"), None),
