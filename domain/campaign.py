@@ -196,6 +196,9 @@ class Campaign:
         self.status = target
 
     def _require_sendable(self) -> None:
+        if self.started_at is not None:
+            raise TransitionNotAllowed(N_("Campaign {number} has already started; resume it instead."),
+                                       number=self.label)
         if self.type is not CampaignType.EMAIL:
             raise InvalidInput(N_("Only e-mail campaigns can be sent so far."))
         if self.content_for(self.language) is None:
@@ -231,6 +234,9 @@ class Campaign:
 
     def resume(self) -> None:
         """Back to sending if it had started, else back to its schedule (fired at once when due)."""
+        if self.status is not S.PAUSED:
+            raise TransitionNotAllowed(N_("Campaign {number} is {status}, not paused."), number=self.label,
+                                       status=self.status)
         self._move(S.SENDING if self.started_at is not None else S.SCHEDULED)
 
     def cancel(self, now: datetime) -> None:
