@@ -117,26 +117,26 @@ async def new_campaign(message: Message, command: CommandObject, user: User, dep
     await _show(message, user, deps, created.campaign.id, note)
 
 
-def _id_and_rest(args: str | None, usage: str) -> tuple[int, str]:
+def _id_and_rest(args: str | None, usage: str, **params) -> tuple[int, str]:
     first, _sep, rest = (args or "").strip().partition("\n")
     words = first.split()
     if not words or not words[0].lstrip("#").isdigit():
-        raise InvalidInput(usage)
+        raise InvalidInput(usage, **params)
     return int(words[0].lstrip("#")), " ".join(words[1:]) + ("\n" + rest if rest else "")
 
 
 CONTENT_USAGE = N_("Type /content, the campaign number and the language on the first line, e.g. /content 3 "
-                   "en; then the subject line, then the text. Merge fields: {{ contact_name }}, "
-                   "{{ company }}, {{ salesperson }}, {{ unsubscribe_url }}.")
+                   "en; then the subject line, then the text. Merge fields: {fields}.")
+MERGE_FIELDS = "{{ contact_name }}, {{ company }}, {{ salesperson }}, {{ unsubscribe_url }}"
 
 
 @routes.message(Command("content"))
 async def set_content(message: Message, command: CommandObject, user: User, deps: Deps) -> None:
     user.require(Permission.CAMPAIGNS)
-    campaign_id, rest = _id_and_rest(command.args, CONTENT_USAGE)
+    campaign_id, rest = _id_and_rest(command.args, CONTENT_USAGE, fields=MERGE_FIELDS)
     language, _sep, text = rest.partition("\n")
     if not language.strip() or not text.strip():
-        raise InvalidInput(CONTENT_USAGE)
+        raise InvalidInput(CONTENT_USAGE, fields=MERGE_FIELDS)
     await campaigns.set_content(deps.uow(), user, campaign_id, language.strip(), text)
     await _show(message, user, deps, campaign_id, _("The content in {language} is saved.").format(
         language=esc(language.strip())))

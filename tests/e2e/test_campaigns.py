@@ -107,3 +107,8 @@ async def test_stop_in_telegram_is_an_opt_out_in_the_consent_record(running, uow
     async with uow_factory() as uow:
         consent = await uow.consents.get(Channel.TELEGRAM, "7001")
     assert consent.opted_out and consent.source is ConsentSource.STOP and consent.contact_id == seeded["acme"].id
+
+
+async def test_content_without_a_campaign_number_explains_the_merge_fields(running, mark):
+    reply = await running.chat(MARK).say("/content en")
+    assert "Type /content" in reply and "{{ contact_name }}" in reply
