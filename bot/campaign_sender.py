@@ -272,7 +272,7 @@ class CampaignSender:
         recipient = Recipient(row.contact_kind, row.contact_id, row.email, row.name, row.company,
                               row.salesperson)
         try:
-            data = self.mailer.message_bytes(self.mailer.mail(content, name, recipient, message_id))
+            data = self.mailer.build(content, name, recipient, message_id)
         except ValueError as exc:  # an address no server would take: failed, never retried
             data, problem = None, f"cannot build message: {exc}"
         await self.rate.wait()
@@ -301,12 +301,12 @@ class CampaignSender:
 
     async def send_test(self, content: CompiledContent, name: str, recipient: Recipient, to: str) -> Attempt:
         """The test send to oneself: one message on its own connection, recorded nowhere."""
-        mail = self.mailer.mail(content, name, recipient, self.mailer.message_id(0, secrets.randbits(40)), to=to)
+        data = self.mailer.build(content, name, recipient, self.mailer.message_id(0, secrets.randbits(40)),
+                                 to=to)
         connection = Connection(self.smtp)
         try:
             await connection.ensure()
-            return await connection.send(self.mailer.mail_from_address, to,
-                                         self.mailer.message_bytes(mail))
+            return await connection.send(self.mailer.mail_from_address, to, data)
         except SmtpDown as exc:
             return Attempt(False, None, detail=str(exc))
         finally:

@@ -123,7 +123,7 @@ def test_nothing_a_contact_typed_can_add_a_header():
     content = CompiledContent(parse_content("en", "Hello {{ contact_name }} of {{ company }}\nBody"))
     evil = Recipient("customer", 3, "a@b.example", "Eve\r\nBcc: victim@example.com",
                      "Co\nX-Injected: yes", "Sam\r\n")
-    data = mailer.message_bytes(mailer.mail(content, "S", evil, mailer.message_id(1, 2)))
+    data = mailer.build(content, "S", evil, mailer.message_id(1, 2))
     head = data.split(b"\r\n\r\n", 1)[0].decode()
     names = [line.split(":", 1)[0] for line in head.split("\r\n") if line and not line[0].isspace()]
     assert "Bcc" not in names and "X-Injected" not in names
