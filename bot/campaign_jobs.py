@@ -10,6 +10,7 @@ purpose: a campaign due while the bot was down is started at the first poll afte
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -33,6 +34,8 @@ class CampaignJob:
         self.uow, self.clock, self.holder = uow, clock, holder
         self.ttl = timedelta(seconds=max(3 * poll_seconds, 10))
         self.wake = wake
+        self._current: asyncio.Task | None = None
+        self._stopped = False
 
     async def is_leader(self) -> bool:
         async with self.uow() as uow:
@@ -41,7 +44,30 @@ class CampaignJob:
         return leader
 
     async def fire(self) -> list[int]:
-        """Start every due campaign, if this process is the leader; the ids started."""
+        """Start every due campaign, if this process is the leader; the ids started.
+
+        The work runs in its own task, shielded: APScheduler's shutdown cancels running jobs, and a
+        start must not be cut off mid-transaction; stop() waits for it instead."""
+        if self._stopped:
+            return []
+        self._current = task = asyncio.ensure_future(self._fire())
+        try:
+            return await asyncio.shield(task)
+        except asyncio.CancelledError:
+            if not self._stopping_scheduler():
+                raise
+            return []  # the scheduler is shutting down: stop() waits for the task
+
+    def _stopping_scheduler(self) -> bool:
+        return not (self._current is None or self._current.done()) or self._stopped
+
+    async def stop(self, grace_seconds: float = 10) -> None:
+        """No new runs; the one in progress finishes (shutdown must not cancel it mid-transaction)."""
+        self._stopped = True
+        if self._current is not None and not self._current.done():
+            await asyncio.wait({self._current}, timeout=grace_seconds)
+
+    async def _fire(self) -> list[int]:
         if not await self.is_leader():
             return []
         started = []

@@ -79,6 +79,7 @@ class CampaignKit:
         self.sender.start()
 
     async def stop(self) -> None:
+        await self.job.stop()
         await self.sender.stop()
         try:
             await self.job.resign()

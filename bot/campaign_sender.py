@@ -134,6 +134,43 @@ class RateLimit:
             await asyncio.sleep(slot - now)
 
 
+class GroupCommit:
+    """Runs the small writes of all connections of this process in shared transactions: whoever
+    submits while a commit is running joins the next one (group commit). Each submitter's
+    `await` returns only after ITS writes are committed, so "committed before DATA" still holds."""
+
+    def __init__(self, uow: Callable) -> None:
+        self.uow = uow
+        self._pending: list[tuple[list, asyncio.Future]] = []
+        self._flusher: asyncio.Task | None = None
+
+    async def run(self, *ops) -> list:
+        """`ops`: async callables taking a unit of work; their results, once committed."""
+        future = asyncio.get_running_loop().create_future()
+        self._pending.append(([op for op in ops if op is not None], future))
+        if self._flusher is None or self._flusher.done():
+            self._flusher = asyncio.create_task(self._flush())
+        return await future
+
+    async def _flush(self) -> None:
+        while self._pending:
+            batch, self._pending = self._pending, []
+            try:
+                async with self.uow() as uow:
+                    results = [[await op(uow) for op in ops] for ops, _ in batch]
+                    await uow.commit()
+            except BaseException as exc:  # noqa: BLE001 - handed to every waiter
+                for _ops, future in batch:
+                    if not future.done():
+                        future.set_exception(exc if isinstance(exc, Exception) else RuntimeError(str(exc)))
+                if not isinstance(exc, Exception):
+                    raise
+                continue
+            for (_ops, future), result in zip(batch, results):
+                if not future.done():
+                    future.set_result(result)
+
+
 def worker_name() -> str:
     return f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(3)}"
 
@@ -151,6 +188,7 @@ class CampaignSender:
         self.name = name or worker_name()
         self.smtp_down: str | None = None  # the last connection error while the server is unreachable
         self._content: dict[tuple[int, str], tuple[str, CompiledContent]] = {}
+        self._journal = GroupCommit(uow)
         self._wake = asyncio.Event()
         self._stopping = False
         self._task: asyncio.Task | None = None
@@ -239,21 +277,26 @@ class CampaignSender:
             out = await uow.consents.opted_out(Channel.EMAIL, [row.email for row in rows]) if rows else set()
             await uow.recipients.skip([row.id for row in rows if row.email in out], worker)
             await uow.commit()
-        handled = 0
-        for row in rows:
-            if self._stopping:
-                break
-            if row.email in out:
+        handled, pending = 0, None  # pending: the last outcome, committed with the next `sending`
+        try:
+            for row in rows:
+                if self._stopping:
+                    break
+                if row.email in out:
+                    handled += 1
+                    continue
+                try:
+                    await connection.ensure()
+                except SmtpDown as exc:
+                    self.smtp_down = str(exc)
+                    break
+                began, pending = await self._send_row(worker, connection, row, pending)
+                if not began:
+                    break
                 handled += 1
-                continue
-            try:
-                await connection.ensure()
-            except SmtpDown as exc:
-                self.smtp_down = str(exc)
-                break
-            if not await self._send_row(worker, connection, row):
-                break
-            handled += 1
+        finally:
+            if pending is not None:
+                await self._journal.run(pending)
         return handled
 
     async def _compiled(self, campaign_id: int, language: str) -> tuple[str, CompiledContent]:
@@ -265,8 +308,9 @@ class CampaignSender:
                 self._content[key] = (campaign.name, CompiledContent(content))
         return self._content[key]
 
-    async def _send_row(self, worker: str, connection: Connection, row) -> bool:
-        """False: stop this batch (the campaign was paused or cancelled, or the row is not ours)."""
+    async def _send_row(self, worker: str, connection: Connection, row, pending):
+        """(began, the outcome to commit next). began False: stop this batch (the campaign was paused
+        or cancelled, or the row is not ours any more)."""
         name, content = await self._compiled(row.campaign_id, row.language)
         message_id = self.mailer.message_id(row.campaign_id, row.id)
         recipient = Recipient(row.contact_kind, row.contact_id, row.email, row.name, row.company,
@@ -276,11 +320,13 @@ class CampaignSender:
         except ValueError as exc:  # an address no server would take: failed, never retried
             data, problem = None, f"cannot build message: {exc}"
         await self.rate.wait()
-        async with self.uow() as uow:
-            began = await uow.recipients.begin_sending(row.id, worker, message_id, self.clock.now())
-            await uow.commit()
+        began_at = self.clock.now()
+
+        async def begin(uow):
+            return await uow.recipients.begin_sending(row.id, worker, message_id, began_at)
+        began = (await self._journal.run(pending, begin))[-1]
         if not began:
-            return False
+            return False, None
         now = self.clock.now()
         if data is None:
             attempt, outcome = Attempt(False, detail=problem), Outcome(RecipientState.FAILED)
@@ -288,16 +334,16 @@ class CampaignSender:
             attempt = await connection.send(self.mailer.mail_from_address, row.email, data)
             now = self.clock.now()
             outcome = outcome_of(attempt.code, attempt.delivered, row.attempts + 1, now, attempt.ambiguous)
-        async with self.uow() as uow:
+        if outcome.state is RecipientState.QUEUED:
+            log.info("campaign mail to recipient %s deferred: %s", row.id, attempt.detail)
+
+        async def record(uow):
             await uow.recipients.record(row.id, worker, outcome.state, now, outcome.retry_at,
                                         None if attempt.delivered else attempt.detail)
             if outcome.opt_out:
                 await uow.consents.opt_out(Channel.EMAIL, row.email, ConsentSource.BOUNCE, now,
                                            row.contact_kind, row.contact_id)
-            await uow.commit()
-        if outcome.state is RecipientState.QUEUED:
-            log.info("campaign mail to recipient %s deferred: %s", row.id, attempt.detail)
-        return True
+        return True, record
 
     async def send_test(self, content: CompiledContent, name: str, recipient: Recipient, to: str) -> Attempt:
         """The test send to oneself: one message on its own connection, recorded nowhere."""
