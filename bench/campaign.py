@@ -128,19 +128,35 @@ async def _bare_loop(port: int, count: int, message: bytes) -> dict:
     return {"sent": count, "seconds": time.perf_counter() - started}
 
 
+def _peak_rss_mb() -> float:
+    """VmHWM: this process's own peak (ru_maxrss would carry over the parent's from before exec)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def _child(argv: list[str]) -> None:
     mode = argv[0]
-    if mode == "campaign":
+    if mode == "campaign" and os.environ.get("BENCH_PROFILE"):
+        import cProfile
+        import pstats
+        profile = cProfile.Profile()
+        result = profile.runcall(asyncio.run, _send_campaign(argv[1], int(argv[2])))
+        pstats.Stats(profile, stream=sys.stderr).sort_stats("tottime").print_stats(25)
+    elif mode == "campaign":
         result = asyncio.run(_send_campaign(argv[1], int(argv[2])))
     else:
         result = asyncio.run(_bare_loop(int(argv[1]), int(argv[2]), Path(argv[3]).read_bytes()))
-    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    result["peak_rss_mb"] = _peak_rss_mb()
     print(json.dumps(result))
 
 
 def _run_child(*args: str) -> dict:
     out = subprocess.run([sys.executable, "-m", "bench.campaign", "--child", *args], cwd=ROOT, check=True,
                          capture_output=True, text=True, env={**os.environ, "PYTHONWARNINGS": "ignore"})
+    if os.environ.get("BENCH_PROFILE"):
+        print(out.stderr[-6000:], file=sys.stderr)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
