@@ -112,3 +112,11 @@ async def test_stop_in_telegram_is_an_opt_out_in_the_consent_record(running, uow
 async def test_content_without_a_campaign_number_explains_the_merge_fields(running, mark):
     reply = await running.chat(MARK).say("/content en")
     assert "Type /content" in reply and "{{ contact_name }}" in reply
+
+
+async def test_a_telegram_403_is_recorded_as_an_opt_out(running, uow_factory, seeded):
+    running.fake.block(7002)
+    assert not await running.app.expiry_job.notifier.send(7002, "hello")
+    async with uow_factory() as uow:
+        consent = await uow.consents.get(Channel.TELEGRAM, "7002")
+    assert consent.opted_out and consent.source is ConsentSource.BLOCKED
