@@ -290,3 +290,60 @@ class LeaderLock:
     async def release(self, name: str, holder: str) -> None:
         k = t.leader_locks.c
         await self.session.execute(t.leader_locks.delete().where(k.name == name, k.holder == holder))
+
+
+# --- many rows per statement (the sender's group commit) -------------------------------------------
+
+_RECORD_MANY = None
+_BEGIN_MANY = None
+
+
+def _record_many_stmt():
+    from sqlalchemy import bindparam
+    from storage.types import UTCDateTime
+    return (update(t.campaign_recipients)
+            .where(r.id == bindparam("b_id"), r.claimed_by == bindparam("b_worker"),
+                   r.state.in_([Q.SENDING.value, Q.UNKNOWN.value]))
+            .values(state=bindparam("b_state"), last_error=bindparam("b_error"),
+                    sent_at=bindparam("b_sent_at", type_=UTCDateTime()),
+                    next_attempt_at=func.coalesce(bindparam("b_next", type_=UTCDateTime()), r.next_attempt_at),
+                    claimed_by=bindparam("b_new_holder"),
+                    claimed_at=bindparam("b_claimed_at", type_=UTCDateTime())))
+
+
+def _begin_many_stmt():
+    from sqlalchemy import bindparam
+    from storage.types import UTCDateTime
+    sending = select(cp.id).where(cp.status == CampaignStatus.SENDING.value)
+    return (update(t.campaign_recipients)
+            .where(r.id == bindparam("b_id"), r.claimed_by == bindparam("b_worker"),
+                   r.state == Q.QUEUED.value, r.campaign_id.in_(sending))
+            .values(state=Q.SENDING.value, attempts=r.attempts + 1, message_id=bindparam("b_mid"),
+                    claimed_at=bindparam("b_at", type_=UTCDateTime())))
+
+
+def record_params(row_id: int, worker: str, state: RecipientState, now: datetime, began_at: datetime,
+                  retry_at: datetime | None, error: str | None) -> dict:
+    queued = state is Q.QUEUED
+    return {"b_id": row_id, "b_worker": worker, "b_state": state.value,
+            "b_error": error[:2000] if error else None,
+            "b_sent_at": now if state is Q.SENT else None,
+            "b_next": (retry_at or now) if queued else None,
+            "b_new_holder": None if queued else worker, "b_claimed_at": None if queued else began_at}
+
+
+async def record_many(session: AsyncSession, params: list[dict]) -> None:
+    """The outcomes of several rows in one executemany (see RecipientQueue.record for one)."""
+    await session.execute(_record_many_stmt(), params)
+
+
+async def begin_many(session: AsyncSession, params: list[dict], expected_attempts: dict[int, int]) -> set[int]:
+    """`sending` for several rows in one executemany; the ids that really began (ours, still queued,
+    campaign still sending): checked by reading them back in the same transaction."""
+    await session.execute(_begin_many_stmt(), params)
+    holders = {p["b_id"]: p["b_worker"] for p in params}
+    rows = await session.execute(select(r.id, r.claimed_by, r.state, r.attempts)
+                                 .where(r.id.in_(list(holders))))
+    return {row_id for row_id, holder, state, attempts in rows.all()
+            if state == Q.SENDING.value and holder == holders[row_id]
+            and attempts == expected_attempts[row_id]}
