@@ -33,7 +33,6 @@ from domain.campaign import Outcome, RecipientState, outcome_of
 from domain.campaign_content import CompiledContent
 from domain.consent import Channel, ConsentSource
 from domain.ports import Clock
-from storage.campaign_store import begin_many, record_many, record_params
 
 log = logging.getLogger(__name__)
 
@@ -135,22 +134,20 @@ class RateLimit:
             await asyncio.sleep(slot - now)
 
 
-class Journal:
-    """The sender's writes, group-committed: the outcome of one row and the `sending` of the next, from
-    every connection of this process, go into one transaction of two executemany statements.
-    Whoever submits while a commit runs joins the next one. `submit` returns only after ITS writes
-    are committed, so "`sending` committed before DATA" holds for every row."""
+class GroupCommit:
+    """Runs the small writes of all connections of this process in shared transactions: whoever
+    submits while a commit is running joins the next one (group commit). Each submitter's
+    `await` returns only after ITS writes are committed, so "committed before DATA" still holds."""
 
     def __init__(self, uow: Callable) -> None:
         self.uow = uow
-        self._pending: list[tuple[dict | None, dict | None, tuple | None, int, asyncio.Future]] = []
+        self._pending: list[tuple[list, asyncio.Future]] = []
         self._flusher: asyncio.Task | None = None
 
-    async def submit(self, record: dict | None = None, begin: dict | None = None, opt_out: tuple | None = None,
-                     expected_attempts: int = 0) -> bool:
-        """True when `begin` was given and the row is now `sending` for us."""
+    async def run(self, *ops) -> list:
+        """`ops`: async callables taking a unit of work; their results, once committed."""
         future = asyncio.get_running_loop().create_future()
-        self._pending.append((record, begin, opt_out, expected_attempts, future))
+        self._pending.append(([op for op in ops if op is not None], future))
         if self._flusher is None or self._flusher.done():
             self._flusher = asyncio.create_task(self._flush())
         return await future
@@ -159,26 +156,19 @@ class Journal:
         while self._pending:
             batch, self._pending = self._pending, []
             try:
-                records = [item[0] for item in batch if item[0] is not None]
-                begins = [item[1] for item in batch if item[1] is not None]
-                expected = {item[1]["b_id"]: item[3] for item in batch if item[1] is not None}
                 async with self.uow() as uow:
-                    if records:
-                        await record_many(uow.session, records)
-                    for opt_out in (item[2] for item in batch if item[2] is not None):
-                        await uow.consents.opt_out(*opt_out)
-                    began = await begin_many(uow.session, begins, expected) if begins else set()
+                    results = [[await op(uow) for op in ops] for ops, _ in batch]
                     await uow.commit()
             except BaseException as exc:  # noqa: BLE001 - handed to every waiter
-                for *_, future in batch:
+                for _ops, future in batch:
                     if not future.done():
                         future.set_exception(exc if isinstance(exc, Exception) else RuntimeError(str(exc)))
                 if not isinstance(exc, Exception):
                     raise
                 continue
-            for _record, begin, _opt, _n, future in batch:
+            for (_ops, future), result in zip(batch, results):
                 if not future.done():
-                    future.set_result(begin is not None and begin["b_id"] in began)
+                    future.set_result(result)
 
 
 def worker_name() -> str:
@@ -198,7 +188,7 @@ class CampaignSender:
         self.name = name or worker_name()
         self.smtp_down: str | None = None  # the last connection error while the server is unreachable
         self._content: dict[tuple[int, str], tuple[str, CompiledContent]] = {}
-        self._journal = Journal(uow)
+        self._journal = GroupCommit(uow)
         self._wake = asyncio.Event()
         self._stopping = False
         self._task: asyncio.Task | None = None
@@ -306,7 +296,7 @@ class CampaignSender:
                 handled += 1
         finally:
             if pending is not None:
-                await self._journal.submit(record=pending[0], opt_out=pending[1])
+                await self._journal.run(pending)
         return handled
 
     async def _compiled(self, campaign_id: int, language: str) -> tuple[str, CompiledContent]:
@@ -331,9 +321,10 @@ class CampaignSender:
             data, problem = None, f"cannot build message: {exc}"
         await self.rate.wait()
         began_at = self.clock.now()
-        record, opt_out = pending or (None, None)
-        began = await self._journal.submit(record, {"b_id": row.id, "b_worker": worker, "b_mid": message_id,
-                                                    "b_at": began_at}, opt_out, row.attempts + 1)
+
+        async def begin(uow):
+            return await uow.recipients.begin_sending(row.id, worker, message_id, began_at)
+        began = (await self._journal.run(pending, begin))[-1]
         if not began:
             return False, None
         now = self.clock.now()
@@ -346,11 +337,13 @@ class CampaignSender:
         if outcome.state is RecipientState.QUEUED:
             log.info("campaign mail to recipient %s deferred: %s", row.id, attempt.detail)
 
-        record = record_params(row.id, worker, outcome.state, now, began_at, outcome.retry_at,
-                               None if attempt.delivered else attempt.detail)
-        opt_out = ((Channel.EMAIL, row.email, ConsentSource.BOUNCE, now, row.contact_kind, row.contact_id)
-                   if outcome.opt_out else None)
-        return True, (record, opt_out)
+        async def record(uow):
+            await uow.recipients.record(row.id, worker, outcome.state, now, outcome.retry_at,
+                                        None if attempt.delivered else attempt.detail)
+            if outcome.opt_out:
+                await uow.consents.opt_out(Channel.EMAIL, row.email, ConsentSource.BOUNCE, now,
+                                           row.contact_kind, row.contact_id)
+        return True, record
 
     async def send_test(self, content: CompiledContent, name: str, recipient: Recipient, to: str) -> Attempt:
         """The test send to oneself: one message on its own connection, recorded nowhere."""
