@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from functools import partial
 from dataclasses import dataclass
 
 from aiogram import Bot, Dispatcher
@@ -77,6 +78,10 @@ from bot.mail_requests import QuotationRequestSink
 # ~~ end §I ~~
 
 # ~~ §K campaigns ~~
+from bot.campaign_jobs import add_campaign_job
+from bot.campaign_kit import CampaignKit
+from bot import web_unsubscribe
+from handlers import campaigns as campaign_handlers
 # ~~ end §K ~~
 
 # ~~ §N notices ~~
@@ -167,6 +172,7 @@ def build_dispatcher(deps: Deps, settings: Settings, storage: BaseStorage | None
               # ~~ end §I ~~
 
               # ~~ §K campaigns ~~
+              campaign_handlers.routes,
               # ~~ end §K ~~
 
               # ~~ §N notices ~~
@@ -235,6 +241,10 @@ class App:
         # ~~ end §I ~~
 
         # ~~ §K campaigns ~~
+        # Campaign schedules: this process's scheduler polls the campaigns table (leader lock inside).
+        self.dispatcher["campaigns"].start()
+        add_campaign_job(self._scheduler, self.dispatcher["campaigns"].job,
+                         self.settings.campaign_poll_seconds, self.settings.timezone)
         # ~~ end §K ~~
 
         # ~~ §N notices ~~
@@ -260,6 +270,7 @@ class App:
         # ~~ end §I ~~
 
         # ~~ §K campaigns ~~
+        await self.dispatcher["campaigns"].stop()
         # ~~ end §K ~~
 
         # ~~ §N notices ~~
@@ -301,6 +312,12 @@ def build_app(settings: Settings, bot: Bot, *, transport: MailTransport | None =
     # ~~ end §I ~~
 
     # ~~ §K campaigns ~~
+    dispatcher["campaigns"] = campaign_kit = CampaignKit.from_settings(settings, uow, clock)
+    notifier.on_forbidden = campaign_kit.telegram_blocked
+    # The unsubscribe pages are served by the bot's one HTTP server (when it runs).
+    accept_web.extra_routes.append(partial(
+        web_unsubscribe.add_routes, uow=uow, clock=clock, locale=settings.locale,
+        secret=settings.secret_key.get_secret_value().encode() if settings.secret_key else None))
     # ~~ end §K ~~
 
     # ~~ §N notices ~~

@@ -15,7 +15,7 @@ from pathlib import Path
 from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot import invoicing_cli
+from bot import cli_campaigns, invoicing_cli
 from bot.cli_commands import CliError, add_user, db_upgrade, import_csv
 from bot.settings import Settings
 from domain.errors import DomainError
@@ -56,6 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--reset", action="store_true", help="delete the demo data and start afresh")
     demo.add_argument("--data-dir", type=Path, default=Path("demo-data"),
                       help="where the demo keeps its database and mails (default: ./demo-data)")
+    cli_campaigns.add_parser(commands)
     return parser
 
 
@@ -100,8 +101,8 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"run": _run, "db": _db, "import": _import, "users": _users, "demo": _demo}
-COMMANDS["invoice"] = invoicing_cli.run  # issue 3, section 6
+COMMANDS = {"run": _run, "db": _db, "import": _import, "users": _users, "demo": _demo,
+            "invoice": invoicing_cli.run, "campaign": cli_campaigns.run}
 
 
 def _one_line(exc: Exception) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramForbiddenError, TelegramRetryAfter, TelegramBadRequest
@@ -24,6 +24,8 @@ MAX_RETRIES = 3
 
 
 class Notifier:
+    on_forbidden: Callable[[int], Awaitable[None]] | None = None  # issue 5: told about a 403
+
     def __init__(self, bot: Bot, uow: Callable[[], UnitOfWork], default_locale: str) -> None:
         self.bot, self.uow, self.default_locale = bot, uow, default_locale
 
@@ -36,6 +38,8 @@ class Notifier:
                 await asyncio.sleep(exc.retry_after)
             except (TelegramForbiddenError, TelegramBadRequest) as exc:
                 log.warning("cannot message chat %s: %s", chat_id, exc)
+                if isinstance(exc, TelegramForbiddenError) and self.on_forbidden is not None:
+                    await self.on_forbidden(chat_id)  # issue 5: blocked/deactivated -> consent record
                 return False
         return False
 

@@ -75,6 +75,14 @@ class Settings(BaseSettings):
     # ~~ end §I ~~
 
     # ~~ §K campaigns ~~
+    # Campaigns (issue 5): the sending rate (messages per second, 0: no limit), parallel SMTP
+    # connections, how often due campaigns are looked for, and how long a claimed row stays a
+    # process's before another may take it. Unsubscribe links use public_url (above).
+    campaign_rate: float = Field(default=20, ge=0)
+    campaign_connections: int = Field(default=2, ge=1, le=50)
+    campaign_batch: int = Field(default=50, ge=1, le=1000)
+    campaign_poll_seconds: float = Field(default=15, gt=0)
+    campaign_lease_seconds: float = Field(default=300, gt=0)
     # ~~ end §K ~~
 
     # ~~ §N notices ~~

@@ -63,6 +63,8 @@ from domain.mail_intake import InboundMail
 # ~~ end §I ~~
 
 # ~~ §K campaigns ~~
+from domain.campaign import Campaign
+from domain.consent import Channel, ConsentSource
 # ~~ end §K ~~
 
 # ~~ §N notices ~~
@@ -280,6 +282,23 @@ class InboundMailRepository(Protocol):
 # ~~ end §I ~~
 
 # ~~ §K campaigns ~~
+class CampaignRepository(Protocol):
+    async def get(self, id_: int) -> Campaign | None: ...
+    async def add(self, campaign: Campaign) -> None: ...
+    async def list(self, created_by: int | None, limit: int = 20) -> Sequence[Campaign]: ...
+    async def due(self, now: datetime) -> Sequence[int]: ...
+    async def count_targets(self, selection, language: str): ...
+    async def queue_recipients(self, campaign: Campaign, now: datetime) -> None: ...
+    async def progress(self, campaign_id: int) -> dict[str, int]: ...
+    async def first_target(self, campaign: Campaign): ...
+
+
+class ConsentRepository(Protocol):
+    async def opt_out(self, channel: Channel, address: str, source: ConsentSource, now: datetime,
+                      contact_kind: str = "", contact_id: int | None = None) -> None: ...
+    async def opted_out(self, channel: Channel, addresses: Sequence[str]) -> set[str]: ...
+
+
 # ~~ end §K ~~
 
 # ~~ §N notices ~~
@@ -346,6 +365,8 @@ class UnitOfWork(Protocol):
     # ~~ end §I ~~
 
     # ~~ §K campaigns ~~
+    campaigns: CampaignRepository
+    consents: ConsentRepository
     # ~~ end §K ~~
 
     # ~~ §N notices ~~

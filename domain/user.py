@@ -63,6 +63,7 @@ class Permission(StrEnum):
     # ~~ end §I ~~
 
     # ~~ §K campaigns ~~
+    CAMPAIGNS = "campaigns"    # create, schedule, pause and cancel marketing campaigns
     # ~~ end §K ~~
 
     # ~~ §N notices ~~
@@ -118,7 +119,7 @@ SALES_PERMISSIONS.add(Permission.INVITE)
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.SALES: frozenset(SALES_PERMISSIONS),
-    Role.MARKETING: frozenset(),
+    Role.MARKETING: frozenset({Permission.CAMPAIGNS}),  # issue 5 §K
     Role.MANAGER: frozenset(Permission),
     Role.ADMIN: frozenset(Permission),
     Role.CUSTOMER: frozenset(),  # no staff permission; sees only their own party (may_see_customer)

@@ -11,7 +11,8 @@ from aiogram.types import (BotCommandScopeChat, CallbackQuery, InlineKeyboardBut
 
 from bot.i18n import _, set_locale
 from domain.customer_link import require_secret
-from domain.services import customer_links
+from domain.consent import ConsentSource
+from domain.services import campaigns, customer_links
 from domain.user import Permission, User
 from handlers.deps import Deps
 from handlers.routes import Routes
@@ -52,6 +53,9 @@ async def open_deep_link(message: Message, data: dict[str, Any], user: User | No
 @routes.message(Command("stop", "unlink"))
 async def unlink(message: Message, user: User, deps: Deps, bot: Bot) -> None:
     customer = await customer_links.unlink_account(deps.uow(), user)
+    # issue 5 §K: /stop is also an opt-out of campaign messages in Telegram (the consent record)
+    await campaigns.telegram_opt_out(deps.uow(), deps.clock, message.from_user.id, ConsentSource.STOP,
+                                     customer.id)
     await bot.delete_my_commands(scope=BotCommandScopeChat(chat_id=message.chat.id))
     await message.answer(_("This Telegram account is no longer linked to {customer}, and you will get no "
                            "more messages here. Your documents stay as they are; the link in our next "

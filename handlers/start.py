@@ -73,6 +73,7 @@ COMMANDS = (
     # ~~ end §I ~~
 
     # ~~ §K campaigns ~~
+    ("campaigns", N_("Campaigns: e-mails to customers and prospects"), Permission.CAMPAIGNS),
     # ~~ end §K ~~
 
     # ~~ §N notices ~~

@@ -57,6 +57,8 @@ from domain.mail_intake import InboundMail
 # ~~ end §I ~~
 
 # ~~ §K campaigns ~~
+from domain.campaign import Campaign, CampaignContent
+from domain.consent import Consent
 # ~~ end §K ~~
 
 # ~~ §N notices ~~
@@ -157,6 +159,11 @@ def start_mappers() -> None:
     # ~~ end §I ~~
 
     # ~~ §K campaigns ~~
+    m(CampaignContent, t.campaign_contents)
+    m(Campaign, t.campaigns, version_id_col=t.campaigns.c.version, properties={
+        "contents": relationship(CampaignContent, order_by=t.campaign_contents.c.id, lazy="selectin",
+                                 cascade="all, delete-orphan")})
+    m(Consent, t.consents)
     # ~~ end §K ~~
 
     # ~~ §N notices ~~

@@ -75,6 +75,7 @@ from domain.mail_intake import InboundMail
 # ~~ end §I ~~
 
 # ~~ §K campaigns ~~
+from storage.campaign_store import CampaignRepository, ConsentRepository, RecipientQueue  # noqa: F401
 # ~~ end §K ~~
 
 # ~~ §N notices ~~

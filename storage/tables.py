@@ -56,6 +56,9 @@ from domain.mail_intake import MailState
 # ~~ end §I ~~
 
 # ~~ §K campaigns ~~
+from sqlalchemy import Boolean
+from domain.campaign import CampaignStatus, CampaignType, RecipientState
+from domain.consent import Channel, ConsentSource
 # ~~ end §K ~~
 
 # ~~ §N notices ~~
@@ -577,6 +580,83 @@ inbound_mails = Table(
 # ~~ end §I ~~
 
 # ~~ §K campaigns ~~
+campaigns = Table(
+    "campaigns", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("type", _enum(CampaignType, "campaign_type"), nullable=False),
+    Column("name", String(120), nullable=False),
+    Column("language", String(8), nullable=False),
+    Column("created_by", ForeignKey("users.id"), nullable=False, index=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("stage", _enum(Stage, "campaign_stage")),  # the selection; NULL/empty: any
+    Column("customer_group", String(40), nullable=False),
+    Column("target_language", String(8), nullable=False),
+    Column("status", _enum(CampaignStatus, "campaign_status"), nullable=False),
+    # The schedule lives here: APScheduler only polls for due rows, so a restart drops nothing.
+    Column("scheduled_at", UTCDateTime),
+    Column("started_at", UTCDateTime),
+    Column("finished_at", UTCDateTime),
+    Column("version", Integer, nullable=False),
+    Index("ix_campaigns_status_scheduled_at", "status", "scheduled_at"),
+)
+
+campaign_contents = Table(
+    "campaign_contents", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("campaign_id", ForeignKey("campaigns.id"), nullable=False),
+    Column("language", String(8), nullable=False),
+    Column("subject", String(200), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("html", Text, nullable=False),
+    UniqueConstraint("campaign_id", "language"),
+)
+
+# One row per recipient, made when the campaign starts: what is sent lives here (queued -> sending ->
+# sent ...), so a crash or a restart loses nothing and a unique key keeps one mail per address.
+campaign_recipients = Table(
+    "campaign_recipients", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("campaign_id", ForeignKey("campaigns.id"), nullable=False),
+    Column("contact_kind", String(16), nullable=False),
+    Column("contact_id", Integer, nullable=False),
+    Column("email", String(320), nullable=False),
+    Column("language", String(8), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("company", String(200), nullable=False),
+    Column("salesperson", String(200), nullable=False),
+    Column("state", _enum(RecipientState, "recipient_state"), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", UTCDateTime, nullable=False),
+    Column("claimed_by", String(80)),
+    Column("claimed_at", UTCDateTime),
+    Column("message_id", String(200), nullable=False),
+    Column("sent_at", UTCDateTime),
+    Column("last_error", Text),
+    UniqueConstraint("campaign_id", "email"),
+    Index("ix_campaign_recipients_state_next_attempt_at", "state", "next_attempt_at"),
+)
+
+# A contact's consent per channel; `address` is the e-mail address (lower case) or the Telegram id.
+consents = Table(
+    "consents", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("channel", _enum(Channel, "consent_channel"), nullable=False),
+    Column("address", String(320), nullable=False),
+    Column("opted_out", Boolean, nullable=False),
+    Column("source", _enum(ConsentSource, "consent_source"), nullable=False),
+    Column("changed_at", UTCDateTime, nullable=False),
+    Column("contact_kind", String(16), nullable=False),
+    Column("contact_id", Integer),
+    UniqueConstraint("channel", "address"),
+)
+
+# Who fires the schedules: one row per lock, taken over when its holder stops renewing it.
+leader_locks = Table(
+    "leader_locks", metadata,
+    Column("name", String(40), primary_key=True),
+    Column("holder", String(80), nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+)
 # ~~ end §K ~~
 
 # ~~ §N notices ~~

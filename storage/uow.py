@@ -82,6 +82,9 @@ class SqlUnitOfWork:
         # ~~ end §I ~~
 
         # ~~ §K campaigns ~~
+        self.campaigns = r.CampaignRepository(s)
+        self.consents = r.ConsentRepository(s)
+        self.recipients = r.RecipientQueue(s)
         # ~~ end §K ~~
 
         # ~~ §N notices ~~

@@ -333,3 +333,16 @@ async def test_a_delivery_resumes_after_a_crash_without_sending_a_step_twice(
         assert len(fake_bot_api.calls_of("sendMessage", chat_id=ACME_TG)) == 2
     finally:
         await app.close()
+
+
+async def test_the_bots_http_server_also_serves_the_campaign_unsubscribe_pages(live, uow_factory, seeded):
+    from domain.consent import Channel, unsubscribe_token
+    acme = seeded["acme"]
+    token = unsubscribe_token(SECRET.encode(), "customer", acme.id)
+    async with aiohttp.ClientSession(_base(live)) as http:
+        async with http.get(f"/unsubscribe/{token}") as page:
+            assert page.status == 200 and "<form" in await page.text()
+        async with http.post(f"/unsubscribe/{token}", data={"List-Unsubscribe": "One-Click"}) as done:
+            assert done.status == 200
+    async with uow_factory() as uow:
+        assert await uow.consents.opted_out(Channel.EMAIL, [acme.email])

@@ -32,7 +32,8 @@ def test_a_salesperson_sees_only_their_own_documents():
     assert not sales.may_see(None)
 
 
-@pytest.mark.parametrize("permission", list(Permission))
+# Issue 5: campaigns are marketing's own work (Permission.CAMPAIGNS), none of the sales work.
+@pytest.mark.parametrize("permission", [p for p in Permission if p is not Permission.CAMPAIGNS])
 def test_marketing_can_do_none_of_the_sales_work(permission):
     marketing = user(Role.MARKETING)
     assert not marketing.can(permission)
@@ -106,3 +107,9 @@ def test_a_users_language_is_en_or_nl():
     assert User(telegram_id=42, name="Sam", role=Role.SALES, language="en-GB").language == "en"
     with pytest.raises(InvalidInput, match="not supported"):
         User(telegram_id=42, name="Sam", role=Role.SALES, language="de")
+
+
+def test_marketing_runs_campaigns_and_sales_do_not():
+    assert user(Role.MARKETING).can(Permission.CAMPAIGNS)
+    assert not user(Role.SALES).can(Permission.CAMPAIGNS)
+    assert user(Role.MANAGER).can(Permission.CAMPAIGNS)

@@ -1,0 +1,95 @@
+"""Everything the campaigns need at run time, assembled once from the settings (issue 5)."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.campaign_jobs import CampaignJob
+from bot.campaign_mail import CampaignMailer, Recipient
+from bot.campaign_sender import Attempt, CampaignSender, SmtpConfig, worker_name
+from bot.settings import Settings
+from domain.campaign_content import CompiledContent, Rendered
+from domain.consent import ConsentSource, require_unsubscribe_secret
+from domain.errors import N_, InvalidInput
+from domain.ports import Clock
+from domain.services import campaigns
+from domain.user import User
+
+
+def public_base_url(settings: Settings) -> str:
+    """Where contacts reach the bot's HTTP server (unsubscribe links): SALESBOT_PUBLIC_URL, else
+    the server's own address (fine on one machine, wrong behind a proxy: set PUBLIC_URL there)."""
+    if settings.public_url:
+        return settings.public_url
+    return f"http://{settings.http_host}:{settings.http_port or 8080}"
+
+
+@dataclass
+class CampaignKit:
+    uow: Callable
+    clock: Clock
+    mailer: CampaignMailer
+    sender: CampaignSender
+    job: CampaignJob
+    poll_seconds: float
+
+    @classmethod
+    def from_settings(cls, settings: Settings, uow: Callable, clock: Clock) -> CampaignKit:
+        secret = settings.secret_key.get_secret_value().encode() if settings.secret_key else None
+        mailer = CampaignMailer(settings.mail_from, public_base_url(settings), secret)
+        # No SMTP host: campaigns are not sent (mass mail into .eml files helps nobody); the sender
+        # finds the server unreachable and waits, losing nothing.
+        smtp = SmtpConfig(settings.smtp_host or "127.0.0.1", settings.smtp_port if settings.smtp_host else 1,
+                          settings.smtp_username,
+                          settings.smtp_password.get_secret_value() if settings.smtp_password else None,
+                          settings.smtp_security)
+        name = worker_name()
+        sender = CampaignSender(uow, clock, mailer, smtp, rate=settings.campaign_rate,
+                                connections=settings.campaign_connections, batch=settings.campaign_batch,
+                                lease_seconds=settings.campaign_lease_seconds,
+                                poll_seconds=settings.campaign_poll_seconds, name=name)
+        job = CampaignJob(uow, clock, name, settings.campaign_poll_seconds, wake=sender.wake)
+        return cls(uow, clock, mailer, sender, job, settings.campaign_poll_seconds)
+
+    def require_ready(self) -> None:
+        require_unsubscribe_secret(self.mailer.secret)
+
+    async def preview(self, user: User, campaign_id: int) -> tuple[Rendered, Recipient]:
+        self.require_ready()
+        campaign, target = await campaigns.first_target(self.uow(), user, campaign_id)
+        content = campaign.content_for(target.language)
+        if content is None:
+            raise InvalidInput(N_("Campaign {number} has no content yet: send /content first."),
+                               number=campaign.label)
+        recipient = Recipient(target.contact_kind, target.contact_id, target.email, target.name,
+                              target.company, target.salesperson)
+        return CompiledContent(content).render(self.mailer.fields(campaign.name, recipient)), recipient
+
+    async def send_test(self, user: User, campaign_id: int) -> Attempt:
+        """The preview, mailed to the user's own address."""
+        if not user.email:
+            raise InvalidInput(N_("You have no e-mail address of your own to send a test to; ask the "
+                                  "administrator to add one."))
+        self.require_ready()
+        campaign, target = await campaigns.first_target(self.uow(), user, campaign_id)
+        content = campaign.content_for(target.language)
+        if content is None:
+            raise InvalidInput(N_("Campaign {number} has no content yet: send /content first."),
+                               number=campaign.label)
+        recipient = Recipient(target.contact_kind, target.contact_id, target.email, target.name,
+                              target.company, target.salesperson)
+        return await self.sender.send_test(CompiledContent(content), campaign.name, recipient, user.email)
+
+    async def telegram_blocked(self, chat_id: int) -> None:
+        await campaigns.telegram_opt_out(self.uow(), self.clock, chat_id, ConsentSource.BLOCKED)
+
+    def start(self) -> None:
+        self.sender.start()
+
+    async def stop(self) -> None:
+        await self.job.stop()
+        await self.sender.stop()
+        try:
+            await self.job.resign()
+        except Exception:  # the database may already be gone at shutdown; the lock expires anyway
+            pass

@@ -1,0 +1,77 @@
+"""Campaign e-mails: rendered from the campaign's templates, with RFC 8058 one-click unsubscribe.
+
+Headers come only from our own data, each value cleaned of CR/LF and other control characters
+(bot/campaign_mime.py, bot/mail/message.py), so nothing a contact typed (a name, a company) can add
+a header.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from bot.campaign_mime import campaign_message
+from bot.mail.message import MESSAGE_POLICY, OutgoingMail, build_message, format_address, make_message_id
+from domain.campaign_content import CompiledContent
+from domain.consent import unsubscribe_token
+
+# Lines up to RFC 5322's 998: folding at 78 would turn a long List-Unsubscribe into RFC 2047
+# encoded words, which mail clients do not read as links.
+_WIDE = MESSAGE_POLICY.clone(max_line_length=998)
+
+
+@dataclass(frozen=True)
+class Recipient:
+    contact_kind: str
+    contact_id: int
+    email: str
+    name: str
+    company: str = ""
+    salesperson: str = ""
+
+
+class CampaignMailer:
+    def __init__(self, mail_from: str, public_url: str, secret: bytes | None) -> None:
+        self.mail_from = mail_from
+        self.public_url = public_url.rstrip("/")
+        self.secret = secret
+        address = mail_from.rpartition("<")[2].rstrip(">").strip()
+        self.mail_from_address = address
+        self.domain = address.rpartition("@")[2] or "localhost"
+        self.unsubscribe_address = f"unsubscribe@{self.domain}"
+
+    def message_id(self, campaign_id: int, row_id: int) -> str:
+        """Stable per recipient row: a retry (4xx) keeps it, so a receiver can deduplicate."""
+        return make_message_id(f"campaign-{campaign_id}-{row_id}", self.domain)
+
+    def unsubscribe_url(self, contact_kind: str, contact_id: int) -> str:
+        return f"{self.public_url}/unsubscribe/{unsubscribe_token(self.secret, contact_kind, contact_id)}"
+
+    def fields(self, campaign_name: str, recipient: Recipient) -> dict[str, str]:
+        return {"contact_name": recipient.name, "company": recipient.company,
+                "salesperson": recipient.salesperson, "campaign": campaign_name,
+                "unsubscribe_url": self.unsubscribe_url(recipient.contact_kind, recipient.contact_id)}
+
+    def _headers(self, recipient: Recipient) -> tuple[tuple[str, str], ...]:
+        token = unsubscribe_token(self.secret, recipient.contact_kind, recipient.contact_id)
+        return (("List-Unsubscribe", f"<mailto:{self.unsubscribe_address}?subject=unsubscribe%20{quote(token)}>, "
+                                     f"<{self.public_url}/unsubscribe/{token}>"),
+                ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"))
+
+    def build(self, content: CompiledContent, campaign_name: str, recipient: Recipient, message_id: str,
+              to: str | None = None) -> bytes:
+        """The message as bytes; `to` overrides the address (the test send to oneself), the links stay
+        the recipient's. Raises ValueError for an address no server would take."""
+        rendered = content.render(self.fields(campaign_name, recipient))
+        return campaign_message(message_id=message_id, mail_from=self.mail_from, to_name=recipient.name,
+                                to_email=to or recipient.email, subject=rendered.subject,
+                                text=rendered.text, html=rendered.html,
+                                extra_headers=self._headers(recipient))
+
+    def build_with_email_package(self, content: CompiledContent, campaign_name: str,
+                                 recipient: Recipient, message_id: str) -> bytes:
+        """The same mail through the email package: slow (~4 ms), the reference the tests compare with."""
+        rendered = content.render(self.fields(campaign_name, recipient))
+        mail = OutgoingMail(message_id=message_id, mail_from=self.mail_from,
+                            to=format_address(recipient.name, recipient.email), subject=rendered.subject,
+                            text=rendered.text, html=rendered.html, extra_headers=self._headers(recipient))
+        return build_message(mail).as_bytes(policy=_WIDE)

@@ -1,0 +1,359 @@
+"""Sends campaign e-mails from the recipient queue: every recipient exactly once.
+
+Per row: claim (a batch, committed) -> `sending` (committed BEFORE the message goes to SMTP) ->
+MAIL/RCPT/DATA -> the outcome (committed). So after a kill -9 at any moment:
+- a row still `queued` (claimed or not) was never handed to SMTP: it is sent after the lease;
+- a row in `sending` may or may not have been accepted: it becomes UNKNOWN once its lease ran out and
+  is never resent automatically (`salesbot campaign status` reports it); at most one row per SMTP
+  connection is in `sending` at any time, so a crash leaves at most that many unknowns;
+- a row `sent` is done.
+A reply from the server decides the rest: 2xx sent; 4xx (421 too) back to queued with backoff; 5xx
+bounced, and the address is opted out in the consent record. A connection lost during DATA is
+ambiguous (the server may have taken it): UNKNOWN too. An SMTP server that cannot be reached
+touches no row: the claimed rows go back and sending waits (the campaign is paused, never lost).
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import secrets
+import socket
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Literal
+
+import aiosmtplib
+
+from bot.campaign_mail import CampaignMailer, Recipient
+from domain.campaign import Outcome, RecipientState, outcome_of
+from domain.campaign_content import CompiledContent
+from domain.consent import Channel, ConsentSource
+from domain.ports import Clock
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SmtpConfig:
+    host: str
+    port: int
+    username: str | None = None
+    password: str | None = None
+    security: Literal["none", "starttls", "tls"] = "none"
+    timeout: float = 30
+    local_hostname: str = "salesbot.local"
+
+
+@dataclass(frozen=True)
+class Attempt:
+    delivered: bool
+    code: int | None = None
+    ambiguous: bool = False
+    detail: str = ""
+
+
+class SmtpDown(Exception):
+    """The server cannot be reached (or refuses the session): nothing was handed over."""
+
+
+class Connection:
+    """One SMTP session kept open across messages (the expensive part is the handshake)."""
+
+    def __init__(self, config: SmtpConfig) -> None:
+        self.config = config
+        self.smtp: aiosmtplib.SMTP | None = None
+
+    async def ensure(self) -> None:
+        if self.smtp is not None and self.smtp.is_connected:
+            return
+        c = self.config
+        smtp = aiosmtplib.SMTP(hostname=c.host, port=c.port, username=c.username, password=c.password,
+                               use_tls=c.security == "tls", start_tls=c.security == "starttls",
+                               timeout=c.timeout, local_hostname=c.local_hostname)
+        try:
+            await smtp.connect()
+        except (aiosmtplib.SMTPException, OSError) as exc:
+            raise SmtpDown(f"{type(exc).__name__}: {exc}") from exc
+        self.smtp = smtp
+
+    async def close(self) -> None:
+        if self.smtp is not None:
+            with contextlib.suppress(Exception):
+                if self.smtp.is_connected:
+                    await self.smtp.quit()
+            with contextlib.suppress(Exception):
+                self.smtp.close()
+            self.smtp = None
+
+    async def _after_refusal(self) -> None:
+        try:
+            await self.smtp.rset()
+        except (aiosmtplib.SMTPException, OSError):
+            await self.close()
+
+    async def send(self, sender: str, recipient: str, data: bytes) -> Attempt:
+        smtp = self.smtp
+        try:
+            await smtp.mail(sender)
+            await smtp.rcpt(recipient)
+        except aiosmtplib.SMTPResponseException as exc:  # a reply: not accepted
+            await self._after_refusal()
+            return Attempt(False, exc.code, detail=f"{exc.code} {exc.message}")
+        except (aiosmtplib.SMTPException, OSError) as exc:  # lost before DATA: not sent
+            await self.close()
+            return Attempt(False, None, detail=f"{type(exc).__name__}: {exc}")
+        try:
+            response = await smtp.data(data)
+        except aiosmtplib.SMTPResponseException as exc:  # the server answered DATA: not accepted
+            await self._after_refusal()
+            return Attempt(False, exc.code, detail=f"{exc.code} {exc.message}")
+        except (aiosmtplib.SMTPException, OSError) as exc:  # lost during DATA: maybe accepted
+            await self.close()
+            return Attempt(False, None, ambiguous=True, detail=f"{type(exc).__name__}: {exc}")
+        return Attempt(True, response.code, detail=response.message)
+
+
+class RateLimit:
+    """At most `rate` messages per second over all connections of this process (0: no limit)."""
+
+    def __init__(self, rate: float) -> None:
+        self.interval = 1 / rate if rate > 0 else 0.0
+        self._next = time.monotonic()
+
+    async def wait(self) -> None:
+        if not self.interval:
+            return
+        now = time.monotonic()
+        slot = max(self._next, now)
+        self._next = slot + self.interval
+        if slot > now:
+            await asyncio.sleep(slot - now)
+
+
+class GroupCommit:
+    """Runs the small writes of all connections of this process in shared transactions: whoever
+    submits while a commit is running joins the next one (group commit). Each submitter's
+    `await` returns only after ITS writes are committed, so "committed before DATA" still holds."""
+
+    def __init__(self, uow: Callable) -> None:
+        self.uow = uow
+        self._pending: list[tuple[list, asyncio.Future]] = []
+        self._flusher: asyncio.Task | None = None
+
+    async def run(self, *ops) -> list:
+        """`ops`: async callables taking a unit of work; their results, once committed."""
+        future = asyncio.get_running_loop().create_future()
+        self._pending.append(([op for op in ops if op is not None], future))
+        if self._flusher is None or self._flusher.done():
+            self._flusher = asyncio.create_task(self._flush())
+        return await future
+
+    async def _flush(self) -> None:
+        while self._pending:
+            batch, self._pending = self._pending, []
+            try:
+                async with self.uow() as uow:
+                    results = [[await op(uow) for op in ops] for ops, _ in batch]
+                    await uow.commit()
+            except BaseException as exc:  # noqa: BLE001 - handed to every waiter
+                for _ops, future in batch:
+                    if not future.done():
+                        future.set_exception(exc if isinstance(exc, Exception) else RuntimeError(str(exc)))
+                if not isinstance(exc, Exception):
+                    raise
+                continue
+            for (_ops, future), result in zip(batch, results):
+                if not future.done():
+                    future.set_result(result)
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(3)}"
+
+
+class CampaignSender:
+    def __init__(self, uow: Callable, clock: Clock, mailer: CampaignMailer, smtp: SmtpConfig, *,
+                 rate: float = 20, connections: int = 2, batch: int = 50, lease_seconds: float = 300,
+                 poll_seconds: float = 15, name: str | None = None) -> None:
+        self.uow, self.clock, self.mailer, self.smtp = uow, clock, mailer, smtp
+        self.rate = RateLimit(rate)
+        self.connections = connections
+        self.batch = batch
+        self.lease = timedelta(seconds=lease_seconds)
+        self.poll_seconds = poll_seconds
+        self.name = name or worker_name()
+        self.smtp_down: str | None = None  # the last connection error while the server is unreachable
+        self._content: dict[tuple[int, str], tuple[str, CompiledContent]] = {}
+        self._journal = GroupCommit(uow)
+        self._wake = asyncio.Event()
+        self._stopping = False
+        self._task: asyncio.Task | None = None
+
+    # --- lifecycle ---------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        self._stopping = False
+        self._task = asyncio.create_task(self.run(), name="campaign-sender")
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def stop(self, grace_seconds: float = 10) -> None:
+        """The message in flight finishes; claimed rows go back at once (not after the lease)."""
+        if self._task is None:
+            return
+        self._stopping = True
+        self._wake.set()
+        done, _ = await asyncio.wait({self._task}, timeout=grace_seconds)
+        if not done:
+            self._task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._task
+        self._task = None
+
+    async def run(self) -> None:
+        backoff = 1.0
+        while not self._stopping:
+            try:
+                while not self._stopping and await self.drain_once():
+                    pass
+                backoff = 1.0
+            except Exception:
+                if asyncio.current_task().cancelling():
+                    raise
+                log.exception("campaign sending failed; trying again shortly")
+            wait = self.poll_seconds if self.smtp_down is None else min(backoff, self.poll_seconds)
+            backoff = min(backoff * 2, 60)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), wait)
+            self._wake.clear()
+
+    # --- one round ---------------------------------------------------------------------------------
+
+    async def drain_once(self) -> int:
+        """Every connection claims and sends one batch; the number of rows handled."""
+        if not self.mailer.secret:  # no signed unsubscribe link, no campaign mail (rows stay queued)
+            log.error("campaign mail needs SALESBOT_SECRET_KEY for its unsubscribe links")
+            return 0
+        now = self.clock.now()
+        async with self.uow() as uow:
+            if await uow.recipients.expire_stale(now, self.lease):
+                log.warning("campaign rows found in `sending` after a crash are now `unknown` (not resent)")
+            await uow.commit()
+        self._content.clear()
+        counts = await asyncio.gather(*(self._work(f"{self.name}/{n}") for n in range(self.connections)))
+        async with self.uow() as uow:
+            done = await uow.recipients.finish_campaigns(self.clock.now())
+            await uow.commit()
+        for campaign_id in done:
+            log.info("campaign %s is done", campaign_id)
+        return sum(counts)
+
+    async def _work(self, worker: str) -> int:
+        connection = Connection(self.smtp)
+        try:
+            return await self._send_batch(worker, connection)
+        finally:
+            await connection.close()
+            async with self.uow() as uow:  # whatever was claimed and not begun goes back now
+                await uow.recipients.release(worker)
+                await uow.commit()
+
+    async def _send_batch(self, worker: str, connection: Connection) -> int:
+        try:
+            await connection.ensure()
+        except SmtpDown as exc:
+            if self.smtp_down is None:
+                log.warning("SMTP server unreachable, campaign sending waits: %s", exc)
+            self.smtp_down = str(exc)
+            return 0
+        self.smtp_down = None
+        async with self.uow() as uow:
+            rows = await uow.recipients.claim(worker, self.clock.now(), self.lease, self.batch)
+            out = await uow.consents.opted_out(Channel.EMAIL, [row.email for row in rows]) if rows else set()
+            await uow.recipients.skip([row.id for row in rows if row.email in out], worker)
+            await uow.commit()
+        handled, pending = 0, None  # pending: the last outcome, committed with the next `sending`
+        try:
+            for row in rows:
+                if self._stopping:
+                    break
+                if row.email in out:
+                    handled += 1
+                    continue
+                try:
+                    await connection.ensure()
+                except SmtpDown as exc:
+                    self.smtp_down = str(exc)
+                    break
+                began, pending = await self._send_row(worker, connection, row, pending)
+                if not began:
+                    break
+                handled += 1
+        finally:
+            if pending is not None:
+                await self._journal.run(pending)
+        return handled
+
+    async def _compiled(self, campaign_id: int, language: str) -> tuple[str, CompiledContent]:
+        key = (campaign_id, language)
+        if key not in self._content:
+            async with self.uow() as uow:
+                campaign = await uow.campaigns.get(campaign_id)
+                content = campaign.content_for(language)
+                self._content[key] = (campaign.name, CompiledContent(content))
+        return self._content[key]
+
+    async def _send_row(self, worker: str, connection: Connection, row, pending):
+        """(began, the outcome to commit next). began False: stop this batch (the campaign was paused
+        or cancelled, or the row is not ours any more)."""
+        name, content = await self._compiled(row.campaign_id, row.language)
+        message_id = self.mailer.message_id(row.campaign_id, row.id)
+        recipient = Recipient(row.contact_kind, row.contact_id, row.email, row.name, row.company,
+                              row.salesperson)
+        try:
+            data = self.mailer.build(content, name, recipient, message_id)
+        except ValueError as exc:  # an address no server would take: failed, never retried
+            data, problem = None, f"cannot build message: {exc}"
+        await self.rate.wait()
+        began_at = self.clock.now()
+
+        async def begin(uow):
+            return await uow.recipients.begin_sending(row.id, worker, message_id, began_at)
+        began = (await self._journal.run(pending, begin))[-1]
+        if not began:
+            return False, None
+        now = self.clock.now()
+        if data is None:
+            attempt, outcome = Attempt(False, detail=problem), Outcome(RecipientState.FAILED)
+        else:
+            attempt = await connection.send(self.mailer.mail_from_address, row.email, data)
+            now = self.clock.now()
+            outcome = outcome_of(attempt.code, attempt.delivered, row.attempts + 1, now, attempt.ambiguous)
+        if outcome.state is RecipientState.QUEUED:
+            log.info("campaign mail to recipient %s deferred: %s", row.id, attempt.detail)
+
+        async def record(uow):
+            await uow.recipients.record(row.id, worker, outcome.state, now, outcome.retry_at,
+                                        None if attempt.delivered else attempt.detail)
+            if outcome.opt_out:
+                await uow.consents.opt_out(Channel.EMAIL, row.email, ConsentSource.BOUNCE, now,
+                                           row.contact_kind, row.contact_id)
+        return True, record
+
+    async def send_test(self, content: CompiledContent, name: str, recipient: Recipient, to: str) -> Attempt:
+        """The test send to oneself: one message on its own connection, recorded nowhere."""
+        data = self.mailer.build(content, name, recipient, self.mailer.message_id(0, secrets.randbits(40)),
+                                 to=to)
+        connection = Connection(self.smtp)
+        try:
+            await connection.ensure()
+            return await connection.send(self.mailer.mail_from_address, to, data)
+        except SmtpDown as exc:
+            return Attempt(False, None, detail=str(exc))
+        finally:
+            await connection.close()

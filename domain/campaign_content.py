@@ -1,0 +1,74 @@
+"""Campaign e-mail templates: Jinja2 in its sandbox (a template cannot reach Python internals), the
+HTML part autoescaped (a contact's name cannot inject markup), strict about unknown merge fields so
+a typo is caught when the content is set, not when 10 000 mails go out.
+
+Merge fields: {{ contact_name }}, {{ company }}, {{ salesperson }}, {{ campaign }}, {{ unsubscribe_url }}.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from jinja2 import StrictUndefined, TemplateError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from domain.campaign import CampaignContent
+from domain.errors import N_, InvalidInput
+
+MAX_SUBJECT = 200
+MAX_BODY = 50_000
+FIELDS = ("contact_name", "company", "salesperson", "campaign", "unsubscribe_url")
+SAMPLE = {"contact_name": "Anna de Vries", "company": "Acme BV", "salesperson": "Sam Sales",
+          "campaign": "Spring", "unsubscribe_url": "https://example.com/unsubscribe/x"}
+
+_TEXT = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
+_HTML = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=True)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    text: str
+    html: str
+
+
+class CompiledContent:
+    """The three templates of one language, compiled once and rendered per recipient."""
+
+    def __init__(self, content: CampaignContent) -> None:
+        try:
+            self._subject = _TEXT.from_string(content.subject)
+            self._text = _TEXT.from_string(content.text)
+            self._html = _HTML.from_string(content.html)
+        except TemplateError as exc:
+            raise InvalidInput(N_("The template has an error: {error}"), error=str(exc)) from None
+
+    def render(self, fields: dict[str, str]) -> Rendered:
+        try:
+            return Rendered(" ".join(self._subject.render(fields).split()), self._text.render(fields),
+                            self._html.render(fields))
+        except TemplateError as exc:
+            raise InvalidInput(N_("The template has an error: {error}"), error=str(exc)) from None
+
+
+def parse_content(language: str, text: str) -> CampaignContent:
+    """First line the subject, then the text part; an optional line `---html---` starts the HTML part
+    (without one, the HTML part is the text part with its lines kept). Checked by rendering a sample."""
+    lines = (text or "").strip("\n").split("\n")
+    subject = lines[0].strip() if lines else ""
+    if not subject:
+        raise InvalidInput(N_("Type the subject on the first line, then the text of the e-mail."))
+    if len(subject) > MAX_SUBJECT:
+        raise InvalidInput(N_("A subject can have at most {count} characters."), count=MAX_SUBJECT)
+    body = "\n".join(lines[1:])
+    plain, marker, html = body.partition("---html---")
+    plain = plain.strip("\n")
+    if not plain.strip():
+        raise InvalidInput(N_("The e-mail needs a text after the subject line."))
+    if len(body) > MAX_BODY:
+        raise InvalidInput(N_("An e-mail can have at most {count} characters."), count=MAX_BODY)
+    if not marker:
+        html = "<p>" + plain.replace("\n\n", "</p><p>").replace("\n", "<br>") + "</p>"
+        # the plain text is a template too; autoescape applies to the fields, not our tags
+    content = CampaignContent(language, subject, plain + "\n", html.strip())
+    CompiledContent(content).render(SAMPLE)
+    return content

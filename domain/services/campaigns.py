@@ -1,0 +1,174 @@
+"""Campaign use cases (issue 5 §1-§3): create, content, schedule, pause/resume/cancel, start when due,
+and the consent changes that land from unsubscribing, /stop, bounces and Telegram 403s."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from domain.campaign import (Campaign, CampaignProgress, CampaignStatus, Selection, Target, parse_type)
+from domain.campaign_content import parse_content
+from domain.consent import Channel, ConsentSource
+from domain.errors import N_, InvalidInput, NotFound
+from domain.ports import Clock, UnitOfWork
+from domain.user import Permission, User
+
+
+@dataclass(frozen=True)
+class CampaignView:
+    campaign: Campaign
+    progress: CampaignProgress
+
+
+@dataclass(frozen=True)
+class Created:
+    campaign: Campaign
+    targets: int
+    opted_out: int
+
+
+async def _get(uow: UnitOfWork, user: User, campaign_id: int) -> Campaign:
+    campaign = await uow.campaigns.get(campaign_id)
+    if campaign is None or not user.may_see(campaign.created_by):
+        raise NotFound(N_("Campaign #{number} does not exist or is not yours."), number=campaign_id)
+    return campaign
+
+
+async def create(uow: UnitOfWork, clock: Clock, user: User, type_text: str, name: str, language: str,
+                 selection_text: str) -> Created:
+    user.require(Permission.CAMPAIGNS)
+    selection = Selection.parse(selection_text)
+    campaign = Campaign.create(parse_type(type_text), name, language, selection, user.id, clock.now())
+    async with uow:
+        await uow.campaigns.add(campaign)
+        await uow.flush()
+        count = await uow.campaigns.count_targets(selection, campaign.language)
+        await uow.commit()
+    return Created(campaign, count.contacts, count.opted_out)
+
+
+async def create_from_message(uow: UnitOfWork, clock: Clock, user: User, text: str) -> Created:
+    """Four lines: type; name; language; selection (e.g. `stage=customer group=retail`, or `all`)."""
+    lines = [line.strip() for line in (text or "").strip().splitlines() if line.strip()]
+    if len(lines) != 4:
+        raise InvalidInput(N_("Type four lines: the type (e-mail, mailing or telemarketing), the name, "
+                              "the language (en or nl) and the selection (for example stage=customer "
+                              "group=retail language=nl, or all)."))
+    return await create(uow, clock, user, *lines)
+
+
+async def listing(uow: UnitOfWork, user: User) -> Sequence[Campaign]:
+    user.require(Permission.CAMPAIGNS)
+    async with uow:
+        return await uow.campaigns.list(None if user.can(Permission.SEE_ALL) else user.id)
+
+
+async def view(uow: UnitOfWork, user: User, campaign_id: int) -> CampaignView:
+    user.require(Permission.CAMPAIGNS)
+    async with uow:
+        campaign = await _get(uow, user, campaign_id)
+        progress = CampaignProgress.of(await uow.campaigns.progress(campaign.id))
+        if campaign.status in (CampaignStatus.DRAFT, CampaignStatus.SCHEDULED) and not progress.targeted:
+            count = await uow.campaigns.count_targets(campaign.selection, campaign.language)
+            progress = CampaignProgress(targeted=count.contacts, skipped=count.opted_out)
+        return CampaignView(campaign, progress)
+
+
+async def set_content(uow: UnitOfWork, user: User, campaign_id: int, language: str, text: str) -> Campaign:
+    user.require(Permission.CAMPAIGNS)
+    content = parse_content(language, text)
+    async with uow:
+        campaign = await _get(uow, user, campaign_id)
+        campaign.set_content(content)
+        await uow.commit()
+    return campaign
+
+
+async def first_target(uow: UnitOfWork, user: User, campaign_id: int) -> tuple[Campaign, Target]:
+    """For the preview: the campaign and the first contact it would reach."""
+    user.require(Permission.CAMPAIGNS)
+    async with uow:
+        campaign = await _get(uow, user, campaign_id)
+        row = await uow.campaigns.first_target(campaign)
+    if row is None:
+        raise InvalidInput(N_("Campaign {number} reaches nobody: no contact matches its selection."),
+                           number=campaign.label)
+    return campaign, Target(row.contact_kind, row.contact_id, row.email, row.language, row.name,
+                            row.company, row.salesperson)
+
+
+async def _transition(uow: UnitOfWork, user: User, campaign_id: int, move) -> Campaign:
+    user.require(Permission.CAMPAIGNS)
+    async with uow:
+        campaign = await _get(uow, user, campaign_id)
+        move(campaign)
+        await uow.commit()
+    return campaign
+
+
+async def schedule(uow: UnitOfWork, clock: Clock, user: User, campaign_id: int,
+                   at: datetime | None) -> Campaign:
+    """At a date and time, or now (None): the scheduler starts it on its next poll."""
+    now = clock.now()
+    return await _transition(uow, user, campaign_id,
+                             lambda c: c.send_now(now) if at is None else c.schedule(at, now))
+
+
+async def pause(uow: UnitOfWork, user: User, campaign_id: int) -> Campaign:
+    return await _transition(uow, user, campaign_id, lambda c: c.pause())
+
+
+async def resume(uow: UnitOfWork, user: User, campaign_id: int) -> Campaign:
+    return await _transition(uow, user, campaign_id, lambda c: c.resume())
+
+
+async def cancel(uow: UnitOfWork, clock: Clock, user: User, campaign_id: int) -> Campaign:
+    now = clock.now()
+    return await _transition(uow, user, campaign_id, lambda c: c.cancel(now))
+
+
+# --- the scheduler's side ------------------------------------------------------------------------
+
+async def due_campaigns(uow: UnitOfWork, clock: Clock) -> Sequence[int]:
+    async with uow:
+        return await uow.campaigns.due(clock.now())
+
+
+async def start(uow: UnitOfWork, clock: Clock, campaign_id: int) -> bool:
+    """A due campaign starts: SENDING and one queued row per recipient, in one transaction. False when
+    it is not due any more (paused, cancelled, or another process started it: the version check and
+    the unique (campaign, e-mail) key make a second start a no-op)."""
+    now = clock.now()
+    async with uow:
+        campaign = await uow.campaigns.get(campaign_id)
+        if campaign is None or not campaign.is_due(now):
+            return False
+        campaign.start(now)
+        await uow.flush()
+        await uow.campaigns.queue_recipients(campaign, now)
+        await uow.commit()
+    return True
+
+
+# --- consent -------------------------------------------------------------------------------------
+
+async def unsubscribe(uow: UnitOfWork, clock: Clock, contact_kind: str, contact_id: int) -> str:
+    """The link in a campaign mail: the contact's address is opted out of e-mail campaigns."""
+    async with uow:
+        contact = await (uow.customers if contact_kind == "customer" else uow.parties).get(contact_id)
+        if contact is None or not contact.email:
+            raise NotFound(N_("This unsubscribe link is not valid. Please use the link from our latest "
+                              "e-mail."))
+        await uow.consents.opt_out(Channel.EMAIL, contact.email, ConsentSource.UNSUBSCRIBE, clock.now(),
+                                   contact_kind, contact_id)
+        await uow.commit()
+    return contact.email
+
+
+async def telegram_opt_out(uow: UnitOfWork, clock: Clock, telegram_id: int, source: ConsentSource,
+                           customer_id: int | None = None) -> None:
+    """/stop (source STOP) or a Telegram 403 (BLOCKED): no more campaign messages in Telegram."""
+    async with uow:
+        await uow.consents.opt_out(Channel.TELEGRAM, str(telegram_id), source, clock.now(),
+                                   "customer" if customer_id else "", customer_id)
+        await uow.commit()

@@ -1,0 +1,292 @@
+"""Campaign storage (issue 5): the campaign aggregate, its targets, the recipient queue, consent and
+the scheduler's leader lock.
+
+The recipient queue is plain Core SQL on purpose: a campaign of 100 000 rows is never loaded into
+memory; rows are inserted with INSERT ... SELECT and claimed in batches.
+
+Claiming (several processes on PostgreSQL): `SELECT ... FOR UPDATE SKIP LOCKED` picks queued rows
+nobody holds (or whose holder's lease ran out) and stamps them `claimed_by`/`claimed_at` in the same
+transaction. Every later step is a conditional UPDATE (`WHERE claimed_by = me AND state = ...`), so
+a row taken over by another process after a lease expiry can never be sent by both. On SQLite one
+process sends (the database has one writer; SKIP LOCKED does not exist there).
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import case, exists, func, literal, select, union_all, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.campaign import Campaign, CampaignStatus, RecipientState, Selection
+from domain.consent import Channel, Consent, ConsentSource, email_key
+from domain.relationship import Stage
+from storage import tables as t
+
+r, cp = t.campaign_recipients.c, t.campaigns.c
+Q = RecipientState
+
+
+def _insert(session: AsyncSession, table):
+    dialect = session.bind.dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+
+
+# --- targets -----------------------------------------------------------------------------------------
+
+def _target_selects(selection: Selection, language: str):
+    """(customers, parties) selects of the target columns; None where the selection excludes them.
+
+    Customers are the stage Customer; parties at the earlier stages. Parties have no customer group
+    and no language of their own: a group or language in the selection leaves them out, and they get
+    the campaign's language.
+    """
+    c, p, u = t.customers.c, t.parties.c, t.users.c
+    customers = parties = None
+    if selection.stage in (None, Stage.CUSTOMER):
+        owner = t.parties.alias("owner_party")
+        customers = (
+            select(literal("customer").label("contact_kind"), c.id.label("contact_id"),
+                   func.lower(c.email).label("email"), c.language.label("language"),
+                   c.name.label("name"), c.name.label("company"),
+                   func.coalesce(u.name, "").label("salesperson"))
+            .select_from(t.customers.outerjoin(owner, owner.c.customer_id == c.id)
+                         .outerjoin(t.users, t.users.c.id == owner.c.owner_id))
+            .where(c.email != ""))
+        if selection.customer_group:
+            customers = customers.where(c.customer_group == selection.customer_group)
+        if selection.language:
+            customers = customers.where(c.language == selection.language)
+    if selection.stage != Stage.CUSTOMER and not selection.customer_group and not selection.language:
+        stages = [selection.stage] if selection.stage else [Stage.PROSPECT, Stage.LEAD, Stage.OPPORTUNITY]
+        parties = (
+            select(literal("party").label("contact_kind"), p.id.label("contact_id"),
+                   func.lower(p.email).label("email"), literal(language).label("language"),
+                   p.name.label("name"), p.company.label("company"), u.name.label("salesperson"))
+            .select_from(t.parties.join(t.users, t.users.c.id == p.owner_id))
+            .where(p.email != "", p.stage.in_([str(s) for s in stages])))
+    return customers, parties
+
+
+def _opted_out(email_column):
+    k = t.consents.c
+    return exists().where(k.channel == Channel.EMAIL.value, k.address == email_column, k.opted_out.is_(True))
+
+
+@dataclass(frozen=True)
+class TargetCount:
+    contacts: int   # distinct e-mail addresses
+    opted_out: int  # of whom opted out of e-mail
+
+
+class CampaignRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, id_: int) -> Campaign | None:
+        return await self.session.get(Campaign, id_)
+
+    async def add(self, campaign: Campaign) -> None:
+        self.session.add(campaign)
+
+    async def list(self, created_by: int | None, limit: int = 20) -> Sequence[Campaign]:
+        stmt = select(Campaign).order_by(cp.id.desc()).limit(limit)
+        if created_by is not None:
+            stmt = stmt.where(cp.created_by == created_by)
+        return list((await self.session.scalars(stmt)).all())
+
+    async def due(self, now: datetime) -> Sequence[int]:
+        stmt = select(cp.id).where(cp.status == CampaignStatus.SCHEDULED.value, cp.scheduled_at <= now)
+        return list((await self.session.scalars(stmt.order_by(cp.scheduled_at))).all())
+
+    async def count_targets(self, selection: Selection, language: str) -> TargetCount:
+        selects = [s for s in _target_selects(selection, language) if s is not None]
+        if not selects:
+            return TargetCount(0, 0)
+        emails = union_all(*[s.with_only_columns(s.selected_columns.email) for s in selects]).subquery()
+        distinct = select(emails.c.email).distinct().subquery()
+        total = await self.session.scalar(select(func.count()).select_from(distinct))
+        out = await self.session.scalar(select(func.count()).select_from(distinct)
+                                        .where(_opted_out(distinct.c.email)))
+        return TargetCount(total or 0, out or 0)
+
+    async def queue_recipients(self, campaign: Campaign, now: datetime) -> None:
+        """One row per distinct address (customers first), in the database alone: INSERT ... SELECT.
+        Opted-out addresses are queued as skipped, so the count shows them."""
+        for select_ in _target_selects(campaign.selection, campaign.language):
+            if select_ is None:
+                continue
+            sub = select_.subquery()
+            state = case((_opted_out(sub.c.email), Q.SKIPPED.value), else_=Q.QUEUED.value)
+            rows = select(literal(campaign.id), sub.c.contact_kind, sub.c.contact_id, sub.c.email,
+                          sub.c.language, sub.c.name, sub.c.company, sub.c.salesperson, state,
+                          literal(0), literal(now, t.campaign_recipients.c.next_attempt_at.type),
+                          literal("")).where(sub.c.email != "")
+            stmt = _insert(self.session, t.campaign_recipients).from_select(
+                ["campaign_id", "contact_kind", "contact_id", "email", "language", "name", "company",
+                 "salesperson", "state", "attempts", "next_attempt_at", "message_id"], rows)
+            await self.session.execute(stmt.on_conflict_do_nothing(index_elements=["campaign_id", "email"]))
+
+    async def progress(self, campaign_id: int) -> dict[str, int]:
+        rows = await self.session.execute(select(r.state, func.count()).where(r.campaign_id == campaign_id)
+                                          .group_by(r.state))
+        return {str(state): count for state, count in rows.all()}
+
+    async def first_target(self, campaign: Campaign):
+        for select_ in _target_selects(campaign.selection, campaign.language):
+            if select_ is not None:
+                row = (await self.session.execute(select_.order_by(literal(1)).limit(1))).first()
+                if row is not None:
+                    return row
+        return None
+
+
+class ConsentRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, channel: Channel, address: str) -> Consent | None:
+        k = t.consents.c
+        return await self.session.scalar(select(Consent).where(k.channel == channel.value,
+                                                               k.address == address))
+
+    async def opt_out(self, channel: Channel, address: str, source: ConsentSource, now: datetime,
+                      contact_kind: str = "", contact_id: int | None = None) -> None:
+        """Record an opt-out (an upsert: safe when two happen at once)."""
+        address = email_key(address) if channel is Channel.EMAIL else str(address)
+        stmt = _insert(self.session, t.consents).values(
+            channel=channel.value, address=address, opted_out=True, source=source.value, changed_at=now,
+            contact_kind=contact_kind, contact_id=contact_id)
+        await self.session.execute(stmt.on_conflict_do_update(
+            index_elements=["channel", "address"],
+            set_={"opted_out": True, "source": source.value, "changed_at": now}))
+
+    async def opted_out(self, channel: Channel, addresses: Sequence[str]) -> set[str]:
+        k = t.consents.c
+        rows = await self.session.scalars(select(k.address).where(
+            k.channel == channel.value, k.address.in_(list(addresses)), k.opted_out.is_(True)))
+        return set(rows.all())
+
+
+# --- the recipient queue ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ClaimedRow:
+    id: int
+    campaign_id: int
+    contact_kind: str
+    contact_id: int
+    email: str
+    language: str
+    name: str
+    company: str
+    salesperson: str
+    attempts: int
+
+
+class RecipientQueue:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def expire_stale(self, now: datetime, lease: timedelta) -> int:
+        """Rows left in `sending` past their lease: their sender died between marking them and
+        recording the outcome, so the mail may have gone out. They become UNKNOWN, never resent."""
+        result = await self.session.execute(
+            update(t.campaign_recipients)
+            .where(r.state == Q.SENDING.value, r.claimed_at < now - lease)
+            .values(state=Q.UNKNOWN.value, last_error="sender stopped during delivery: maybe sent"))
+        return result.rowcount
+
+    async def claim(self, worker: str, now: datetime, lease: timedelta, limit: int) -> list[ClaimedRow]:
+        sending = select(cp.id).where(cp.status == CampaignStatus.SENDING.value)
+        ids = (select(r.id)
+               .where(r.campaign_id.in_(sending), r.state == Q.QUEUED.value, r.next_attempt_at <= now,
+                      (r.claimed_by.is_(None)) | (r.claimed_at < now - lease))
+               .order_by(r.id).limit(limit))
+        if self.session.bind.dialect.name == "postgresql":
+            ids = ids.with_for_update(skip_locked=True)
+        chosen = list((await self.session.scalars(ids)).all())
+        if not chosen:
+            return []
+        await self.session.execute(update(t.campaign_recipients).where(r.id.in_(chosen))
+                                   .values(claimed_by=worker, claimed_at=now))
+        rows = await self.session.execute(
+            select(r.id, r.campaign_id, r.contact_kind, r.contact_id, r.email, r.language, r.name,
+                   r.company, r.salesperson, r.attempts).where(r.id.in_(chosen)).order_by(r.id))
+        return [ClaimedRow(*row) for row in rows.all()]
+
+    async def begin_sending(self, row_id: int, worker: str, message_id: str, now: datetime) -> bool:
+        """Committed before the message goes to SMTP. False: not ours any more, or the campaign was
+        paused or cancelled meanwhile."""
+        sending = select(cp.id).where(cp.status == CampaignStatus.SENDING.value)
+        result = await self.session.execute(
+            update(t.campaign_recipients)
+            .where(r.id == row_id, r.claimed_by == worker, r.state == Q.QUEUED.value,
+                   r.campaign_id.in_(sending))
+            .values(state=Q.SENDING.value, attempts=r.attempts + 1, message_id=message_id, claimed_at=now))
+        return result.rowcount == 1
+
+    async def record(self, row_id: int, worker: str, state: RecipientState, now: datetime,
+                     retry_at: datetime | None = None, error: str | None = None) -> bool:
+        values = {"state": state.value, "last_error": error[:2000] if error else None}
+        if state is Q.SENT:
+            values["sent_at"] = now
+        if state is Q.QUEUED:
+            values.update(next_attempt_at=retry_at or now, claimed_by=None, claimed_at=None)
+        result = await self.session.execute(
+            update(t.campaign_recipients)
+            .where(r.id == row_id, r.claimed_by == worker,
+                   r.state.in_([Q.SENDING.value, Q.UNKNOWN.value]))
+            .values(**values))
+        return result.rowcount == 1
+
+    async def skip(self, row_ids: Sequence[int], worker: str) -> None:
+        if row_ids:
+            await self.session.execute(
+                update(t.campaign_recipients)
+                .where(r.id.in_(list(row_ids)), r.claimed_by == worker, r.state == Q.QUEUED.value)
+                .values(state=Q.SKIPPED.value, last_error="opted out"))
+
+    async def release(self, worker: str) -> None:
+        """Give back the queued rows this worker holds (SMTP down, paused campaign, shutdown)."""
+        await self.session.execute(
+            update(t.campaign_recipients).where(r.claimed_by == worker, r.state == Q.QUEUED.value)
+            .values(claimed_by=None, claimed_at=None))
+
+    async def finish_campaigns(self, now: datetime) -> list[int]:
+        """Campaigns sending with nothing left queued or in flight are done."""
+        open_rows = exists().where(r.campaign_id == cp.id,
+                                   r.state.in_([Q.QUEUED.value, Q.SENDING.value]))
+        ids = list((await self.session.scalars(
+            select(cp.id).where(cp.status == CampaignStatus.SENDING.value, ~open_rows))).all())
+        if ids:
+            await self.session.execute(
+                update(t.campaigns).where(cp.id.in_(ids), cp.status == CampaignStatus.SENDING.value)
+                .values(status=CampaignStatus.DONE.value, finished_at=now, version=cp.version + 1))
+        return ids
+
+
+class LeaderLock:
+    """A row naming the process that fires schedules, until `expires_at`; renewed by its holder,
+    taken over by anyone once it has expired (its holder died or hung)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def acquire(self, name: str, holder: str, now: datetime, ttl: timedelta) -> bool:
+        k = t.leader_locks.c
+        result = await self.session.execute(
+            update(t.leader_locks).where(k.name == name, (k.holder == holder) | (k.expires_at < now))
+            .values(holder=holder, expires_at=now + ttl))
+        if result.rowcount == 1:
+            return True
+        result = await self.session.execute(
+            _insert(self.session, t.leader_locks).values(name=name, holder=holder, expires_at=now + ttl)
+            .on_conflict_do_nothing(index_elements=["name"]))
+        return result.rowcount == 1
+
+    async def release(self, name: str, holder: str) -> None:
+        k = t.leader_locks.c
+        await self.session.execute(t.leader_locks.delete().where(k.name == name, k.holder == holder))

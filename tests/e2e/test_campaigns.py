@@ -1,0 +1,122 @@
+"""Issue 5 §1-§3 through the real bot: a marketing user creates a campaign (the target count first),
+sets its content, previews it, tests it on themselves, sends it, pauses and cancels; bad input
+changes nothing; /stop lands in the consent record."""
+from __future__ import annotations
+
+import pytest
+from pydantic import SecretStr
+
+from domain.consent import Channel, ConsentSource
+from domain.services import campaigns
+from domain.user import Role, User
+from tests.e2e.conftest import wait_for_mail
+
+MARK = 4001
+
+
+@pytest.fixture
+def settings(settings):
+    return settings.model_copy(update={"secret_key": SecretStr("campaign-e2e-secret"),
+                                       "public_url": "https://bot.example.com", "campaign_rate": 0})
+
+
+@pytest.fixture
+async def mark(uow_factory, seeded):
+    user = User(telegram_id=MARK, name="Mark Eting", role=Role.MARKETING, email="mark@salesbot.test")
+    async with uow_factory() as uow:
+        await uow.users.add(user)
+        await uow.commit()
+    return user
+
+
+async def test_a_marketing_user_creates_previews_tests_and_sends_a_campaign(running, mark, uow_factory):
+    chat = running.chat(MARK)
+    reply = await chat.say("/newcampaign\ne-mail\nWinter offer\nen\nstage=customer")
+    assert "Campaign #1: Winter offer" in reply and "Reaches 2 contact(s)" in reply
+    assert "Nothing is sent until you schedule it" in reply
+
+    reply = await chat.say("/content 1 en\nWinter at {{ company }}\nDear {{ contact_name }},\n\n"
+                           "Warm chairs for cold days.\n{{ unsubscribe_url }}")
+    assert "The content in en is saved" in reply
+    await chat.tap("Preview")
+    preview = await chat.reply()
+    assert "Preview for" in preview and "Warm chairs for cold days." in preview
+
+    await chat.tap("Test to me")
+    assert "A test was sent to mark@salesbot.test" in await chat.reply()
+    test_mail = (await wait_for_mail(running.smtp, 1))[0]
+    assert test_mail.rcpt_tos == ("mark@salesbot.test",)
+    assert test_mail.message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+    await chat.tap("Send now")
+    assert "Send campaign #1 to 2 contact(s) now?" in await chat.reply()
+    assert len(running.smtp.messages) == 1  # asking sent nothing
+    await chat.tap("Yes, send now")
+    assert "Sending starts" in await chat.reply()
+
+    kit = running.app.dispatcher["campaigns"]
+    assert await kit.job.fire() == [1]
+    await kit.sender.drain_once()
+    mails = await wait_for_mail(running.smtp, 3)
+    assert sorted(m.rcpt_tos[0] for m in mails[1:]) == ["buyer@acme.example", "inkoop@hoogvliet.example"]
+    assert "Dear Acme Office BV" in next(m for m in mails if m.rcpt_tos[0] == "buyer@acme.example") \
+        .message.get_body(("plain",)).get_content()
+    await chat.say("/campaigns")
+    await chat.tap("#1 Winter offer")
+    assert "sent 2" in await chat.reply()
+
+
+async def test_a_campaign_is_scheduled_paused_resumed_and_cancelled(running, mark, uow_factory):
+    chat = running.chat(MARK)
+    await chat.say("/newcampaign\ne-mail\nLater\nnl\nall")
+    await chat.say("/content 1 nl\nHallo {{ contact_name }}\nBeste {{ contact_name }}, tot ziens.")
+    assert "Scheduled: 2026-12-01 09:00" in await chat.say("/schedule 1 2026-12-01 09:00")
+    await chat.tap("Pause")
+    assert "Paused" in await chat.reply()
+    await chat.tap("Resume")
+    assert "status: scheduled" in await chat.reply()
+    await chat.tap("Cancel campaign")
+    reply = await chat.reply()
+    assert "Cancelled" in reply and "status: cancelled" in reply
+    assert "cannot become" in await chat.say("/schedule 1 now")
+
+
+async def test_bad_input_gets_a_clear_reply_and_changes_nothing(running, mark, uow_factory, seeded):
+    chat = running.chat(MARK)
+    assert "not a campaign type" in await chat.say("/newcampaign\nfax\nX\nen\nall")
+    assert "Type four lines" in await chat.say("/newcampaign\ne-mail\nX")
+    assert "not a selection" in await chat.say("/newcampaign\ne-mail\nX\nen\ncolour=blue")
+    assert await campaigns.listing(uow_factory(), mark) == []
+    await chat.say("/newcampaign\ne-mail\nX\nen\nall")
+    assert "template has an error" in await chat.say("/content 1 en\nHi {{ nme }}\nbody")
+    assert "template has an error" in await chat.say("/content 1 en\nHi\n{% if %}")
+    view = await campaigns.view(uow_factory(), mark, 1)
+    assert view.campaign.contents == []
+    assert "no content in its own language" in await chat.say("/schedule 1 now")
+    assert "Type /schedule" in await chat.say("/schedule 1 yesterday")
+    assert "Your role does not allow" in await running.chat(seeded["sales"].telegram_id).say("/campaigns")
+    assert "does not exist or is not yours" in await running.chat(MARK).say("/content 99 en\nS\nT")
+
+
+async def test_stop_in_telegram_is_an_opt_out_in_the_consent_record(running, uow_factory, seeded):
+    customer_user = User(telegram_id=7001, name="Anna", role=Role.CUSTOMER, customer_id=seeded["acme"].id)
+    async with uow_factory() as uow:
+        await uow.users.add(customer_user)
+        await uow.commit()
+    assert "no longer linked" in await running.chat(7001).say("/stop")
+    async with uow_factory() as uow:
+        consent = await uow.consents.get(Channel.TELEGRAM, "7001")
+    assert consent.opted_out and consent.source is ConsentSource.STOP and consent.contact_id == seeded["acme"].id
+
+
+async def test_content_without_a_campaign_number_explains_the_merge_fields(running, mark):
+    reply = await running.chat(MARK).say("/content en")
+    assert "Type /content" in reply and "{{ contact_name }}" in reply
+
+
+async def test_a_telegram_403_is_recorded_as_an_opt_out(running, uow_factory, seeded):
+    running.fake.block(7002)
+    assert not await running.app.expiry_job.notifier.send(7002, "hello")
+    async with uow_factory() as uow:
+        consent = await uow.consents.get(Channel.TELEGRAM, "7002")
+    assert consent.opted_out and consent.source is ConsentSource.BLOCKED

@@ -1,0 +1,69 @@
+"""The fast campaign message builder says what the email package would say (issue 5 §2)."""
+from __future__ import annotations
+
+import email
+import time
+from email.policy import default
+
+from hypothesis import given, settings, strategies as st
+
+from bot.campaign_mail import CampaignMailer, Recipient
+from domain.campaign_content import CompiledContent, parse_content
+
+MAILER = CampaignMailer("Salesbot Démo <sales@example.com>", "https://bot.example.com", b"k")
+CONTENT = CompiledContent(parse_content(
+    "en", "Nieuws voor {{ company }}\nBeste {{ contact_name }},\n\ncafé — ümlaut\ttab\n"
+          "a line that is quite long " * 8 + "\n{{ unsubscribe_url }}"))
+
+
+def _parsed(data: bytes):
+    return email.message_from_bytes(data, policy=default)
+
+
+def _essence(message):
+    return {
+        "from": str(message["From"]), "to": str(message["To"]), "subject": str(message["Subject"]),
+        "message-id": message["Message-ID"], "list-unsubscribe": str(message["List-Unsubscribe"]),
+        "post": message["List-Unsubscribe-Post"],
+        "text": message.get_body(("plain",)).get_content().replace("\r\n", "\n").rstrip("\n"),
+        "html": message.get_body(("html",)).get_content().replace("\r\n", "\n").rstrip("\n"),
+        "defects": [d for part in message.walk() for d in part.defects],
+    }
+
+
+safe_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
+
+
+@settings(max_examples=25, deadline=None)
+@given(name=safe_text, company=safe_text)
+def test_the_fast_builder_and_the_email_package_give_the_same_message(name, company):
+    recipient = Recipient("party", 9, "anna@example.nl", name, company, "Sam")
+    fast = _essence(_parsed(MAILER.build(CONTENT, "Spring", recipient, "<campaign-1-9@example.com>")))
+    slow = _essence(_parsed(MAILER.build_with_email_package(CONTENT, "Spring", recipient,
+                                                            "<campaign-1-9@example.com>")))
+    assert fast == slow
+    assert fast["defects"] == []
+    assert "anna@example.nl" in fast["to"]
+
+
+def test_every_line_is_crlf_ended_and_within_998_characters():
+    data = MAILER.build(CONTENT, "S", Recipient("customer", 1, "a@b.example", "X\r\nBcc: y@z.example"),
+                        "<m@example.com>")
+    lines = data.split(b"\r\n")
+    assert all(b"\n" not in line and b"\r" not in line for line in lines)
+    assert max(map(len, lines)) <= 998
+    head = data.split(b"\r\n\r\n", 1)[0]
+    assert b"\r\nBcc:" not in head
+
+
+def test_the_fast_builder_is_much_faster_than_the_email_package():
+    recipient = Recipient("customer", 1, "a@b.example", "Anna")
+    started = time.perf_counter()
+    for n in range(200):
+        MAILER.build(CONTENT, "S", recipient, f"<m{n}@example.com>")
+    fast = time.perf_counter() - started
+    started = time.perf_counter()
+    for n in range(50):
+        MAILER.build_with_email_package(CONTENT, "S", recipient, f"<m{n}@example.com>")
+    slow = (time.perf_counter() - started) * 4
+    assert fast * 3 < slow
