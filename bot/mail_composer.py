@@ -33,6 +33,9 @@ class MailComposer:
             return await self._free_text_invoice(uow, mail)
         if mail.kind == MailKind.CUSTOMER_INVITE:
             return await self._customer_invite(uow, mail)
+        if mail.kind == MailKind.DELAY_NOTICE:  # issue 5 §6
+            from bot.notice_mail import compose_delay_notice
+            return await compose_delay_notice(self, uow, mail)
         raise ValueError(f"unknown mail kind {mail.kind!r}")
 
     def _out(self, mail: OutboxMail, subject: str, name: str, context: dict, pdf: bytes | None,

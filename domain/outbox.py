@@ -16,6 +16,7 @@ class MailKind(StrEnum):
     INVOICE_POSTED = "invoice_posted"
     FREE_TEXT_INVOICE_POSTED = "free_text_invoice_posted"
     CUSTOMER_INVITE = "customer_invite"  # issue 4: ref_id is the customer; the link is made when sent
+    DELAY_NOTICE = "delay_notice"  # issue 5 §6: ref_id is the backorder delay notice
 
 
 class MailStatus(StrEnum):

@@ -57,6 +57,7 @@ from domain.customer_link import LinkUse
 # ~~ end §K ~~
 
 # ~~ §N notices ~~
+from domain.delay_notice import DelayNotice, DigestSent, NoticeMessage
 # ~~ end §N ~~
 
 mapper_registry = registry(metadata=t.metadata)
@@ -151,6 +152,9 @@ def start_mappers() -> None:
     # ~~ end §K ~~
 
     # ~~ §N notices ~~
+    m(DelayNotice, t.delay_notices)
+    m(NoticeMessage, t.delay_notice_messages)
+    m(DigestSent, t.digests_sent)
     # ~~ end §N ~~
 
     _mapped = True

@@ -71,6 +71,7 @@ from domain.sales_order import SalesOrderType
 # ~~ end §K ~~
 
 # ~~ §N notices ~~
+from storage.notice_repository import DelayNoticeRepository  # noqa: F401
 # ~~ end §N ~~
 
 
