@@ -9,8 +9,10 @@ The rule for the new expected date (pure; `new_expected_date`):
   in allocation order (priority, then order date), take from it in turn. A line's *covering date*
   is the day its whole remainder is covered: today when on-hand stock covers it, else the expected
   date of the vendor delivery that completes it, or none when all supply together falls short.
+  A vendor delivery already overdue has no known day: it counts as arriving the uncovered-days
+  setting from today (below), so an overdue delivery does not bring a new notice every day.
 * A line gets a notice when C has passed (C < today), or when its covering delivery is expected
-  later than C. The new date is the covering date (today at the earliest) plus the handling days
+  later than C on a known date (an overdue delivery might still come any day: it moves no promise early). The new date is the covering date (today at the earliest) plus the handling days
   (settings, default 1 working day); with nothing covering it, today plus the uncovered-days
   setting (default 10 working days). Dates fall on working days (Monday to Friday). A date that is
   not new (equal to C) gives no notice.
@@ -77,14 +79,16 @@ def add_working_days(day: date, days: int) -> date:
 
 
 def covering_dates(lines: Iterable[BackorderLine], on_hand: Decimal, supplies: Iterable[Supply],
-                   today: date) -> dict[int, date | None]:
+                   today: date, overdue_on: date | None = None) -> dict[int, date | None]:
     """Line id -> the day its whole remainder is covered (None: never, with what is known).
 
-    `lines` are one item's backorder lines; they take the supply in allocation order.
+    `lines` are one item's backorder lines; they take the supply in allocation order. A vendor
+    delivery already overdue is expected on `overdue_on` (default: today): its day is unknown.
     """
+    overdue_on = overdue_on or today
     timeline = [(today, max(on_hand, Decimal(0)))]
-    timeline += sorted(((max(s.expected_date, today), s.missing) for s in supplies if s.missing > 0),
-                       key=lambda p: p[0])
+    timeline += sorted(((s.expected_date if s.expected_date >= today else overdue_on, s.missing)
+                        for s in supplies if s.missing > 0), key=lambda p: p[0])
     result: dict[int, date | None] = {}
     demand = Decimal(0)
     for line in sorted(lines, key=allocation_key):
@@ -109,9 +113,14 @@ class Slip:
 
 
 def new_expected_date(line: BackorderLine, cover: date | None, today: date,
-                      rules: NoticeRules = NoticeRules()) -> Slip | None:
-    """The line's new expected date, or None when its promise still holds (see the module doc)."""
+                      rules: NoticeRules = NoticeRules(), hopeful_cover: date | None = None) -> Slip | None:
+    """The line's new expected date, or None when its promise still holds (see the module doc).
+
+    `hopeful_cover` is the covering date with overdue vendor deliveries arriving today: a promise
+    is moved early (before its day) only for a delivery whose expected date is known to be later.
+    """
     promised = line.confirmed_date
+    hopeful_cover = cover if hopeful_cover is None else hopeful_cover
     if promised is None or line.remainder <= 0:
         return None
     handling = max(rules.handling_days, 1)
@@ -121,7 +130,7 @@ def new_expected_date(line: BackorderLine, cover: date | None, today: date,
         new, reason = add_working_days(today, max(rules.uncovered_days, 1)), NoticeReason.LATE
     elif promised < today:
         new, reason = add_working_days(max(cover, today), handling), NoticeReason.LATE
-    elif cover > promised:
+    elif cover > promised and hopeful_cover > promised:
         new, reason = add_working_days(cover, handling), NoticeReason.SUPPLY
     else:
         return None
@@ -139,9 +148,12 @@ def slipped_lines(lines: Sequence[BackorderLine], on_hand: dict[int, Decimal],
         by_item.setdefault(line.item_id, []).append(line)
     result = []
     for item_id, item_lines in by_item.items():
-        covers = covering_dates(item_lines, on_hand.get(item_id, Decimal(0)), supplies.get(item_id, []), today)
+        stock, supply = on_hand.get(item_id, Decimal(0)), supplies.get(item_id, [])
+        covers = covering_dates(item_lines, stock, supply, today,
+                                overdue_on=add_working_days(today, max(rules.uncovered_days, 1)))
+        hopeful = covering_dates(item_lines, stock, supply, today)
         for line in sorted(item_lines, key=allocation_key):
-            slip = new_expected_date(line, covers[line.line_id], today, rules)
+            slip = new_expected_date(line, covers[line.line_id], today, rules, hopeful[line.line_id])
             if slip is not None:
                 result.append(slip)
     return result

@@ -49,6 +49,16 @@ def test_lines_take_the_supply_in_priority_order():
     assert covering_dates([first], Decimal(4), [], TODAY) == {1: TODAY}
 
 
+def test_an_overdue_vendor_delivery_counts_as_arriving_after_the_uncovered_days():
+    supplies = {1: [Supply(date(2026, 11, 20), Decimal(10))]}  # expected last week, still missing
+    [slip] = slipped_lines([bl(confirmed=date(2026, 11, 21))], {1: Decimal(0)}, supplies, TODAY,
+                           NoticeRules(handling_days=1, uncovered_days=10))
+    assert slip.expected_date == date(2026, 12, 9)  # 10 working days (8 Dec) + 1
+    for later in range(25, 31):  # no new notice each day while the delivery stays overdue
+        assert slipped_lines([bl(confirmed=slip.expected_date)], {1: Decimal(0)}, supplies,
+                             date(2026, 11, later), NoticeRules(handling_days=1, uncovered_days=10)) == []
+
+
 def test_a_passed_date_moves_to_the_covering_delivery_plus_handling():
     line = bl(confirmed=date(2026, 11, 20))
     slip = new_expected_date(line, date(2026, 12, 3), TODAY)
