@@ -197,3 +197,35 @@ async def test_the_digest_reports_each_salespersons_own_work_once_a_day(uow_fact
     assert sam.id not in dict((u.id, d) for u, d in await svc.digests_due(uow_factory, clock, 14))
     clock.advance(days=1)
     assert await svc.claim_digest(uow_factory(), clock, sam.id)
+
+
+class _Notifier:
+    default_locale = "en"
+
+    def __init__(self, ok: bool = True) -> None:
+        self.ok, self.sent = ok, []
+
+    def locale_of(self, user) -> str:
+        return "en"
+
+    async def send(self, chat_id, text, markup=None) -> bool:
+        self.sent.append((chat_id, text, markup))
+        return self.ok
+
+
+async def test_telegram_messages_are_claimed_before_sending_and_never_sent_twice(uow_factory, clock, seeded, late):
+    from bot.notices import NoticeJob
+    notifier = _Notifier()
+    job = NoticeJob(uow_factory, clock, notifier)
+    await svc.run_notices(uow_factory, clock)
+    first, second = await _all(uow_factory, t.delay_notice_messages)
+    async with uow_factory() as uow:  # a sender crashed after claiming the first one
+        assert await uow.delay_notices.claim_message(first["id"])
+        await uow.commit()
+    assert await job.send_queued() == 1
+    assert [chat for chat, _text, _markup in notifier.sent] == [7001]
+    assert len(notifier.sent[0][2].inline_keyboard) == 3
+    assert await job.send_queued() == 0  # nothing is sent again
+    rows = {r["id"]: r["status"] for r in await _all(uow_factory, t.delay_notice_messages)}
+    assert rows == {first["id"]: MessageStatus.SENDING, second["id"]: MessageStatus.SENT}
+    assert await job.run() == 0 and len(notifier.sent) == 1
