@@ -7,7 +7,6 @@ while queued). A second process doing the same at the same moment changes no row
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date, datetime
 
 from sqlalchemy import case, func, select, update
