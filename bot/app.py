@@ -287,6 +287,7 @@ def build_app(settings: Settings, bot: Bot, *, transport: MailTransport | None =
     # ~~ end §K ~~
 
     # ~~ §N notices ~~
+    dispatcher["notice_locale"] = settings.locale  # the salesperson's report of a notice answer
     # ~~ end §N ~~
 
     return App(settings, engine, uow, clock, bot, dispatcher, outbox, ExpiryJob(uow, clock, notifier), links)

@@ -12,7 +12,7 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardButton as Button, InlineKeyboardMarkup
 
-from bot.i18n import _, use_locale
+from bot.i18n import DEFAULT_LOCALE, _, use_locale
 from domain.delay_notice import NoticeAnswer
 from domain.services import delay_notices as service
 from domain.services.delay_notices import AnswerResult
@@ -102,7 +102,8 @@ async def tell_salesperson(bot: Bot, result: AnswerResult, default_locale: str) 
 
 
 @routes.callback_query(NoticeReply.filter())
-async def answer(query: CallbackQuery, callback_data: NoticeReply, user: User, deps: Deps) -> None:
+async def answer(query: CallbackQuery, callback_data: NoticeReply, user: User, deps: Deps,
+                 notice_locale: str = DEFAULT_LOCALE) -> None:
     result = await service.answer_notice(deps.uow(), deps.clock, user, callback_data.notice_id,
                                          callback_data.answer)
     await query.answer()
@@ -111,4 +112,4 @@ async def answer(query: CallbackQuery, callback_data: NoticeReply, user: User, d
     except TelegramAPIError:
         pass  # the old buttons stay, and are refused if tapped
     await query.message.answer(_customer_reply(result))
-    await tell_salesperson(query.bot, result, "en")
+    await tell_salesperson(query.bot, result, notice_locale)
