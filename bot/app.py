@@ -85,6 +85,8 @@ from handlers import campaigns as campaign_handlers
 # ~~ end §K ~~
 
 # ~~ §N notices ~~
+from bot import notices as delay_notice_jobs
+from handlers import delay_notices
 # ~~ end §N ~~
 from storage.database import create_engine, session_factory
 from storage.uow import UnitOfWorkFactory
@@ -176,6 +178,7 @@ def build_dispatcher(deps: Deps, settings: Settings, storage: BaseStorage | None
               # ~~ end §K ~~
 
               # ~~ §N notices ~~
+              delay_notices.routes,
               # ~~ end §N ~~
               common.fallback_routes)
     dp.include_routers(*(r.build() for r in routes))
@@ -212,6 +215,14 @@ class App:
     # ~~ end §K ~~
 
     # ~~ §N notices ~~
+    _notice_jobs = None
+
+    @property
+    def notice_jobs(self):
+        """(delay notices job, morning digest job), made on first use."""
+        if self._notice_jobs is None:
+            self._notice_jobs = delay_notice_jobs.make_jobs(self)
+        return self._notice_jobs
     # ~~ end §N ~~
     _scheduler = None
 
@@ -248,6 +259,8 @@ class App:
         # ~~ end §K ~~
 
         # ~~ §N notices ~~
+        delay_notice_jobs.add_notice_jobs(self._scheduler, *self.notice_jobs, self.settings.notice_time,
+                                          self.settings.digest_time)
         # ~~ end §N ~~
 
     async def close(self) -> None:
@@ -321,6 +334,7 @@ def build_app(settings: Settings, bot: Bot, *, transport: MailTransport | None =
     # ~~ end §K ~~
 
     # ~~ §N notices ~~
+    dispatcher["notice_locale"] = settings.locale  # the salesperson's report of a notice answer
     # ~~ end §N ~~
 
     return App(settings, engine, uow, clock, bot, dispatcher, outbox, ExpiryJob(uow, clock, notifier), links)

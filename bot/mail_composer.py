@@ -37,6 +37,9 @@ class MailComposer:
         if mail.kind == MailKind.MAIL_REQUEST_RECEIVED:  # issue 4 §3
             from bot.mail_intake_mail import compose_request_received
             return await compose_request_received(self, uow, mail)
+        if mail.kind == MailKind.DELAY_NOTICE:  # issue 5 §6
+            from bot.notice_mail import compose_delay_notice
+            return await compose_delay_notice(self, uow, mail)
         raise ValueError(f"unknown mail kind {mail.kind!r}")
 
     def _out(self, mail: OutboxMail, subject: str, name: str, context: dict, pdf: bytes | None,

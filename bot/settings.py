@@ -86,6 +86,23 @@ class Settings(BaseSettings):
     # ~~ end §K ~~
 
     # ~~ §N notices ~~
+    # Issue 5 §6: when the daily backorder delay notices and the salespeople's morning digest run
+    # (HH:MM in the company time zone), and how the new expected date of a delayed line is set.
+    notice_time: str = "07:30"
+    digest_time: str = "08:00"
+    notice_handling_days: int = Field(default=1, ge=1)     # working days from covering delivery to ship date
+    notice_uncovered_days: int = Field(default=10, ge=1)   # working days ahead when nothing covers a line
+    digest_agreement_days: int = Field(default=14, ge=0)   # agreements ending within this many days
+
+    @field_validator("notice_time", "digest_time")
+    @classmethod
+    def _time_of_day(cls, value: str) -> str:
+        from bot.notices import parse_time
+        try:
+            h, m = parse_time(value)
+        except ValueError:
+            raise ValueError("a time of day is written HH:MM, e.g. 07:30") from None
+        return f"{h:02d}:{m:02d}"
     # ~~ end §N ~~
 
     @field_validator("currency")

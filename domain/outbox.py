@@ -17,6 +17,7 @@ class MailKind(StrEnum):
     FREE_TEXT_INVOICE_POSTED = "free_text_invoice_posted"
     CUSTOMER_INVITE = "customer_invite"  # issue 4: ref_id is the customer; the link is made when sent
     MAIL_REQUEST_RECEIVED = "mail_request_received"  # issue 4 §3: ref_id is the inbound mail
+    DELAY_NOTICE = "delay_notice"  # issue 5 §6: ref_id is the backorder delay notice
 
 
 class MailStatus(StrEnum):

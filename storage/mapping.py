@@ -62,6 +62,7 @@ from domain.consent import Consent
 # ~~ end §K ~~
 
 # ~~ §N notices ~~
+from domain.delay_notice import DelayNotice, DigestSent, NoticeMessage
 # ~~ end §N ~~
 
 mapper_registry = registry(metadata=t.metadata)
@@ -167,6 +168,9 @@ def start_mappers() -> None:
     # ~~ end §K ~~
 
     # ~~ §N notices ~~
+    m(DelayNotice, t.delay_notices)
+    m(NoticeMessage, t.delay_notice_messages)
+    m(DigestSent, t.digests_sent)
     # ~~ end §N ~~
 
     _mapped = True

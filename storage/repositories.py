@@ -79,6 +79,7 @@ from storage.campaign_store import CampaignRepository, ConsentRepository, Recipi
 # ~~ end §K ~~
 
 # ~~ §N notices ~~
+from storage.notice_repository import DelayNoticeRepository  # noqa: F401
 # ~~ end §N ~~
 
 

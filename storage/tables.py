@@ -62,6 +62,7 @@ from domain.consent import Channel, ConsentSource
 # ~~ end §K ~~
 
 # ~~ §N notices ~~
+from sqlalchemy import Boolean
 # ~~ end §N ~~
 
 metadata = MetaData(naming_convention={
@@ -660,4 +661,48 @@ leader_locks = Table(
 # ~~ end §K ~~
 
 # ~~ §N notices ~~
+# Backorder delay notices: one per (order line, expected date), so no run can tell a date twice;
+# their Telegram messages (drained by a sender) and the morning digests sent (one per day).
+delay_notices = Table(
+    "delay_notices", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("sales_order_line_id", ForeignKey("sales_order_lines.id", ondelete="CASCADE"), nullable=False),
+    Column("sales_order_id", ForeignKey("sales_orders.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("line_number", Integer, nullable=False),
+    Column("customer_id", ForeignKey("customers.id"), nullable=False),
+    Column("salesperson_id", ForeignKey("users.id"), nullable=False),
+    Column("expected_date", Date, nullable=False),
+    Column("previous_date", Date),
+    Column("reason", String(16), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("email_queued", Boolean, nullable=False),
+    Column("answer", String(16)),
+    Column("answered_at", UTCDateTime),
+    Column("answered_by", ForeignKey("users.id")),
+    Column("answer_detail", String(200), nullable=False),
+    UniqueConstraint("sales_order_line_id", "expected_date", name="uq_delay_notices_line_date"),
+)
+
+delay_notice_messages = Table(
+    "delay_notice_messages", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("notice_id", ForeignKey("delay_notices.id", ondelete="CASCADE"), nullable=False),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("telegram_id", BigInteger, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("sent_at", UTCDateTime),
+    Column("error", Text),
+    UniqueConstraint("notice_id", "user_id", name="uq_delay_notice_messages_notice_user"),
+    Index("ix_delay_notice_messages_status", "status"),
+)
+
+digests_sent = Table(
+    "digests_sent", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("day", Date, nullable=False),
+    Column("sent_at", UTCDateTime, nullable=False),
+    UniqueConstraint("user_id", "day", name="uq_digests_sent_user_day"),
+)
 # ~~ end §N ~~

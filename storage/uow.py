@@ -88,6 +88,7 @@ class SqlUnitOfWork:
         # ~~ end §K ~~
 
         # ~~ §N notices ~~
+        self.delay_notices = r.DelayNoticeRepository(s)
         # ~~ end §N ~~
 
         return self
