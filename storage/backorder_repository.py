@@ -147,6 +147,13 @@ class BackorderRepository:
         rows = await self.session.execute(stmt, {k: v for k, v in params.items() if v is not None or k == "item_ids"})
         return [BackorderLine(*row) for row in rows.all()]
 
+    async def on_hand(self, item_ids: Sequence[int]) -> dict[int, Decimal]:
+        """On-hand stock per item (the delay notices' daily run)."""
+        rows = await self.session.execute(
+            select(I.id, I.on_hand).where(I.id.in_(bindparam("item_ids", expanding=True))),
+            {"item_ids": list(item_ids)})
+        return dict(rows.all())
+
     async def allocation(self, item_ids: Sequence[int]
                          ) -> tuple[dict[int, ItemStock], dict[int, list[BackorderLine]]]:
         """The items (those that exist) and their backorder lines in allocation order, in one read
