@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import logging
-from functools import partial
 from dataclasses import dataclass
+from functools import partial
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -13,81 +13,32 @@ from aiogram.fsm.storage.base import BaseStorage
 from aiogram.fsm.storage.memory import MemoryStorage
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot import notices as delay_notice_jobs, web_unsubscribe
+from bot.accept_web import AcceptAndWeb
+from bot.campaign_jobs import add_campaign_job
+from bot.campaign_kit import CampaignKit
 from bot.clock import SystemClock
+from bot.customer_links import CustomerLinks
 from bot.documents.renderer import DocumentRenderer, company_header
+from bot.imap_poller import ImapPoller, imap_poller_from_settings
 from bot.mail import EmlDirectoryTransport, MailTransport, SmtpTransport
 from bot.mail_composer import MailComposer
+from bot.mail_requests import QuotationRequestSink
 from bot.middlewares import InFlightUpdates, UserMiddleware
 from bot.notifier import Notifier
 from bot.outbox_sender import OutboxSender
+from bot.request_notices import RequestNotices
 from bot.scheduler import ExpiryJob, build_scheduler
 from bot.settings import Settings
 from bot.warmup import pin_response_models
 from domain.ports import Clock
-from handlers import (common, errors, free_text_invoices, language, orders, quotation_list, quote_entry,
-                      start)
+from handlers import (agreement_entry, agreements, backorders, campaigns as campaign_handlers, common,
+                      customer_link, customer_view, delay_notices, errors, free_text_drafts,
+                      free_text_invoices, invoice_slips, invoicing as invoicing_handlers, language, leads,
+                      order_types as order_types_handlers, orders, pipeline, pricing as pricing_handlers,
+                      product_lists, quotation_answers, quotation_list, quote_entry, request_entry,
+                      request_list, returns as returns_handlers, start)
 from handlers.deps import Deps
-
-# ~~ §1 relationships ~~
-from handlers import leads, pipeline
-# ~~ end §1 ~~
-
-# ~~ §2 pricing ~~
-from handlers import pricing as pricing_handlers
-# ~~ end §2 ~~
-
-# ~~ §3 sales agreements ~~
-from handlers import agreement_entry, agreements
-# ~~ end §3 ~~
-
-# ~~ §4 order types ~~
-from handlers import order_types as order_types_handlers
-from handlers import returns as returns_handlers
-# ~~ end §4 ~~
-
-# ~~ §5 up-sell/cross-sell ~~
-from handlers import product_lists
-# ~~ end §5 ~~
-
-# ~~ §6 invoicing ~~
-from handlers import free_text_drafts, invoice_slips, invoicing as invoicing_handlers
-# ~~ end §6 ~~
-
-# ~~ §7 backorders ~~
-from handlers import backorders
-# ~~ end §7 ~~
-
-# ~~ §C customer channel ~~
-from bot.customer_links import CustomerLinks
-from handlers import customer_link, customer_view
-# ~~ end §C ~~
-
-# ~~ §R quote requests ~~
-from bot.request_notices import RequestNotices
-from handlers import request_entry, request_list
-# ~~ end §R ~~
-
-# ~~ §A accept and web ~~
-from bot.accept_web import AcceptAndWeb
-from handlers import quotation_answers
-# ~~ end §A ~~
-
-# ~~ §I imap ~~
-from bot.imap_poller import ImapPoller, imap_poller_from_settings
-from bot.mail_requests import QuotationRequestSink
-# ~~ end §I ~~
-
-# ~~ §K campaigns ~~
-from bot.campaign_jobs import add_campaign_job
-from bot.campaign_kit import CampaignKit
-from bot import web_unsubscribe
-from handlers import campaigns as campaign_handlers
-# ~~ end §K ~~
-
-# ~~ §N notices ~~
-from bot import notices as delay_notice_jobs
-from handlers import delay_notices
-# ~~ end §N ~~
 from storage.database import create_engine, session_factory
 from storage.uow import UnitOfWorkFactory
 
@@ -114,6 +65,7 @@ def make_storage(settings: Settings) -> BaseStorage:
         return MemoryStorage()
     from aiogram.fsm.storage.base import DefaultKeyBuilder
     from aiogram.fsm.storage.redis import RedisStorage
+
     # Conversations expire after a day of silence; keys carry the bot id (PITFALLS.md).
     return RedisStorage.from_url(settings.redis_url, key_builder=DefaultKeyBuilder(with_bot_id=True),
                                  state_ttl=86400, data_ttl=86400)
@@ -129,57 +81,19 @@ def build_dispatcher(deps: Deps, settings: Settings, storage: BaseStorage | None
     # Order matters: /cancel wins in any state; the fallback answers what no router took.
     routes = (errors.routes, common.cancel_routes, start.routes, language.routes,
               quote_entry.routes, quotation_list.routes, orders.routes, free_text_invoices.routes,
-              # ~~ §1 relationships ~~
               leads.routes, pipeline.routes,
-              # ~~ end §1 ~~
-
-              # ~~ §2 pricing ~~
               pricing_handlers.routes,
-              # ~~ end §2 ~~
-
-              # ~~ §3 sales agreements ~~
               agreements.routes, agreement_entry.routes,
-              # ~~ end §3 ~~
-
-              # ~~ §4 order types ~~
               order_types_handlers.routes,
               returns_handlers.routes,
-              # ~~ end §4 ~~
-
-              # ~~ §5 up-sell/cross-sell ~~
               product_lists.routes,
-              # ~~ end §5 ~~
-
-              # ~~ §6 invoicing ~~
               invoicing_handlers.routes, invoice_slips.routes, free_text_drafts.routes,
-              # ~~ end §6 ~~
-
-              # ~~ §7 backorders ~~
               backorders.routes,
-              # ~~ end §7 ~~
-
-              # ~~ §C customer channel ~~
               customer_link.routes, customer_view.routes,
-              # ~~ end §C ~~
-
-              # ~~ §R quote requests ~~
               request_entry.routes, request_list.routes,
-              # ~~ end §R ~~
-
-              # ~~ §A accept and web ~~
               quotation_answers.routes,
-              # ~~ end §A ~~
-
-              # ~~ §I imap ~~
-              # ~~ end §I ~~
-
-              # ~~ §K campaigns ~~
               campaign_handlers.routes,
-              # ~~ end §K ~~
-
-              # ~~ §N notices ~~
               delay_notices.routes,
-              # ~~ end §N ~~
               common.fallback_routes)
     dp.include_routers(*(r.build() for r in routes))
     return dp
@@ -197,24 +111,13 @@ class App:
     expiry_job: ExpiryJob
     links: CustomerLinks | None = None
 
-    # ~~ §R quote requests ~~
-    # ~~ end §R ~~
-
-    # ~~ §A accept and web ~~
     @property
     def accept_web(self) -> AcceptAndWeb | None:
         """Issue 4 §4: Telegram deliveries of quotations and the HTTP server (built in build_app)."""
         return self.dispatcher.workflow_data.get("accept_web")
-    # ~~ end §A ~~
 
-    # ~~ §I imap ~~
     imap: ImapPoller | None = None
-    # ~~ end §I ~~
 
-    # ~~ §K campaigns ~~
-    # ~~ end §K ~~
-
-    # ~~ §N notices ~~
     _notice_jobs = None
 
     @property
@@ -223,7 +126,6 @@ class App:
         if self._notice_jobs is None:
             self._notice_jobs = delay_notice_jobs.make_jobs(self)
         return self._notice_jobs
-    # ~~ end §N ~~
     _scheduler = None
 
     async def start_background(self) -> None:
@@ -234,34 +136,23 @@ class App:
                                           self.settings.timezone)
         self._scheduler.start()
 
-        # ~~ §R quote requests ~~
-        # ~~ end §R ~~
-
-        # ~~ §A accept and web ~~
         if self.accept_web is not None:
             await self.accept_web.start()
-        # ~~ end §A ~~
 
-        # ~~ §I imap ~~
         # Built here, not in build_app, so the return line stays the lead's: None without IMAP_HOST.
         self.imap = self.imap or imap_poller_from_settings(
             self.settings, self.uow, self.clock, on_queued=self.outbox.wake,
             sink=QuotationRequestSink(self.dispatcher["request_notices"]))
         if self.imap is not None:
             self.imap.start()
-        # ~~ end §I ~~
 
-        # ~~ §K campaigns ~~
         # Campaign schedules: this process's scheduler polls the campaigns table (leader lock inside).
         self.dispatcher["campaigns"].start()
         add_campaign_job(self._scheduler, self.dispatcher["campaigns"].job,
                          self.settings.campaign_poll_seconds, self.settings.timezone)
-        # ~~ end §K ~~
 
-        # ~~ §N notices ~~
         delay_notice_jobs.add_notice_jobs(self._scheduler, *self.notice_jobs, self.settings.notice_time,
                                           self.settings.digest_time)
-        # ~~ end §N ~~
 
     async def close(self) -> None:
         """Graceful: updates being handled finish first, then background work, then connections."""
@@ -269,25 +160,14 @@ class App:
             log.warning("some updates were still being handled at shutdown")
         if self._scheduler is not None and self._scheduler.running:
             self._scheduler.shutdown(wait=False)
-        # ~~ §R quote requests ~~
-        # ~~ end §R ~~
 
-        # ~~ §A accept and web ~~
         if self.accept_web is not None:
             await self.accept_web.stop()
-        # ~~ end §A ~~
 
-        # ~~ §I imap ~~
         if self.imap is not None:
             await self.imap.stop()
-        # ~~ end §I ~~
 
-        # ~~ §K campaigns ~~
         await self.dispatcher["campaigns"].stop()
-        # ~~ end §K ~~
-
-        # ~~ §N notices ~~
-        # ~~ end §N ~~
 
         await self.outbox.stop()
         await self.dispatcher.storage.close()
@@ -310,31 +190,20 @@ def build_app(settings: Settings, bot: Bot, *, transport: MailTransport | None =
                 documents=documents, links=links,
                 warehouse_management=settings.warehouse_management)
     dispatcher = build_dispatcher(deps, settings, storage or make_storage(settings))
-    # ~~ §R quote requests ~~
     # Handlers that create quotation requests tell the salesperson through this (also for §3's mails).
     dispatcher["request_notices"] = RequestNotices(notifier)
-    # ~~ end §R ~~
 
-    # ~~ §A accept and web ~~
     dispatcher["accept_web"] = accept_web = AcceptAndWeb.build(settings, bot, uow, clock, documents, notifier,
                                                                   dispatcher)
     dispatcher["answer_notices"] = accept_web.notices
-    # ~~ end §A ~~
 
-    # ~~ §I imap ~~
-    # ~~ end §I ~~
-
-    # ~~ §K campaigns ~~
     dispatcher["campaigns"] = campaign_kit = CampaignKit.from_settings(settings, uow, clock)
     notifier.on_forbidden = campaign_kit.telegram_blocked
     # The unsubscribe pages are served by the bot's one HTTP server (when it runs).
     accept_web.extra_routes.append(partial(
         web_unsubscribe.add_routes, uow=uow, clock=clock, locale=settings.locale,
         secret=settings.secret_key.get_secret_value().encode() if settings.secret_key else None))
-    # ~~ end §K ~~
 
-    # ~~ §N notices ~~
     dispatcher["notice_locale"] = settings.locale  # the salesperson's report of a notice answer
-    # ~~ end §N ~~
 
     return App(settings, engine, uow, clock, bot, dispatcher, outbox, ExpiryJob(uow, clock, notifier), links)

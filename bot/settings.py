@@ -45,19 +45,13 @@ class Settings(BaseSettings):
     bot_username: str | None = None          # for https://t.me/<bot>?start=...; unset: asked with getMe
     customer_link_days: int = Field(default=30, ge=1)
 
-    # ~~ §R quote requests ~~
-    # ~~ end §R ~~
-
-    # ~~ §A accept and web ~~
     # Issue 4 §4: the bot's HTTP server (the quotation answer page; the Telegram webhook when set).
     public_url: str | None = None        # base URL of that server as customers reach it, for links in mails
     http_host: str = "127.0.0.1"
     http_port: int | None = Field(default=8080, ge=0, le=65535)  # 0: a free port (tests); None: no server
     telegram_poll_seconds: float = Field(default=5, gt=0)  # how often queued Telegram deliveries are tried
     webhook_url: str | None = None       # set: Telegram posts updates to this URL (served here); unset: polling
-    # ~~ end §A ~~
 
-    # ~~ §I imap ~~
     # Quotation requests by e-mail (issue 4 §3): the mailbox polled over IMAP; unset host: no polling.
     imap_host: str | None = None
     imap_port: int = 993
@@ -72,9 +66,7 @@ class Settings(BaseSettings):
     @classmethod
     def _empty_imap_host_is_unset(cls, value):
         return value or None
-    # ~~ end §I ~~
 
-    # ~~ §K campaigns ~~
     # Campaigns (issue 5): the sending rate (messages per second, 0: no limit), parallel SMTP
     # connections, how often due campaigns are looked for, and how long a claimed row stays a
     # process's before another may take it. Unsubscribe links use public_url (above).
@@ -83,9 +75,7 @@ class Settings(BaseSettings):
     campaign_batch: int = Field(default=50, ge=1, le=1000)
     campaign_poll_seconds: float = Field(default=15, gt=0)
     campaign_lease_seconds: float = Field(default=300, gt=0)
-    # ~~ end §K ~~
 
-    # ~~ §N notices ~~
     # Issue 5 §6: when the daily backorder delay notices and the salespeople's morning digest run
     # (HH:MM in the company time zone), and how the new expected date of a delayed line is set.
     notice_time: str = "07:30"
@@ -103,7 +93,6 @@ class Settings(BaseSettings):
         except ValueError:
             raise ValueError("a time of day is written HH:MM, e.g. 07:30") from None
         return f"{h:02d}:{m:02d}"
-    # ~~ end §N ~~
 
     @field_validator("currency")
     @classmethod

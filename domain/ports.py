@@ -1,75 +1,34 @@
 """What the service layer needs from the outside world, as protocols (storage/ implements them)."""
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Protocol, Self
 
+from domain.backorder import (BackorderLine, CustomerBackorders, ItemBackorders, ItemStock, MissingDelivery,
+                              VendorBackorders)
+from domain.campaign import Campaign
+from domain.consent import Channel, ConsentSource
 from domain.customer import Customer
+from domain.customer_link import LinkUse
+from domain.delay_notice import DelayNotice, DigestSent, ExpiringQuotation, NoticeMessage
 from domain.free_text_invoice import FreeTextInvoice, PostingProfile
 from domain.invoice import CustomerInvoice
 from domain.item import Item
+from domain.mail_intake import InboundMail
 from domain.outbox import OutboxMail
 from domain.packing_slip import PackingSlip
+from domain.pricing import TradeAgreement
+from domain.product_list import ProductListRule, SuggestionOffer
+from domain.purchase_order import PurchaseOrder, Vendor
 from domain.quotation import Quotation
+from domain.quotation_answer import QuotationAnswer, TelegramDelivery
+from domain.quotation_request import QuotationRequest
+from domain.relationship import Party
+from domain.sales_agreement import SalesAgreement
 from domain.sales_order import SalesOrder
 from domain.user import User
-
-# ~~ §1 relationships ~~
-from domain.relationship import Party
-# ~~ end §1 ~~
-
-# ~~ §2 pricing ~~
-from domain.pricing import TradeAgreement
-# ~~ end §2 ~~
-
-# ~~ §3 sales agreements ~~
-from domain.sales_agreement import SalesAgreement
-# ~~ end §3 ~~
-
-# ~~ §4 order types ~~
-# ~~ end §4 ~~
-
-# ~~ §5 up-sell/cross-sell ~~
-from domain.product_list import ProductListRule, SuggestionOffer
-# ~~ end §5 ~~
-
-# ~~ §6 invoicing ~~
-# ~~ end §6 ~~
-
-# ~~ §7 backorders ~~
-from decimal import Decimal
-from collections.abc import Mapping
-
-from domain.backorder import (BackorderLine, CustomerBackorders, ItemBackorders, ItemStock,
-                              MissingDelivery, VendorBackorders)
-from domain.purchase_order import PurchaseOrder, Vendor
-# ~~ end §7 ~~
-
-# ~~ §C customer channel ~~
-from domain.customer_link import LinkUse
-# ~~ end §C ~~
-
-# ~~ §R quote requests ~~
-from domain.quotation_request import QuotationRequest
-# ~~ end §R ~~
-
-# ~~ §A accept and web ~~
-from domain.quotation_answer import QuotationAnswer, TelegramDelivery
-# ~~ end §A ~~
-
-# ~~ §I imap ~~
-from domain.mail_intake import InboundMail
-# ~~ end §I ~~
-
-# ~~ §K campaigns ~~
-from domain.campaign import Campaign
-from domain.consent import Channel, ConsentSource
-# ~~ end §K ~~
-
-# ~~ §N notices ~~
-from domain.delay_notice import DelayNotice, DigestSent, ExpiringQuotation, NoticeMessage
-# ~~ end §N ~~
 
 
 class Clock(Protocol):
@@ -144,7 +103,6 @@ class NumberSequences(Protocol):
     async def next(self, name: str) -> int: ...
 
 
-# ~~ §1 relationships ~~
 class PartyRepository(Protocol):
     async def get(self, party_id: int) -> Party | None: ...
     async def add(self, party: Party) -> None: ...
@@ -154,16 +112,12 @@ class PartyRepository(Protocol):
     async def by_customer(self, customer_id: int) -> Party | None: ...
     async def with_contact(self, email: str, phone: str) -> Sequence[Party]: ...
     async def customers_with_email(self, email: str) -> Sequence[Customer]: ...
-# ~~ end §1 ~~
 
-# ~~ §2 pricing ~~
 class TradeAgreementRepository(Protocol):
     async def for_item(self, item_number: str, item_group: str) -> Sequence[TradeAgreement]: ...
     async def all(self) -> Sequence[TradeAgreement]: ...
     async def add(self, agreement: TradeAgreement) -> None: ...
-# ~~ end §2 ~~
 
-# ~~ §3 sales agreements ~~
 class SalesAgreementRepository(Protocol):
     async def get(self, agreement_id: int) -> SalesAgreement | None: ...
     async def add(self, agreement: SalesAgreement) -> None: ...
@@ -171,17 +125,12 @@ class SalesAgreementRepository(Protocol):
     async def orders_of(self, agreement_id: int) -> Sequence[SalesOrder]: ...
 
 
-# ~~ end §3 ~~
-
-# ~~ §4 order types ~~
 class ReturnsRepository(Protocol):
     """Returned orders and the invoices goods are returned from (domain/returns.py)."""
     async def invoices_of(self, salesperson_id: int | None, limit: int) -> Sequence[CustomerInvoice]: ...
     async def invoice_by_number(self, number: str) -> CustomerInvoice | None: ...
     async def returns_of_invoice(self, invoice_id: int) -> Sequence[SalesOrder]: ...
-# ~~ end §4 ~~
 
-# ~~ §5 up-sell/cross-sell ~~
 class ProductListRuleRepository(Protocol):
     async def get(self, rule_id: int) -> ProductListRule | None: ...
     async def add(self, rule: ProductListRule) -> None: ...
@@ -198,9 +147,7 @@ class SuggestionOfferRepository(Protocol):
     async def ignore_where_not_draft(self, now: datetime) -> None: ...
     async def counts(self, salesperson_id: int | None) -> Sequence[tuple[int, str, int]]: ...
 
-# ~~ end §5 ~~
 
-# ~~ §6 invoicing ~~
 class InvoicingRepository(Protocol):
     async def uninvoiced_slips(self, first_day: date, last_day: date,
                                customer_id: int | None = None) -> list[PackingSlip]: ...
@@ -209,9 +156,7 @@ class InvoicingRepository(Protocol):
     async def free_text_drafts_of(self, salesperson_id: int, limit: int) -> list[FreeTextInvoice]: ...
     async def delete_free_text_invoice(self, invoice: FreeTextInvoice) -> None: ...
     async def posting_profiles(self) -> list[PostingProfile]: ...
-# ~~ end §6 ~~
 
-# ~~ §7 backorders ~~
 class BackorderRepository(Protocol):
     async def on_hand(self, item_ids: Sequence[int]) -> dict[int, Decimal]: ...
     async def lock_item(self, item_id: int) -> None: ...
@@ -237,9 +182,7 @@ class VendorRepository(Protocol):
 class PurchaseOrderRepository(Protocol):
     async def by_key(self, number: str, item_id: int) -> PurchaseOrder | None: ...
     async def add(self, purchase_order: PurchaseOrder) -> None: ...
-# ~~ end §7 ~~
 
-# ~~ §C customer channel ~~
 class CustomerChannelRepository(Protocol):
     """Link tokens used, linked accounts, and one customer's own documents (issue 4)."""
     async def link_used(self, nonce: str) -> bool: ...
@@ -251,9 +194,7 @@ class CustomerChannelRepository(Protocol):
     async def invoices_of(self, customer_id: int, limit: int) -> Sequence[CustomerInvoice]: ...
     async def free_text_invoices_of(self, customer_id: int, limit: int) -> Sequence[FreeTextInvoice]: ...
 
-# ~~ end §C ~~
 
-# ~~ §R quote requests ~~
 class QuotationRequestRepository(Protocol):
     async def get(self, request_id: int) -> QuotationRequest | None: ...
     async def add(self, request: QuotationRequest) -> None: ...
@@ -261,9 +202,7 @@ class QuotationRequestRepository(Protocol):
                       limit: int) -> Sequence[QuotationRequest]: ...
     async def latest_salesperson_of(self, customer_id: int) -> int | None: ...
     async def managers(self) -> Sequence[User]: ...
-# ~~ end §R ~~
 
-# ~~ §A accept and web ~~
 class QuotationAnswerRepository(Protocol):
     """Customers' answers to quotations and the Telegram deliveries of sent quotations (issue 4 §4)."""
     async def add(self, answer: QuotationAnswer) -> None: ...
@@ -272,18 +211,14 @@ class QuotationAnswerRepository(Protocol):
     async def add_delivery(self, delivery: TelegramDelivery) -> None: ...
     async def delivery(self, delivery_id: int) -> TelegramDelivery | None: ...
     async def due_deliveries(self, now: datetime, limit: int) -> Sequence[TelegramDelivery]: ...
-# ~~ end §A ~~
 
-# ~~ §I imap ~~
 class InboundMailRepository(Protocol):
     async def get(self, mail_id: int) -> InboundMail | None: ...
     async def add(self, mail: InboundMail) -> None: ...
     async def find(self, folder: str, uidvalidity: int, uid: int,
                    message_id: str | None) -> InboundMail | None: ...
     async def last_uid(self, folder: str, uidvalidity: int) -> int | None: ...
-# ~~ end §I ~~
 
-# ~~ §K campaigns ~~
 class CampaignRepository(Protocol):
     async def get(self, id_: int) -> Campaign | None: ...
     async def add(self, campaign: Campaign) -> None: ...
@@ -301,9 +236,6 @@ class ConsentRepository(Protocol):
     async def opted_out(self, channel: Channel, addresses: Sequence[str]) -> set[str]: ...
 
 
-# ~~ end §K ~~
-
-# ~~ §N notices ~~
 class DelayNoticeRepository(Protocol):
     """Backorder delay notices, their Telegram messages and the digests sent (issue 5 §6)."""
     async def get(self, notice_id: int) -> DelayNotice | None: ...
@@ -327,7 +259,6 @@ class DelayNoticeRepository(Protocol):
     async def ending_agreements(self, salesperson_id: int, first: date, last: date) -> list[SalesAgreement]: ...
     async def digest_sent(self, user_id: int, day: date) -> bool: ...
     async def add_digest(self, sent: DigestSent) -> None: ...
-# ~~ end §N ~~
 
 class UnitOfWork(Protocol):
     users: UserRepository
@@ -342,61 +273,35 @@ class UnitOfWork(Protocol):
     outbox: OutboxRepository
     numbers: NumberSequences
 
-    # ~~ §1 relationships ~~
     parties: PartyRepository
-    # ~~ end §1 ~~
 
-    # ~~ §2 pricing ~~
     trade_agreements: TradeAgreementRepository
-    # ~~ end §2 ~~
 
-    # ~~ §3 sales agreements ~~
     sales_agreements: SalesAgreementRepository
-    # ~~ end §3 ~~
 
-    # ~~ §4 order types ~~
     returns: ReturnsRepository
-    # ~~ end §4 ~~
 
-    # ~~ §5 up-sell/cross-sell ~~
     product_list_rules: ProductListRuleRepository
     suggestion_offers: SuggestionOfferRepository
-    # ~~ end §5 ~~
 
-    # ~~ §6 invoicing ~~
     invoicing: InvoicingRepository
-    # ~~ end §6 ~~
 
-    # ~~ §7 backorders ~~
     backorders: BackorderRepository
     vendors: VendorRepository
     purchase_orders: PurchaseOrderRepository
-    # ~~ end §7 ~~
 
-    # ~~ §C customer channel ~~
     customer_channel: CustomerChannelRepository
-    # ~~ end §C ~~
 
-    # ~~ §R quote requests ~~
     quotation_requests: QuotationRequestRepository
-    # ~~ end §R ~~
 
-    # ~~ §A accept and web ~~
     quotation_answers: QuotationAnswerRepository
-    # ~~ end §A ~~
 
-    # ~~ §I imap ~~
     inbound_mails: InboundMailRepository
-    # ~~ end §I ~~
 
-    # ~~ §K campaigns ~~
     campaigns: CampaignRepository
     consents: ConsentRepository
-    # ~~ end §K ~~
 
-    # ~~ §N notices ~~
     delay_notices: DelayNoticeRepository
-    # ~~ end §N ~~
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(self, *exc: object) -> None: ...

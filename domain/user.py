@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from domain.customer import check_email, check_language
-from domain.errors import InvalidInput, N_, NotPermitted
+from domain.errors import N_, InvalidInput, NotPermitted
 
 
 class Role(StrEnum):
@@ -22,104 +22,25 @@ class Permission(StrEnum):
     DELIVER = "deliver"        # post packing slips
     INVOICE = "invoice"        # post customer invoices
     SEE_ALL = "see_all"        # see every salesperson's documents, not just one's own
-
-    # ~~ §1 relationships ~~
     LEADS = "leads"            # capture parties, qualify them, see the pipeline
-    # ~~ end §1 ~~
-
-    # ~~ §2 pricing ~~
-    # ~~ end §2 ~~
-
-    # ~~ §3 sales agreements ~~
     AGREEMENT = "agreement"  # create, set effective, close and order from sales agreements
-    # ~~ end §3 ~~
-
-    # ~~ §4 order types ~~
-    # ~~ end §4 ~~
-
-    # ~~ §5 up-sell/cross-sell ~~
     MANAGE_PRODUCT_LISTS = "manage_product_lists"  # up-sell/cross-sell rules
-    # ~~ end §5 ~~
-
-    # ~~ §6 invoicing ~~
-    # ~~ end §6 ~~
-
-    # ~~ §7 backorders ~~
     BACKORDERS = "backorders"  # see backorders, raise a line's priority, confirm a delivery date
     ALLOCATE = "allocate"      # split an item's on-hand stock among all its backorders
-    # ~~ end §7 ~~
-
-    # ~~ §C customer channel ~~
     INVITE = "invite"          # e-mail a customer a link to connect their Telegram account
-    # ~~ end §C ~~
-
-    # ~~ §R quote requests ~~
-    # ~~ end §R ~~
-
-    # ~~ §A accept and web ~~
-    # ~~ end §A ~~
-
-    # ~~ §I imap ~~
-    # ~~ end §I ~~
-
-    # ~~ §K campaigns ~~
     CAMPAIGNS = "campaigns"    # create, schedule, pause and cancel marketing campaigns
-    # ~~ end §K ~~
-
-    # ~~ §N notices ~~
-    # ~~ end §N ~~
 
 
-# What a salesperson may do; each part of the product adds its own permissions below.
-SALES_PERMISSIONS: set[Permission] = {Permission.QUOTE, Permission.CONFIRM, Permission.DELIVER,
-                                      Permission.INVOICE}
+# What a salesperson may do (managers and admins may do everything).
+SALES_PERMISSIONS: frozenset[Permission] = frozenset({
+    Permission.QUOTE, Permission.CONFIRM, Permission.DELIVER, Permission.INVOICE,
+    Permission.LEADS, Permission.AGREEMENT, Permission.BACKORDERS, Permission.INVITE,
+})
 
-# ~~ §1 relationships ~~
-SALES_PERMISSIONS.add(Permission.LEADS)
-# ~~ end §1 ~~
-
-# ~~ §2 pricing ~~
-# ~~ end §2 ~~
-
-# ~~ §3 sales agreements ~~
-SALES_PERMISSIONS.add(Permission.AGREEMENT)
-# ~~ end §3 ~~
-
-# ~~ §4 order types ~~
-# ~~ end §4 ~~
-
-# ~~ §5 up-sell/cross-sell ~~
-# ~~ end §5 ~~
-
-# ~~ §6 invoicing ~~
-# ~~ end §6 ~~
-
-# ~~ §7 backorders ~~
-SALES_PERMISSIONS.add(Permission.BACKORDERS)
-# ~~ end §7 ~~
-
-# ~~ §C customer channel ~~
-SALES_PERMISSIONS.add(Permission.INVITE)
-# ~~ end §C ~~
-
-# ~~ §R quote requests ~~
-# ~~ end §R ~~
-
-# ~~ §A accept and web ~~
-# ~~ end §A ~~
-
-# ~~ §I imap ~~
-# ~~ end §I ~~
-
-# ~~ §K campaigns ~~
-# ~~ end §K ~~
-
-# ~~ §N notices ~~
-# ~~ end §N ~~
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.SALES: frozenset(SALES_PERMISSIONS),
-    Role.MARKETING: frozenset({Permission.CAMPAIGNS}),  # issue 5 §K
+    Role.SALES: SALES_PERMISSIONS,
+    Role.MARKETING: frozenset({Permission.CAMPAIGNS}),
     Role.MANAGER: frozenset(Permission),
     Role.ADMIN: frozenset(Permission),
     Role.CUSTOMER: frozenset(),  # no staff permission; sees only their own party (may_see_customer)

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from aiogram import Bot
-from handlers.routes import Routes
 from aiogram.filters import Command, CommandStart
 from aiogram.types import BotCommand, BotCommandScopeChat, Message
 
@@ -10,6 +9,7 @@ from bot.i18n import _
 from domain.errors import N_
 from domain.user import Permission, Role, User
 from handlers.labels import label
+from handlers.routes import Routes
 from handlers.text import esc
 
 routes = Routes("start")
@@ -20,38 +20,16 @@ COMMANDS = (
     ("quotes", N_("My open quotations"), Permission.QUOTE),
     ("orders", N_("Open sales orders"), Permission.DELIVER),
     ("freetext", N_("New free text invoice"), Permission.INVOICE),
-    # ~~ §1 relationships ~~
     ("lead", N_("Capture a prospect or lead"), Permission.LEADS),
     ("leads", N_("My prospects, leads and opportunities"), Permission.LEADS),
     ("pipeline", N_("Count and value per stage"), Permission.LEADS),
-    # ~~ end §1 ~~
-
-    # ~~ §2 pricing ~~
     ("prices", N_("Trade agreements: prices and discounts"), Permission.SEE_ALL),
-    # ~~ end §2 ~~
-
-    # ~~ §3 sales agreements ~~
     ("agreements", N_("Sales agreements"), Permission.AGREEMENT),
-    # ~~ end §3 ~~
-
-    # ~~ §4 order types ~~
     ("return", N_("Return goods from an invoice"), Permission.INVOICE),
-    # ~~ end §4 ~~
-
-    # ~~ §5 up-sell/cross-sell ~~
     ("productlists", N_("Up-sell and cross-sell rules"), Permission.MANAGE_PRODUCT_LISTS),
     ("suggestions", N_("How often suggestions are taken"), Permission.MANAGE_PRODUCT_LISTS),
-    # ~~ end §5 ~~
-
-    # ~~ §6 invoicing ~~
     ("invoicing", N_("Invoice a month's deliveries"), Permission.INVOICE),
-    # ~~ end §6 ~~
-
-    # ~~ §7 backorders ~~
     ("backorders", N_("Backorders by item, customer or vendor"), Permission.BACKORDERS),
-    # ~~ end §7 ~~
-
-    # ~~ §C customer channel ~~
     # /invite (Permission.INVITE) works for sales and managers but is left out of their menu for now:
     # the staff menus are asserted exactly by tests that every part of issue 3 touches.
     ("myquotes", N_("My quotations"), Role.CUSTOMER),
@@ -59,25 +37,9 @@ COMMANDS = (
     ("myinvoices", N_("My invoices"), Role.CUSTOMER),
     ("mybackorders", N_("My backorders: what is still to be delivered"), Role.CUSTOMER),
     ("unlink", N_("Stop messages: disconnect this Telegram account"), Role.CUSTOMER),
-    # ~~ end §C ~~
-
-    # ~~ §R quote requests ~~
     ("request", N_("Request a quote"), Role.CUSTOMER),
     ("requests", N_("Quotation requests from customers"), Permission.QUOTE),
-    # ~~ end §R ~~
-
-    # ~~ §A accept and web ~~
-    # ~~ end §A ~~
-
-    # ~~ §I imap ~~
-    # ~~ end §I ~~
-
-    # ~~ §K campaigns ~~
     ("campaigns", N_("Campaigns: e-mails to customers and prospects"), Permission.CAMPAIGNS),
-    # ~~ end §K ~~
-
-    # ~~ §N notices ~~
-    # ~~ end §N ~~
     ("language", N_("Choose English or Dutch"), None),
     ("cancel", N_("Leave the current conversation"), None),
     ("help", N_("What this bot can do"), None),

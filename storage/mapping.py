@@ -3,67 +3,28 @@ from __future__ import annotations
 
 from sqlalchemy.orm import registry, relationship
 
+from domain.campaign import Campaign, CampaignContent
+from domain.consent import Consent
 from domain.customer import Customer
+from domain.customer_link import LinkUse
+from domain.delay_notice import DelayNotice, DigestSent, NoticeMessage
 from domain.free_text_invoice import FreeTextInvoice, FreeTextLine, PostingProfile
 from domain.invoice import CustomerInvoice, InvoiceLine
 from domain.item import Item
+from domain.mail_intake import InboundMail
 from domain.outbox import OutboxMail
 from domain.packing_slip import PackingSlip, PackingSlipLine
+from domain.pricing import TradeAgreement
+from domain.product_list import ProductListRule, SuggestionOffer
+from domain.purchase_order import PurchaseOrder, Vendor
 from domain.quotation import Quotation, QuotationLine
+from domain.quotation_answer import QuotationAnswer, TelegramDelivery
+from domain.quotation_request import QuotationRequest, RequestLine
+from domain.relationship import Opportunity, Party, StageChange
+from domain.sales_agreement import AgreementLine, SalesAgreement
 from domain.sales_order import SalesOrder, SalesOrderLine
 from domain.user import User
 from storage import tables as t
-
-# ~~ §1 relationships ~~
-from domain.relationship import Opportunity, Party, StageChange
-# ~~ end §1 ~~
-
-# ~~ §2 pricing ~~
-from domain.pricing import TradeAgreement
-# ~~ end §2 ~~
-
-# ~~ §3 sales agreements ~~
-from domain.sales_agreement import AgreementLine, SalesAgreement
-# ~~ end §3 ~~
-
-# ~~ §4 order types ~~
-# ~~ end §4 ~~
-
-# ~~ §5 up-sell/cross-sell ~~
-from domain.product_list import ProductListRule, SuggestionOffer
-# ~~ end §5 ~~
-
-# ~~ §6 invoicing ~~
-# ~~ end §6 ~~
-
-# ~~ §7 backorders ~~
-from domain.purchase_order import PurchaseOrder, Vendor
-# ~~ end §7 ~~
-
-# ~~ §C customer channel ~~
-from domain.customer_link import LinkUse
-# ~~ end §C ~~
-
-# ~~ §R quote requests ~~
-from domain.quotation_request import QuotationRequest, RequestLine
-# ~~ end §R ~~
-
-# ~~ §A accept and web ~~
-from domain.quotation_answer import QuotationAnswer, TelegramDelivery
-# ~~ end §A ~~
-
-# ~~ §I imap ~~
-from domain.mail_intake import InboundMail
-# ~~ end §I ~~
-
-# ~~ §K campaigns ~~
-from domain.campaign import Campaign, CampaignContent
-from domain.consent import Consent
-# ~~ end §K ~~
-
-# ~~ §N notices ~~
-from domain.delay_notice import DelayNotice, DigestSent, NoticeMessage
-# ~~ end §N ~~
 
 mapper_registry = registry(metadata=t.metadata)
 _mapped = False
@@ -104,7 +65,6 @@ def start_mappers() -> None:
     m(FreeTextInvoice, t.free_text_invoices, version_id_col=t.free_text_invoices.c.version,
       properties={"lines": _lines(FreeTextLine, t.free_text_invoice_lines)})
     m(OutboxMail, t.outbox_mails)
-    # ~~ §1 relationships ~~
     m(StageChange, t.party_stage_changes)
     m(Opportunity, t.opportunities)
     m(Party, t.parties, version_id_col=t.parties.c.version, properties={
@@ -112,65 +72,38 @@ def start_mappers() -> None:
                                 cascade="all, delete-orphan"),
         "opportunities": relationship(Opportunity, order_by=t.opportunities.c.id, lazy="selectin",
                                       cascade="all, delete-orphan")})
-    # ~~ end §1 ~~
 
-    # ~~ §2 pricing ~~
     m(TradeAgreement, t.trade_agreements)
-    # ~~ end §2 ~~
 
-    # ~~ §3 sales agreements ~~
     m(AgreementLine, t.sales_agreement_lines)
     m(SalesAgreement, t.sales_agreements, version_id_col=t.sales_agreements.c.version,
       properties={"lines": _lines(AgreementLine, t.sales_agreement_lines)})
-    # ~~ end §3 ~~
 
-    # ~~ §4 order types ~~
-    # ~~ end §4 ~~
-
-    # ~~ §5 up-sell/cross-sell ~~
     m(ProductListRule, t.product_list_rules)
     m(SuggestionOffer, t.suggestion_offers, version_id_col=t.suggestion_offers.c.version)
-    # ~~ end §5 ~~
 
-    # ~~ §6 invoicing ~~
-    # ~~ end §6 ~~
-
-    # ~~ §7 backorders ~~
     m(Vendor, t.vendors)
     m(PurchaseOrder, t.purchase_orders)
-    # ~~ end §7 ~~
 
-    # ~~ §C customer channel ~~
     m(LinkUse, t.customer_link_uses)
-    # ~~ end §C ~~
 
-    # ~~ §R quote requests ~~
     m(RequestLine, t.quotation_request_lines)
     m(QuotationRequest, t.quotation_requests, version_id_col=t.quotation_requests.c.version,
       properties={"lines": _lines(RequestLine, t.quotation_request_lines)})
-    # ~~ end §R ~~
 
-    # ~~ §A accept and web ~~
     m(QuotationAnswer, t.quotation_answers)
     m(TelegramDelivery, t.telegram_deliveries)
-    # ~~ end §A ~~
 
-    # ~~ §I imap ~~
     m(InboundMail, t.inbound_mails)
-    # ~~ end §I ~~
 
-    # ~~ §K campaigns ~~
     m(CampaignContent, t.campaign_contents)
     m(Campaign, t.campaigns, version_id_col=t.campaigns.c.version, properties={
         "contents": relationship(CampaignContent, order_by=t.campaign_contents.c.id, lazy="selectin",
                                  cascade="all, delete-orphan")})
     m(Consent, t.consents)
-    # ~~ end §K ~~
 
-    # ~~ §N notices ~~
     m(DelayNotice, t.delay_notices)
     m(NoticeMessage, t.delay_notice_messages)
     m(DigestSent, t.digests_sent)
-    # ~~ end §N ~~
 
     _mapped = True

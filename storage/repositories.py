@@ -4,83 +4,32 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete as sql_delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.customer import Customer
-from domain.free_text_invoice import FreeTextInvoice, PostingProfile
+from domain.customer_link import LinkUse
+from domain.free_text_invoice import FreeTextInvoice, FreeTextInvoiceStatus, PostingProfile
 from domain.invoice import CustomerInvoice
 from domain.item import Item
+from domain.mail_intake import InboundMail
 from domain.outbox import MailStatus, OutboxMail
 from domain.packing_slip import PackingSlip
-from domain.quotation import OPEN_STATUSES, Quotation
-from domain.sales_order import DELIVERABLE_TYPES, SalesOrder, SalesOrderStatus, SalesOrderType
-from domain.user import User
-from storage import tables as t
-
-# ~~ §1 relationships ~~
-from sqlalchemy import func
-
-from domain.relationship import Party
-# ~~ end §1 ~~
-
-# ~~ §2 pricing ~~
 from domain.pricing import ItemCode, TradeAgreement
-# ~~ end §2 ~~
-
-# ~~ §3 sales agreements ~~
-from domain.sales_agreement import SalesAgreement
-# ~~ end §3 ~~
-
-# ~~ §4 order types ~~
-# ~~ end §4 ~~
-
-# ~~ §5 up-sell/cross-sell ~~
-from sqlalchemy import delete as sql_delete, func
-
 from domain.product_list import Outcome, ProductListRule, SuggestionOffer
-from domain.quotation import QuotationStatus
-# ~~ end §5 ~~
-
-# ~~ §6 invoicing ~~
-from domain.free_text_invoice import FreeTextInvoiceStatus
-# ~~ end §6 ~~
-
-# ~~ §7 backorders ~~
-from storage.backorder_repository import (BackorderRepository, PurchaseOrderRepository,  # noqa: F401
-                                         VendorRepository)
-# ~~ end §7 ~~
-
-# ~~ §C customer channel ~~
-from domain.customer_link import LinkUse
-from domain.free_text_invoice import FreeTextInvoiceStatus
-from domain.quotation import QuotationStatus
-from domain.sales_order import SalesOrderType
-# ~~ end §C ~~
-
-# ~~ §R quote requests ~~
-from domain.quotation_request import QuotationRequest, RequestStatus
-from domain.user import Permission, ROLE_PERMISSIONS
-# ~~ end §R ~~
-
-# ~~ §A accept and web ~~
+from domain.quotation import OPEN_STATUSES, Quotation, QuotationStatus
 from domain.quotation_answer import DeliveryStatus, QuotationAnswer, TelegramDelivery
-from domain.user import Role as _Role
-# ~~ end §A ~~
-
-# ~~ §I imap ~~
-from sqlalchemy import func as sql_func
-
-from domain.mail_intake import InboundMail
-# ~~ end §I ~~
-
-# ~~ §K campaigns ~~
+from domain.quotation_request import QuotationRequest, RequestStatus
+from domain.relationship import Party
+from domain.sales_agreement import SalesAgreement
+from domain.sales_order import DELIVERABLE_TYPES, SalesOrder, SalesOrderStatus, SalesOrderType
+from domain.user import ROLE_PERMISSIONS, Permission, Role as _Role, User
+from storage import tables as t
+# Repositories kept in modules of their own, re-exported for storage/uow.py.
+from storage.backorder_repository import (BackorderRepository, PurchaseOrderRepository,  # noqa: F401
+                                          VendorRepository)
 from storage.campaign_store import CampaignRepository, ConsentRepository, RecipientQueue  # noqa: F401
-# ~~ end §K ~~
-
-# ~~ §N notices ~~
 from storage.notice_repository import DelayNoticeRepository  # noqa: F401
-# ~~ end §N ~~
 
 
 class _Repository:
@@ -239,7 +188,6 @@ class NumberSequences:
         return value
 
 
-# ~~ §1 relationships ~~
 class PartyRepository(_Repository):
     model = Party
 
@@ -288,9 +236,7 @@ class PartyRepository(_Repository):
             return []
         return await self._all(select(Customer).where(
             func.lower(t.customers.c.email) == email.lower()).order_by(t.customers.c.id).limit(10))
-# ~~ end §1 ~~
 
-# ~~ §2 pricing ~~
 class TradeAgreementRepository(_Repository):
     model = TradeAgreement
 
@@ -308,9 +254,7 @@ class TradeAgreementRepository(_Repository):
         return await self._all(select(TradeAgreement).order_by(
             c.item_value, c.item_code, c.account_value, c.account_code, c.relation,
             c.from_quantity, c.id))
-# ~~ end §2 ~~
 
-# ~~ §3 sales agreements ~~
 class SalesAgreementRepository(_Repository):
     model = SalesAgreement
 
@@ -327,9 +271,6 @@ class SalesAgreementRepository(_Repository):
         return await self._all(select(SalesOrder).where(o.agreement_id == agreement_id).order_by(o.id))
 
 
-# ~~ end §3 ~~
-
-# ~~ §4 order types ~~
 class ReturnsRepository:
     """Posted invoices (not credit notes) to return goods from, and an invoice's returned orders."""
 
@@ -352,9 +293,7 @@ class ReturnsRepository:
         o = t.sales_orders.c
         return list((await self.session.scalars(select(SalesOrder).where(
             o.returned_invoice_id == invoice_id).order_by(o.id))).all())
-# ~~ end §4 ~~
 
-# ~~ §5 up-sell/cross-sell ~~
 class ProductListRuleRepository(_Repository):
     model = ProductListRule
 
@@ -404,9 +343,7 @@ class SuggestionOfferRepository(_Repository):
             stmt = stmt.where(c.salesperson_id == salesperson_id)
         return [(rule_id, outcome, count) for rule_id, outcome, count in
                 (await self.session.execute(stmt)).all()]
-# ~~ end §5 ~~
 
-# ~~ §6 invoicing ~~
 class InvoicingRepository:
     """Queries of §6: a month's packing slips not yet invoiced, claiming slips for one invoice,
     free text invoice drafts and posting profiles."""
@@ -453,12 +390,8 @@ class InvoicingRepository:
     async def posting_profiles(self) -> list[PostingProfile]:
         return list((await self.session.scalars(
             select(PostingProfile).order_by(t.posting_profiles.c.code))).all())
-# ~~ end §6 ~~
 
-# ~~ §7 backorders ~~
-# ~~ end §7 ~~
 
-# ~~ §C customer channel ~~
 class CustomerChannelRepository:
     """Link tokens used, linked accounts, and one customer's own documents (issue 4)."""
 
@@ -509,9 +442,7 @@ class CustomerChannelRepository:
         return await self._all(select(FreeTextInvoice).where(
             f.customer_id == customer_id, f.status == FreeTextInvoiceStatus.POSTED,
         ).order_by(f.id.desc()).limit(limit))
-# ~~ end §C ~~
 
-# ~~ §R quote requests ~~
 class QuotationRequestRepository(_Repository):
     model = QuotationRequest
 
@@ -540,9 +471,7 @@ class QuotationRequestRepository(_Repository):
         """Who sees the shared queue: every role that sees everyone's documents."""
         roles = [role for role, permissions in ROLE_PERMISSIONS.items() if Permission.SEE_ALL in permissions]
         return await self._all(select(User).where(t.users.c.role.in_(roles)).order_by(t.users.c.id))
-# ~~ end §R ~~
 
-# ~~ §A accept and web ~~
 class QuotationAnswerRepository:
     """Customers' answers to quotations, and quotations owed to their Telegram chats (issue 4 §4)."""
 
@@ -573,9 +502,7 @@ class QuotationAnswerRepository:
         return list((await self.session.scalars(select(TelegramDelivery).where(
             d.status == DeliveryStatus.QUEUED, d.next_attempt_at <= now,
         ).order_by(d.next_attempt_at, d.id).limit(limit))).all())
-# ~~ end §A ~~
 
-# ~~ §I imap ~~
 class InboundMailRepository(_Repository):
     model = InboundMail
 
@@ -589,12 +516,5 @@ class InboundMailRepository(_Repository):
 
     async def last_uid(self, folder: str, uidvalidity: int) -> int | None:
         c = t.inbound_mails.c
-        return await self.session.scalar(select(sql_func.max(c.uid)).where(
+        return await self.session.scalar(select(func.max(c.uid)).where(
             c.folder == folder, c.uidvalidity == uidvalidity))
-# ~~ end §I ~~
-
-# ~~ §K campaigns ~~
-# ~~ end §K ~~
-
-# ~~ §N notices ~~
-# ~~ end §N ~~

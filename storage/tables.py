@@ -1,69 +1,23 @@
 """The schema. Migrations in storage/migrations must match it (a test compares them)."""
 from __future__ import annotations
 
-from sqlalchemy import (BigInteger, Column, Date, Enum, ForeignKey, Index, Integer,
-                        MetaData, String, Table, Text, UniqueConstraint)
+from sqlalchemy import (BigInteger, Boolean, Column, Date, Enum, ForeignKey, Index, Integer, LargeBinary,
+                        MetaData, String, Table, Text, UniqueConstraint, text)
 
+from domain.campaign import CampaignStatus, CampaignType, RecipientState
+from domain.consent import Channel, ConsentSource
 from domain.free_text_invoice import FreeTextInvoiceStatus
+from domain.mail_intake import MailState
+from domain.pricing import AccountCode, ItemCode, Relation
+from domain.product_list import Outcome, RuleKind
 from domain.quotation import QuotationStatus
+from domain.quotation_answer import AnswerKind, Channel as AnswerChannel, DeliveryStatus
+from domain.quotation_request import RequestSource, RequestStatus
+from domain.relationship import OpportunityStatus, Source, Stage
+from domain.sales_agreement import AgreementStatus, CommitmentType
 from domain.sales_order import SalesOrderStatus, SalesOrderType
 from domain.user import Role
 from storage.types import Money, Percent, Price, Quantity, UTCDateTime
-
-# ~~ §1 relationships ~~
-from domain.relationship import OpportunityStatus, Source, Stage
-# ~~ end §1 ~~
-
-# ~~ §2 pricing ~~
-from domain.pricing import AccountCode, ItemCode, Relation
-# ~~ end §2 ~~
-
-# ~~ §3 sales agreements ~~
-from domain.sales_agreement import AgreementStatus, CommitmentType
-# ~~ end §3 ~~
-
-# ~~ §4 order types ~~
-# ~~ end §4 ~~
-
-# ~~ §5 up-sell/cross-sell ~~
-from domain.product_list import Outcome, RuleKind
-# ~~ end §5 ~~
-
-# ~~ §6 invoicing ~~
-# ~~ end §6 ~~
-
-# ~~ §7 backorders ~~
-from sqlalchemy import text
-# ~~ end §7 ~~
-
-# ~~ §C customer channel ~~
-# ~~ end §C ~~
-
-# ~~ §R quote requests ~~
-from sqlalchemy import LargeBinary
-
-from domain.quotation_request import RequestSource, RequestStatus
-# ~~ end §R ~~
-
-# ~~ §A accept and web ~~
-from domain.quotation_answer import AnswerKind, Channel, DeliveryStatus
-# ~~ end §A ~~
-
-# ~~ §I imap ~~
-from sqlalchemy import LargeBinary
-
-from domain.mail_intake import MailState
-# ~~ end §I ~~
-
-# ~~ §K campaigns ~~
-from sqlalchemy import Boolean
-from domain.campaign import CampaignStatus, CampaignType, RecipientState
-from domain.consent import Channel, ConsentSource
-# ~~ end §K ~~
-
-# ~~ §N notices ~~
-from sqlalchemy import Boolean
-# ~~ end §N ~~
 
 metadata = MetaData(naming_convention={
     "ix": "ix_%(column_0_label)s", "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -309,7 +263,6 @@ outbox_mails = Table(
 )
 
 
-# ~~ §1 relationships ~~
 # Parties on their way to becoming customers: prospect -> lead -> opportunity -> customer.
 parties = Table(
     "parties", metadata,
@@ -349,9 +302,7 @@ opportunities = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("closed_at", UTCDateTime),
 )
-# ~~ end §1 ~~
 
-# ~~ §2 pricing ~~
 # Trade agreements: prices and line discounts (domain/pricing.py).
 trade_agreements = Table(
     "trade_agreements", metadata,
@@ -369,9 +320,7 @@ trade_agreements = Table(
     Column("discount_amount", Price, nullable=False),
     Index("ix_trade_agreements_item", "item_code", "item_value"),
 )
-# ~~ end §2 ~~
 
-# ~~ §3 sales agreements ~~
 sales_agreements = Table(
     "sales_agreements", metadata,
     Column("id", Integer, primary_key=True),
@@ -406,12 +355,8 @@ sales_agreement_lines = Table(
     UniqueConstraint("agreement_id", "line_number", name="uq_sales_agreement_lines_agreement_line"),
     UniqueConstraint("agreement_id", "item_id", name="uq_sales_agreement_lines_agreement_item"),
 )
-# ~~ end §3 ~~
 
-# ~~ §4 order types ~~
-# ~~ end §4 ~~
 
-# ~~ §5 up-sell/cross-sell ~~
 product_list_rules = Table(
     "product_list_rules", metadata,
     Column("id", Integer, primary_key=True),
@@ -440,14 +385,10 @@ suggestion_offers = Table(
     Column("resolved_at", UTCDateTime),
     Column("version", Integer, nullable=False),
 )
-# ~~ end §5 ~~
 
-# ~~ §6 invoicing ~~
 # A month's invoicing run reads the packing slips posted in that month.
 Index("ix_packing_slips_posted_on", packing_slips.c.posted_on)
-# ~~ end §6 ~~
 
-# ~~ §7 backorders ~~
 # The open lines (deliver remainder > 0) by item: the backorder views and the allocation read
 # this partial index instead of every line ever ordered. Queries repeat OPEN_LINE's condition
 # word for word, so both SQLite and PostgreSQL see that the index covers them.
@@ -477,9 +418,7 @@ purchase_orders = Table(
     Column("received", Quantity, nullable=False),
     UniqueConstraint("number", "item_id", name="uq_purchase_orders_number_item"),
 )
-# ~~ end §7 ~~
 
-# ~~ §C customer channel ~~
 # Every link token that was used: its nonce is the key, so a token links at most once, even in a race.
 customer_link_uses = Table(
     "customer_link_uses", metadata,
@@ -488,9 +427,7 @@ customer_link_uses = Table(
     Column("telegram_id", BigInteger, nullable=False),
     Column("used_at", UTCDateTime, nullable=False),
 )
-# ~~ end §C ~~
 
-# ~~ §R quote requests ~~
 quotation_requests = Table(
     "quotation_requests", metadata,
     Column("id", Integer, primary_key=True),
@@ -520,9 +457,7 @@ quotation_request_lines = Table(
     Column("item_id", ForeignKey("items.id")),          # None: not matched, flagged for the salesperson
     UniqueConstraint("request_id", "line_number", name="uq_quotation_request_lines_request_line"),
 )
-# ~~ end §R ~~
 
-# ~~ §A accept and web ~~
 # A customer's answers to sent quotations (accepted / declined with a reason / changes asked).
 quotation_answers = Table(
     "quotation_answers", metadata,
@@ -530,7 +465,7 @@ quotation_answers = Table(
     Column("quotation_id", ForeignKey("quotations.id"), nullable=False, index=True),
     Column("kind", _enum(AnswerKind, "answer_kind"), nullable=False),
     Column("text", Text, nullable=False),
-    Column("channel", _enum(Channel, "answer_channel"), nullable=False),
+    Column("channel", _enum(AnswerChannel, "answer_channel"), nullable=False),
     Column("answered_at", UTCDateTime, nullable=False),
     Column("user_id", ForeignKey("users.id")),
 )
@@ -551,9 +486,7 @@ telegram_deliveries = Table(
     Column("last_error", Text),
     Index("ix_telegram_deliveries_status_next_attempt_at", "status", "next_attempt_at"),
 )
-# ~~ end §A ~~
 
-# ~~ §I imap ~~
 # Mails read from the request mailbox (issue 4 §3): each recorded once, by (folder, UIDVALIDITY,
 # UID) and by Message-ID, in the same transaction as the request it made. The raw mail is kept.
 inbound_mails = Table(
@@ -578,9 +511,7 @@ inbound_mails = Table(
     Column("error", Text),
     UniqueConstraint("folder", "uidvalidity", "uid", name="uq_inbound_mails_folder_uidvalidity_uid"),
 )
-# ~~ end §I ~~
 
-# ~~ §K campaigns ~~
 campaigns = Table(
     "campaigns", metadata,
     Column("id", Integer, primary_key=True),
@@ -658,9 +589,7 @@ leader_locks = Table(
     Column("holder", String(80), nullable=False),
     Column("expires_at", UTCDateTime, nullable=False),
 )
-# ~~ end §K ~~
 
-# ~~ §N notices ~~
 # Backorder delay notices: one per (order line, expected date), so no run can tell a date twice;
 # their Telegram messages (drained by a sender) and the morning digests sent (one per day).
 delay_notices = Table(
@@ -705,4 +634,3 @@ digests_sent = Table(
     Column("sent_at", UTCDateTime, nullable=False),
     UniqueConstraint("user_id", "day", name="uq_digests_sent_user_day"),
 )
-# ~~ end §N ~~

@@ -4,8 +4,8 @@ from __future__ import annotations
 import logging
 from typing import Self
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from domain.errors import N_, ConcurrentChange
@@ -34,63 +34,24 @@ class SqlUnitOfWork:
         self.posting_profiles = r.PostingProfileRepository(s)
         self.outbox = r.OutboxRepository(s)
         self.numbers = r.NumberSequences(s)
-        # ~~ §1 relationships ~~
         self.parties = r.PartyRepository(s)
-        # ~~ end §1 ~~
-
-        # ~~ §2 pricing ~~
         self.trade_agreements = r.TradeAgreementRepository(s)
-        # ~~ end §2 ~~
-
-        # ~~ §3 sales agreements ~~
         self.sales_agreements = r.SalesAgreementRepository(s)
-        # ~~ end §3 ~~
-
-        # ~~ §4 order types ~~
         self.returns = r.ReturnsRepository(s)
-        # ~~ end §4 ~~
-
-        # ~~ §5 up-sell/cross-sell ~~
         self.product_list_rules = r.ProductListRuleRepository(s)
         self.suggestion_offers = r.SuggestionOfferRepository(s)
-        # ~~ end §5 ~~
-
-        # ~~ §6 invoicing ~~
         self.invoicing = r.InvoicingRepository(s)
-        # ~~ end §6 ~~
-
-        # ~~ §7 backorders ~~
         self.backorders = r.BackorderRepository(s)
         self.vendors = r.VendorRepository(s)
         self.purchase_orders = r.PurchaseOrderRepository(s)
-        # ~~ end §7 ~~
-
-        # ~~ §C customer channel ~~
         self.customer_channel = r.CustomerChannelRepository(s)
-        # ~~ end §C ~~
-
-        # ~~ §R quote requests ~~
         self.quotation_requests = r.QuotationRequestRepository(s)
-        # ~~ end §R ~~
-
-        # ~~ §A accept and web ~~
         self.quotation_answers = r.QuotationAnswerRepository(s)
-        # ~~ end §A ~~
-
-        # ~~ §I imap ~~
         self.inbound_mails = r.InboundMailRepository(s)
-        # ~~ end §I ~~
-
-        # ~~ §K campaigns ~~
         self.campaigns = r.CampaignRepository(s)
         self.consents = r.ConsentRepository(s)
         self.recipients = r.RecipientQueue(s)
-        # ~~ end §K ~~
-
-        # ~~ §N notices ~~
         self.delay_notices = r.DelayNoticeRepository(s)
-        # ~~ end §N ~~
-
         return self
 
     async def __aexit__(self, exc_type, exc, tb) -> None:

@@ -23,54 +23,19 @@ COLUMNS = {
     "customers": ("account_number", "name", "email", "language"),
     "stock": ("item_number", "on_hand"),
     "users": ("telegram_id", "name", "role", "email"),
-    # ~~ §1 relationships ~~
-    # ~~ end §1 ~~
-
-    # ~~ §2 pricing ~~
     # Trade agreements; optional: from_quantity, valid_from, valid_to, price, discount_percent,
     # discount_amount (see README and domain/pricing.py).
     "prices": ("relation", "item_code", "item", "account_code", "account"),
-    # ~~ end §2 ~~
-
-    # ~~ §3 sales agreements ~~
-    # ~~ end §3 ~~
-
-    # ~~ §4 order types ~~
-    # ~~ end §4 ~~
-
-    # ~~ §5 up-sell/cross-sell ~~
     # optional: customer_group, min_quantity, valid_from, valid_to, note
     "product_rules": ("kind", "item_number", "suggested_item_number"),
-    # ~~ end §5 ~~
-
-    # ~~ §6 invoicing ~~
     "posting_profiles": ("code", "summary_account"),
-    # ~~ end §6 ~~
-
-    # ~~ §7 backorders ~~
     "purchase_orders": ("purchase_order", "vendor", "item_number", "quantity", "expected_date",
                         "received"),  # optional: vendor_name
-    # ~~ end §7 ~~
 
-    # ~~ §C customer channel ~~
-    # ~~ end §C ~~
-
-    # ~~ §R quote requests ~~
     # customers: an optional column `salesperson` (a staff member's Telegram id) sets the account's
     # salesperson, who gets the account's quotation requests
-    # ~~ end §R ~~
 
-    # ~~ §A accept and web ~~
-    # ~~ end §A ~~
 
-    # ~~ §I imap ~~
-    # ~~ end §I ~~
-
-    # ~~ §K campaigns ~~
-    # ~~ end §K ~~
-
-    # ~~ §N notices ~~
-    # ~~ end §N ~~
 }
 
 
@@ -212,10 +177,7 @@ async def import_users(uow: UnitOfWork, rows: Iterable[Row]) -> ImportResult:
 IMPORTERS = {"products": import_products, "customers": import_customers,
              "stock": import_stock, "users": import_users}
 
-# ~~ §1 relationships ~~
-# ~~ end §1 ~~
 
-# ~~ §2 pricing ~~
 async def import_prices(uow: UnitOfWork, rows: Iterable[Row]) -> ImportResult:
     """Trade agreements, keyed by relation, item, account, from-quantity and start date."""
     from domain.services import pricing as p
@@ -238,15 +200,8 @@ async def import_prices(uow: UnitOfWork, rows: Iterable[Row]) -> ImportResult:
 
 
 IMPORTERS["prices"] = import_prices
-# ~~ end §2 ~~
 
-# ~~ §3 sales agreements ~~
-# ~~ end §3 ~~
 
-# ~~ §4 order types ~~
-# ~~ end §4 ~~
-
-# ~~ §5 up-sell/cross-sell ~~
 def _product_rule(row: Mapping[str, str]):
     from domain.product_list import parse_kind, parse_rule_date
     from domain.services.product_lists import RuleSpec
@@ -288,9 +243,7 @@ async def import_product_rules(uow: UnitOfWork, rows: Iterable[Row]) -> ImportRe
 
 
 IMPORTERS["product_rules"] = import_product_rules
-# ~~ end §5 ~~
 
-# ~~ §6 invoicing ~~
 def _posting_profile(row: Mapping[str, str]):
     from domain.invoicing import parse_posting_profile
     return parse_posting_profile(_text(row, "code"), _text(row, "summary_account"))
@@ -308,9 +261,7 @@ async def import_posting_profiles(uow: UnitOfWork, rows: Iterable[Row]) -> Impor
 
 
 IMPORTERS["posting_profiles"] = import_posting_profiles
-# ~~ end §6 ~~
 
-# ~~ §7 backorders ~~
 async def import_purchase_orders(uow: UnitOfWork, rows: Iterable[Row]) -> ImportResult:
     from domain.services import purchase_order_import as po
     parsed = _parse_rows(rows, po.parse_row, lambda r: (r.number, r.item_number))
@@ -321,12 +272,8 @@ async def import_purchase_orders(uow: UnitOfWork, rows: Iterable[Row]) -> Import
 
 
 IMPORTERS["purchase_orders"] = import_purchase_orders
-# ~~ end §7 ~~
 
-# ~~ §C customer channel ~~
-# ~~ end §C ~~
 
-# ~~ §R quote requests ~~
 async def _salespeople(uow: UnitOfWork, rows: list[Row]) -> dict[str, int]:
     """Account number -> user id of the salesperson named in the optional `salesperson` column."""
     from domain.user import Permission
@@ -361,16 +308,3 @@ async def import_customers_with_salesperson(uow: UnitOfWork, rows: Iterable[Row]
 
 
 IMPORTERS["customers"] = import_customers_with_salesperson
-# ~~ end §R ~~
-
-# ~~ §A accept and web ~~
-# ~~ end §A ~~
-
-# ~~ §I imap ~~
-# ~~ end §I ~~
-
-# ~~ §K campaigns ~~
-# ~~ end §K ~~
-
-# ~~ §N notices ~~
-# ~~ end §N ~~
