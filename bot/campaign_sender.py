@@ -29,6 +29,7 @@ from typing import Literal
 import aiosmtplib
 
 from bot.campaign_mail import CampaignMailer, Recipient
+from bot.worker import BackgroundLoop
 from domain.campaign import Outcome, RecipientState, outcome_of
 from domain.campaign_content import CompiledContent
 from domain.consent import Channel, ConsentSource
@@ -175,10 +176,13 @@ def worker_name() -> str:
     return f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(3)}"
 
 
-class CampaignSender:
+class CampaignSender(BackgroundLoop):
+    task_name = "campaign-sender"
+
     def __init__(self, uow: Callable, clock: Clock, mailer: CampaignMailer, smtp: SmtpConfig, *,
                  rate: float = 20, connections: int = 2, batch: int = 50, lease_seconds: float = 300,
                  poll_seconds: float = 15, name: str | None = None) -> None:
+        super().__init__()
         self.uow, self.clock, self.mailer, self.smtp = uow, clock, mailer, smtp
         self.rate = RateLimit(rate)
         self.connections = connections
@@ -189,31 +193,8 @@ class CampaignSender:
         self.smtp_down: str | None = None  # the last connection error while the server is unreachable
         self._content: dict[tuple[int, str], tuple[str, CompiledContent]] = {}
         self._journal = GroupCommit(uow)
-        self._wake = asyncio.Event()
-        self._stopping = False
-        self._task: asyncio.Task | None = None
 
     # --- lifecycle ---------------------------------------------------------------------------------
-
-    def start(self) -> None:
-        self._stopping = False
-        self._task = asyncio.create_task(self.run(), name="campaign-sender")
-
-    def wake(self) -> None:
-        self._wake.set()
-
-    async def stop(self, grace_seconds: float = 10) -> None:
-        """The message in flight finishes; claimed rows go back at once (not after the lease)."""
-        if self._task is None:
-            return
-        self._stopping = True
-        self._wake.set()
-        done, _ = await asyncio.wait({self._task}, timeout=grace_seconds)
-        if not done:
-            self._task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._task
-        self._task = None
 
     async def run(self) -> None:
         backoff = 1.0

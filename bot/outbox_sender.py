@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 
 from bot.mail import Delivery, DeliveryResult, MailTransport, OutgoingMail, next_step
 from bot.mail_composer import MailComposer
+from bot.worker import BackgroundLoop
 from domain.outbox import OutboxMail
 from domain.ports import Clock, UnitOfWork
 
@@ -24,40 +25,15 @@ BATCH = 20
 FailureNotifier = Callable[[int, OutboxMail], Awaitable[None]]
 
 
-class OutboxSender:
+class OutboxSender(BackgroundLoop):
+    task_name = "outbox-sender"
+
     def __init__(self, uow: Callable[[], UnitOfWork], transport: MailTransport, composer: MailComposer,
                  clock: Clock, on_failure: FailureNotifier | None = None, poll_seconds: float = 30) -> None:
+        super().__init__()
         self.uow, self.transport, self.composer, self.clock = uow, transport, composer, clock
         self.on_failure = on_failure
         self.poll_seconds = poll_seconds
-        self._wake = asyncio.Event()
-        self._stopping = False
-        self._task: asyncio.Task[None] | None = None
-
-    def start(self) -> None:
-        self._stopping = False
-        self._task = asyncio.create_task(self.run(), name="outbox-sender")
-
-    async def stop(self, grace_seconds: float = 10) -> None:
-        """Let the mail being delivered finish, then stop; cancel only past the grace period.
-
-        Cancelling in the middle of a delivery would leave a mail the server accepted still
-        queued, and it would be sent again after the restart.
-        """
-        if self._task is None:
-            return
-        self._stopping = True
-        self._wake.set()
-        done, _ = await asyncio.wait({self._task}, timeout=grace_seconds)
-        if not done:
-            self._task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._task
-        self._task = None
-
-    def wake(self) -> None:
-        """Called after a commit that queued mail, so it goes out now rather than at the next poll."""
-        self._wake.set()
 
     async def run(self) -> None:
         while not self._stopping:

@@ -22,6 +22,7 @@ from aiogram.types import BufferedInputFile
 
 from bot.documents.renderer import DocumentRenderer
 from bot.i18n import _, pick_locale, use_locale
+from bot.worker import BackgroundLoop
 from domain.ports import Clock, UnitOfWork
 from domain.quotation import QuotationStatus
 from handlers.quotation_answers import answer_keyboard
@@ -34,34 +35,15 @@ MAX_ATTEMPTS = 5
 MAX_RATE_WAITS = 3
 
 
-class TelegramDeliveries:
+class TelegramDeliveries(BackgroundLoop):
+    task_name = "telegram-deliveries"
+
     def __init__(self, bot: Bot, uow: Callable[[], UnitOfWork], documents: DocumentRenderer, clock: Clock,
                  currency: str, default_locale: str, company: str, poll_seconds: float = 5) -> None:
+        super().__init__()
         self.bot, self.uow, self.documents, self.clock = bot, uow, documents, clock
         self.currency, self.default_locale, self.company = currency, default_locale, company
         self.poll_seconds = poll_seconds
-        self._wake = asyncio.Event()
-        self._stopping = False
-        self._task: asyncio.Task[None] | None = None
-
-    def start(self) -> None:
-        self._stopping = False
-        self._task = asyncio.create_task(self.run(), name="telegram-deliveries")
-
-    def wake(self) -> None:
-        self._wake.set()
-
-    async def stop(self, grace_seconds: float = 10) -> None:
-        if self._task is None:
-            return
-        self._stopping = True
-        self._wake.set()
-        done, _pending = await asyncio.wait({self._task}, timeout=grace_seconds)
-        if not done:
-            self._task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._task
-        self._task = None
 
     async def run(self) -> None:
         while not self._stopping:
