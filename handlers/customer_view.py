@@ -24,6 +24,11 @@ from handlers.text import day, esc, qty
 routes = Routes("customer_view")
 
 
+def customer_greeting(user: User) -> str:
+    return _("Hello {name}! Here you can request a quote and follow your quotations, orders and "
+             "invoices:").format(name=esc(user.name))
+
+
 class MyQuotation(CallbackData, prefix="mq"):
     action: str  # open / pdf
     quotation_id: int

@@ -8,6 +8,7 @@ from aiogram.types import BotCommand, BotCommandScopeChat, Message
 from bot.i18n import _
 from domain.errors import N_
 from domain.user import Permission, Role, User
+from handlers.customer_view import customer_greeting
 from handlers.labels import label
 from handlers.routes import Routes
 from handlers.text import esc
@@ -30,8 +31,6 @@ COMMANDS = (
     ("suggestions", N_("How often suggestions are taken"), Permission.MANAGE_PRODUCT_LISTS),
     ("invoicing", N_("Invoice a month's deliveries"), Permission.INVOICE),
     ("backorders", N_("Backorders by item, customer or vendor"), Permission.BACKORDERS),
-    # /invite (Permission.INVITE) works for sales and managers but is left out of their menu for now:
-    # the staff menus are asserted exactly by tests that every part of issue 3 touches.
     ("myquotes", N_("My quotations"), Role.CUSTOMER),
     ("myorders", N_("My orders"), Role.CUSTOMER),
     ("myinvoices", N_("My invoices"), Role.CUSTOMER),
@@ -39,6 +38,7 @@ COMMANDS = (
     ("unlink", N_("Stop messages: disconnect this Telegram account"), Role.CUSTOMER),
     ("request", N_("Request a quote"), Role.CUSTOMER),
     ("requests", N_("Quotation requests from customers"), Permission.QUOTE),
+    ("invite", N_("Invite a customer to link their Telegram account"), Permission.INVITE),
     ("campaigns", N_("Campaigns: e-mails to customers and prospects"), Permission.CAMPAIGNS),
     ("language", N_("Choose English or Dutch"), None),
     ("cancel", N_("Leave the current conversation"), None),
@@ -71,9 +71,15 @@ def help_text(user: User) -> str:
 @routes.message(CommandStart())
 async def start(message: Message, bot: Bot, user: User) -> None:
     await publish_menu(bot, user, message.chat.id)
-    await message.answer(
-        _("Hello {name}! You are signed in as {role}. What you can do:").format(
-            name=esc(user.name), role=esc(label(user.role))) + "\n\n" + help_text(user))
+    await message.answer(greeting(user) + "\n\n" + help_text(user))
+
+
+def greeting(user: User) -> str:
+    """Customers get their own wording (addressed formally in Dutch); staff see their role."""
+    if user.role is Role.CUSTOMER:
+        return customer_greeting(user)
+    return _("Hello {name}! You are signed in as {role}. What you can do:").format(
+        name=esc(user.name), role=esc(label(user.role)))
 
 
 @routes.message(Command("help"))

@@ -193,7 +193,9 @@ async def test_a_salesperson_invites_their_own_customer_by_mail_and_sees_the_lin
     assert "No customer of yours matches" in await running.chat(OLGA).say("/invite acme")
     assert "An invitation is e-mailed to Café Hoogvliet" in await running.chat(MIA).say("/invite C-002")
     assert "followed by the customer's account number" in await sam.say("/invite")
-    # Staff menus are unchanged; customers and strangers cannot invite.
+    # /invite is in the menu of those who may invite; customers and strangers cannot invite.
+    assert "/invite" in await sam.say("/start")
+    assert "invite" in [c["command"] for c in running.fake.commands_for(SAM)]
     await _link(uow_factory, clock, seeded["cafe"], CAFE_TG, language="en")
     assert "Your role does not allow this" in await running.chat(CAFE_TG).say("/invite acme")
     assert "ask your administrator" in await running.chat(STRANGER).say("/invite acme")
@@ -223,7 +225,7 @@ async def test_a_linked_customer_gets_their_own_menu_from_start_and_help(running
     await _link(uow_factory, clock, seeded["acme"], ACME_TG)
     chat = running.chat(ACME_TG)
     greeting = await chat.say("/start")
-    assert "Hello Buyer! You are signed in as customer" in greeting
+    assert "Hello Buyer! Here you can request a quote" in greeting
     for command in ("/myquotes", "/myorders", "/myinvoices", "/mybackorders", "/unlink", "/language"):
         assert command in greeting
     assert "/quote " not in greeting and "/orders" not in greeting and "/invite" not in greeting
