@@ -161,7 +161,7 @@ class Funnel:
 def funnel(contacts: Iterable[ContactFacts]) -> Funnel:
     """Counts per contact. Sent: at least one row reached them; failed/bounced: none did and a row
     failed (or is unknown) / bounced. Responded needs sent, interested needs responded, quoted needs
-    interested, won needs quoted-or-interested: a step never counts more than the one above it."""
+    interested, won needs quoted: a step never counts more than the one above it."""
     n = {k: 0 for k in ("targeted", "sent", "failed", "bounced", "unsubscribed", "responded",
                         "interested", "leads", "quotations", "quoted", "orders", "won")}
     value = Decimal("0")
