@@ -20,6 +20,7 @@ from domain.campaign_response import Effect, ResponseKind
 from domain.errors import N_, InvalidInput
 from domain.services import campaign_responses
 from domain.services.campaign_responses import ResponseNotice
+from domain.user import User
 from handlers.deps import Deps
 from handlers.leads import PartyOpen
 from handlers.routes import Routes
@@ -96,7 +97,7 @@ def funnel_text(v, currency: str) -> str:
 
 
 @routes.message(Command("campaign"))
-async def show_funnel(message: Message, command: CommandObject, user, deps: Deps) -> None:
+async def show_funnel(message: Message, command: CommandObject, user: User, deps: Deps) -> None:
     number = (command.args or "").strip().lstrip("#")
     if not number.isdigit():
         raise InvalidInput(USAGE)

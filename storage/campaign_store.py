@@ -38,7 +38,7 @@ def _insert(session: AsyncSession, table):
 
 # --- targets -----------------------------------------------------------------------------------------
 
-def _target_selects(selection: Selection, language: str):
+def _target_selects(selection: Selection, language: str, need_email: bool = True):
     """(customers, parties) selects of the target columns; None where the selection excludes them.
 
     Customers are the stage Customer; parties at the earlier stages. Parties have no customer group
@@ -55,8 +55,9 @@ def _target_selects(selection: Selection, language: str):
                    c.name.label("name"), c.name.label("company"),
                    func.coalesce(u.name, "").label("salesperson"))
             .select_from(t.customers.outerjoin(owner, owner.c.customer_id == c.id)
-                         .outerjoin(t.users, t.users.c.id == owner.c.owner_id))
-            .where(c.email != ""))
+                         .outerjoin(t.users, t.users.c.id == owner.c.owner_id)))
+        if need_email:
+            customers = customers.where(c.email != "")
         if selection.customer_group:
             customers = customers.where(c.customer_group == selection.customer_group)
         if selection.language:
@@ -135,7 +136,7 @@ class CampaignRepository:
     async def _queue_telegram(self, campaign: Campaign, now: datetime) -> None:
         """Issue 5 §4: a targeted customer's every linked Telegram account gets a Telegram row too;
         an account that opted out of Telegram campaigns (/stop, a 403) is queued as skipped."""
-        customers, _parties = _target_selects(campaign.selection, campaign.language)
+        customers, _parties = _target_selects(campaign.selection, campaign.language, need_email=False)
         if customers is None:
             return
         sub, u, k = customers.subquery(), t.users.c, t.consents.c

@@ -39,7 +39,8 @@ async def _link(uow_factory, telegram_id: int, customer_id: int) -> None:
         await uow.commit()
 
 
-async def test_linked_chats_get_telegram_rows_and_opted_out_chats_are_skipped(uow_factory, clock, seeded):
+async def test_linked_chats_get_telegram_rows_and_opted_out_chats_are_skipped(uow_factory, clock, seeded,
+                                                                              sink):
     await _link(uow_factory, 8001, seeded["acme"].id)
     await _link(uow_factory, 8002, seeded["cafe"].id)
     await campaigns.telegram_opt_out(uow_factory(), clock, 8002, ConsentSource.STOP)
@@ -52,6 +53,14 @@ async def test_linked_chats_get_telegram_rows_and_opted_out_chats_are_skipped(uo
     assert rows[("email", "inkoop@hoogvliet.example")].state is RecipientState.QUEUED
     assert len(rows) == 4  # two mails, two chats; a second start adds nothing
     assert not await campaigns.start(uow_factory(), clock, created.campaign.id)
+
+    await drain(sender(uow_factory, clock, sink.port))  # the e-mail sender leaves Telegram rows alone
+    rows = {(str(r.channel), r.chat_id or r.email): r for r in await _rows(uow_factory)}
+    assert rows[("telegram", 8001)].state is RecipientState.QUEUED
+    assert rows[("email", "inkoop@hoogvliet.example")].state is RecipientState.SENT
+    assert len(sink.messages) == 2
+    async with uow_factory() as uow:
+        assert str((await uow.campaigns.get(created.campaign.id)).status) == "sending"  # not done yet
 
 
 async def test_interested_makes_a_prospect_a_lead_and_asks_to_qualify_a_lead(uow_factory, clock, seeded, sink):
