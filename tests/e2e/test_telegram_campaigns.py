@@ -4,13 +4,18 @@ only to its own chat, tells the salesperson at once, and /campaign N shows the f
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 
 import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
 from pydantic import SecretStr
 
+from bot import web_interest
 from domain.campaign import RecipientState
+from domain.campaign_response import interest_token
 from domain.consent import Channel, ConsentSource
-from domain.relationship import Stage
+from domain.relationship import LeadDetails, Party, Stage
 from domain.services import campaigns
 from domain.user import Role, User
 from storage import tables as t
@@ -140,13 +145,6 @@ async def test_campaign_n_shows_the_funnel_as_text_and_a_chart(running, linked, 
 
 
 async def test_a_prospect_who_clicks_interested_in_the_mail_becomes_a_lead(running, seeded, uow_factory):
-    from aiohttp import web
-    from aiohttp.test_utils import TestClient, TestServer
-
-    from bot import web_interest
-    from domain.campaign_response import interest_token
-    from domain.relationship import LeadDetails, Party
-
     async with uow_factory() as uow:
         party = Party.capture(LeadDetails("Pia Prospect", "Pia BV", "pia@prospect.example"), Stage.PROSPECT,
                               seeded["sales2"].id, running.app.clock.now())
@@ -183,3 +181,22 @@ async def test_a_prospect_who_clicks_interested_in_the_mail_becomes_a_lead(runni
     notice = await running.fake.wait_for("sendMessage", chat_id=seeded["sales2"].telegram_id)
     assert "Pia Prospect (Pia BV) is interested" in notice.params["text"]
     assert "Open" in str(notice.params["reply_markup"])
+
+
+async def test_a_row_left_sending_by_a_dead_sender_becomes_unknown_and_is_not_resent(running, linked, seeded,
+                                                                                   uow_factory):
+    await _start(running, seeded)
+    kit = running.app.dispatcher["campaigns"]
+    clock = running.app.clock
+    async with uow_factory() as uow:  # a sender that claimed Anna's row, committed `sending`, then died
+        rows = await uow.recipients.claim("dead", clock.now(), timedelta(seconds=300), 10, Channel.TELEGRAM)
+        anna = next(r for r in rows if r.chat_id == ANNA)
+        assert await uow.recipients.begin_sending(anna.id, "dead", "", clock.now())
+        await uow.recipients.release("dead")
+        await uow.commit()
+    clock.at += timedelta(seconds=301)
+    await kit.telegram.drain_once()
+    assert running.fake.calls_of("sendMessage", chat_id=ANNA) == []
+    assert len(running.fake.calls_of("sendMessage", chat_id=BERT)) == 1
+    rows = await _rows(uow_factory, Channel.TELEGRAM)
+    assert rows[ANNA].state is RecipientState.UNKNOWN
