@@ -13,7 +13,7 @@ from aiogram.fsm.storage.base import BaseStorage
 from aiogram.fsm.storage.memory import MemoryStorage
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot import notices as delay_notice_jobs, web_unsubscribe
+from bot import notices as delay_notice_jobs, web_interest, web_unsubscribe
 from bot.accept_web import AcceptAndWeb
 from bot.campaign_jobs import add_campaign_job
 from bot.campaign_kit import CampaignKit
@@ -32,7 +32,8 @@ from bot.scheduler import ExpiryJob, build_scheduler
 from bot.settings import Settings
 from bot.warmup import pin_response_models
 from domain.ports import Clock
-from handlers import (agreement_entry, agreements, backorders, campaigns as campaign_handlers, common,
+from handlers import (agreement_entry, agreements, backorders, campaign_responses, campaigns as campaign_handlers,
+                      common,
                       customer_link, customer_view, delay_notices, errors, free_text_drafts,
                       free_text_invoices, invoice_slips, invoicing as invoicing_handlers, language, leads,
                       order_types as order_types_handlers, orders, pipeline, pricing as pricing_handlers,
@@ -92,7 +93,7 @@ def build_dispatcher(deps: Deps, settings: Settings, storage: BaseStorage | None
               customer_link.routes, customer_view.routes,
               request_entry.routes, request_list.routes,
               quotation_answers.routes,
-              campaign_handlers.routes,
+              campaign_handlers.routes, campaign_responses.routes,
               delay_notices.routes,
               common.fallback_routes)
     dp.include_routers(*(r.build() for r in routes))
@@ -199,6 +200,11 @@ def build_app(settings: Settings, bot: Bot, *, transport: MailTransport | None =
 
     dispatcher["campaigns"] = campaign_kit = CampaignKit.from_settings(settings, uow, clock)
     notifier.on_forbidden = campaign_kit.telegram_blocked
+    campaign_kit.attach_telegram(bot, settings)
+    # The "I'm interested" pages of campaign e-mails, beside the unsubscribe pages.
+    accept_web.extra_routes.append(partial(
+        web_interest.add_routes, uow=uow, clock=clock, locale=settings.locale, wake=campaign_kit.wake_telegram,
+        secret=settings.secret_key.get_secret_value().encode() if settings.secret_key else None))
     # The unsubscribe pages are served by the bot's one HTTP server (when it runs).
     accept_web.extra_routes.append(partial(
         web_unsubscribe.add_routes, uow=uow, clock=clock, locale=settings.locale,

@@ -8,6 +8,7 @@ from bot.campaign_jobs import CampaignJob
 from bot.campaign_mail import CampaignMailer, Recipient
 from bot.campaign_sender import Attempt, CampaignSender, SmtpConfig, worker_name
 from bot.settings import Settings
+from bot.telegram_campaign import TelegramCampaignSender
 from domain.campaign_content import CompiledContent, Rendered
 from domain.consent import ConsentSource, require_unsubscribe_secret
 from domain.errors import N_, InvalidInput
@@ -32,6 +33,23 @@ class CampaignKit:
     sender: CampaignSender
     job: CampaignJob
     poll_seconds: float
+    telegram: TelegramCampaignSender | None = None  # issue 5 §4: set by build_app (it needs the bot)
+
+    def attach_telegram(self, bot, settings: Settings) -> None:
+        self.telegram = TelegramCampaignSender(
+            bot, self.uow, self.clock, self.mailer, default_locale=settings.locale, name=self.sender.name,
+            rate=settings.telegram_campaign_rate, chat_interval=settings.telegram_chat_interval,
+            batch=settings.campaign_batch, lease_seconds=settings.campaign_lease_seconds,
+            poll_seconds=settings.campaign_poll_seconds)
+        self.job.wake = self.wake_all
+
+    def wake_all(self) -> None:
+        self.sender.wake()
+        self.wake_telegram()
+
+    def wake_telegram(self) -> None:
+        if self.telegram is not None:
+            self.telegram.wake()
 
     @classmethod
     def from_settings(cls, settings: Settings, uow: Callable, clock: Clock) -> CampaignKit:
@@ -85,10 +103,14 @@ class CampaignKit:
 
     def start(self) -> None:
         self.sender.start()
+        if self.telegram is not None:
+            self.telegram.start()
 
     async def stop(self) -> None:
         await self.job.stop()
         await self.sender.stop()
+        if self.telegram is not None:
+            await self.telegram.stop()
         try:
             await self.job.resign()
         except Exception:  # the database may already be gone at shutdown; the lock expires anyway

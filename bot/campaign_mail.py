@@ -12,6 +12,7 @@ from urllib.parse import quote
 from bot.campaign_mime import campaign_message
 from bot.mail.message import MESSAGE_POLICY, OutgoingMail, build_message, format_address, make_message_id
 from domain.campaign_content import CompiledContent
+from domain.campaign_response import interest_token
 from domain.consent import unsubscribe_token
 
 # Lines up to RFC 5322's 998: folding at 78 would turn a long List-Unsubscribe into RFC 2047
@@ -27,6 +28,7 @@ class Recipient:
     name: str
     company: str = ""
     salesperson: str = ""
+    row_id: int = 0  # the recipient row: its signed "I'm interested" link (0: a preview or a test)
 
 
 class CampaignMailer:
@@ -46,10 +48,16 @@ class CampaignMailer:
     def unsubscribe_url(self, contact_kind: str, contact_id: int) -> str:
         return f"{self.public_url}/unsubscribe/{unsubscribe_token(self.secret, contact_kind, contact_id)}"
 
-    def fields(self, campaign_name: str, recipient: Recipient) -> dict[str, str]:
+    def interest_url(self, campaign_id: int, row_id: int) -> str:
+        if not row_id:
+            return f"{self.public_url}/interest/preview"
+        return f"{self.public_url}/interest/{interest_token(self.secret, campaign_id, row_id)}"
+
+    def fields(self, campaign_name: str, recipient: Recipient, campaign_id: int = 0) -> dict[str, str]:
         return {"contact_name": recipient.name, "company": recipient.company,
                 "salesperson": recipient.salesperson, "campaign": campaign_name,
-                "unsubscribe_url": self.unsubscribe_url(recipient.contact_kind, recipient.contact_id)}
+                "unsubscribe_url": self.unsubscribe_url(recipient.contact_kind, recipient.contact_id),
+                "interest_url": self.interest_url(campaign_id, recipient.row_id)}
 
     def _headers(self, recipient: Recipient) -> tuple[tuple[str, str], ...]:
         token = unsubscribe_token(self.secret, recipient.contact_kind, recipient.contact_id)
@@ -58,10 +66,10 @@ class CampaignMailer:
                 ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"))
 
     def build(self, content: CompiledContent, campaign_name: str, recipient: Recipient, message_id: str,
-              to: str | None = None) -> bytes:
+              to: str | None = None, campaign_id: int = 0) -> bytes:
         """The message as bytes; `to` overrides the address (the test send to oneself), the links stay
         the recipient's. Raises ValueError for an address no server would take."""
-        rendered = content.render(self.fields(campaign_name, recipient))
+        rendered = content.render(self.fields(campaign_name, recipient, campaign_id))
         return campaign_message(message_id=message_id, mail_from=self.mail_from, to_name=recipient.name,
                                 to_email=to or recipient.email, subject=rendered.subject,
                                 text=rendered.text, html=rendered.html,

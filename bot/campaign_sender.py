@@ -295,9 +295,9 @@ class CampaignSender(BackgroundLoop):
         name, content = await self._compiled(row.campaign_id, row.language)
         message_id = self.mailer.message_id(row.campaign_id, row.id)
         recipient = Recipient(row.contact_kind, row.contact_id, row.email, row.name, row.company,
-                              row.salesperson)
+                              row.salesperson, row.id)
         try:
-            data = self.mailer.build(content, name, recipient, message_id)
+            data = self.mailer.build(content, name, recipient, message_id, campaign_id=row.campaign_id)
         except ValueError as exc:  # an address no server would take: failed, never retried
             data, problem = None, f"cannot build message: {exc}"
         await self.rate.wait()

@@ -75,6 +75,10 @@ class Settings(BaseSettings):
     campaign_batch: int = Field(default=50, ge=1, le=1000)
     campaign_poll_seconds: float = Field(default=15, gt=0)
     campaign_lease_seconds: float = Field(default=300, gt=0)
+    # Telegram campaigns (issue 5 §4): messages per second over all chats (Telegram allows about 30);
+    # each chat gets at most one per `telegram_chat_interval` seconds.
+    telegram_campaign_rate: float = Field(default=25, gt=0, le=30)
+    telegram_chat_interval: float = Field(default=1.0, ge=0)
 
     # Issue 5 §6: when the daily backorder delay notices and the salespeople's morning digest run
     # (HH:MM in the company time zone), and how the new expected date of a delayed line is set.

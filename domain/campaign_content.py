@@ -2,7 +2,8 @@
 HTML part autoescaped (a contact's name cannot inject markup), strict about unknown merge fields so
 a typo is caught when the content is set, not when 10 000 mails go out.
 
-Merge fields: {{ contact_name }}, {{ company }}, {{ salesperson }}, {{ campaign }}, {{ unsubscribe_url }}.
+Merge fields: {{ contact_name }}, {{ company }}, {{ salesperson }}, {{ campaign }}, {{ unsubscribe_url }},
+{{ interest_url }} (the signed "I'm interested" link; empty in Telegram, where a button does it).
 """
 from __future__ import annotations
 
@@ -16,9 +17,10 @@ from domain.errors import N_, InvalidInput
 
 MAX_SUBJECT = 200
 MAX_BODY = 50_000
-FIELDS = ("contact_name", "company", "salesperson", "campaign", "unsubscribe_url")
+FIELDS = ("contact_name", "company", "salesperson", "campaign", "unsubscribe_url", "interest_url")
 SAMPLE = {"contact_name": "Anna de Vries", "company": "Acme BV", "salesperson": "Sam Sales",
-          "campaign": "Spring", "unsubscribe_url": "https://example.com/unsubscribe/x"}
+          "campaign": "Spring", "unsubscribe_url": "https://example.com/unsubscribe/x",
+          "interest_url": "https://example.com/interest/x"}
 
 _TEXT = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
 _HTML = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=True)

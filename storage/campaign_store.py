@@ -16,17 +16,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, exists, func, literal, select, union_all, update
+from sqlalchemy import String, case, exists, func, literal, select, union_all, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.campaign import Campaign, CampaignStatus, RecipientState, Selection
 from domain.consent import Channel, Consent, ConsentSource, email_key
 from domain.relationship import Stage
+from domain.user import Role
 from storage import tables as t
 
 r, cp = t.campaign_recipients.c, t.campaigns.c
 Q = RecipientState
+ADDRESS_KEY = ["campaign_id", "channel", "chat_id", "email"]
 
 
 def _insert(session: AsyncSession, table):
@@ -36,7 +38,7 @@ def _insert(session: AsyncSession, table):
 
 # --- targets -----------------------------------------------------------------------------------------
 
-def _target_selects(selection: Selection, language: str):
+def _target_selects(selection: Selection, language: str, need_email: bool = True):
     """(customers, parties) selects of the target columns; None where the selection excludes them.
 
     Customers are the stage Customer; parties at the earlier stages. Parties have no customer group
@@ -53,8 +55,9 @@ def _target_selects(selection: Selection, language: str):
                    c.name.label("name"), c.name.label("company"),
                    func.coalesce(u.name, "").label("salesperson"))
             .select_from(t.customers.outerjoin(owner, owner.c.customer_id == c.id)
-                         .outerjoin(t.users, t.users.c.id == owner.c.owner_id))
-            .where(c.email != ""))
+                         .outerjoin(t.users, t.users.c.id == owner.c.owner_id)))
+        if need_email:
+            customers = customers.where(c.email != "")
         if selection.customer_group:
             customers = customers.where(c.customer_group == selection.customer_group)
         if selection.language:
@@ -127,7 +130,30 @@ class CampaignRepository:
             stmt = _insert(self.session, t.campaign_recipients).from_select(
                 ["campaign_id", "contact_kind", "contact_id", "email", "language", "name", "company",
                  "salesperson", "state", "attempts", "next_attempt_at", "message_id"], rows)
-            await self.session.execute(stmt.on_conflict_do_nothing(index_elements=["campaign_id", "email"]))
+            await self.session.execute(stmt.on_conflict_do_nothing(index_elements=ADDRESS_KEY))
+        await self._queue_telegram(campaign, now)
+
+    async def _queue_telegram(self, campaign: Campaign, now: datetime) -> None:
+        """Issue 5 §4: a targeted customer's every linked Telegram account gets a Telegram row too;
+        an account that opted out of Telegram campaigns (/stop, a 403) is queued as skipped."""
+        customers, _parties = _target_selects(campaign.selection, campaign.language, need_email=False)
+        if customers is None:
+            return
+        sub, u, k = customers.subquery(), t.users.c, t.consents.c
+        chat = func.cast(u.telegram_id, String)
+        stopped = exists().where(k.channel == Channel.TELEGRAM.value, k.address == chat, k.opted_out.is_(True))
+        state = case((stopped, Q.SKIPPED.value), else_=Q.QUEUED.value)
+        rows = (select(literal(campaign.id), sub.c.contact_kind, sub.c.contact_id, sub.c.email,
+                       func.coalesce(u.language, sub.c.language), sub.c.name, sub.c.company,
+                       sub.c.salesperson, state, literal(0),
+                       literal(now, t.campaign_recipients.c.next_attempt_at.type), literal(""),
+                       literal(Channel.TELEGRAM.value), u.telegram_id)
+                .select_from(sub.join(t.users, (u.customer_id == sub.c.contact_id)
+                                      & (u.role == Role.CUSTOMER.value))))
+        stmt = _insert(self.session, t.campaign_recipients).from_select(
+            ["campaign_id", "contact_kind", "contact_id", "email", "language", "name", "company",
+             "salesperson", "state", "attempts", "next_attempt_at", "message_id", "channel", "chat_id"], rows)
+        await self.session.execute(stmt.on_conflict_do_nothing(index_elements=ADDRESS_KEY))
 
     async def progress(self, campaign_id: int) -> dict[str, int]:
         rows = await self.session.execute(select(r.state, func.count()).where(r.campaign_id == campaign_id)
@@ -184,6 +210,7 @@ class ClaimedRow:
     company: str
     salesperson: str
     attempts: int
+    chat_id: int = 0
 
 
 class RecipientQueue:
@@ -199,10 +226,12 @@ class RecipientQueue:
             .values(state=Q.UNKNOWN.value, last_error="sender stopped during delivery: maybe sent"))
         return result.rowcount
 
-    async def claim(self, worker: str, now: datetime, lease: timedelta, limit: int) -> list[ClaimedRow]:
+    async def claim(self, worker: str, now: datetime, lease: timedelta, limit: int,
+                    channel: Channel = Channel.EMAIL) -> list[ClaimedRow]:
         sending = select(cp.id).where(cp.status == CampaignStatus.SENDING.value)
         ids = (select(r.id)
-               .where(r.campaign_id.in_(sending), r.state == Q.QUEUED.value, r.next_attempt_at <= now,
+               .where(r.campaign_id.in_(sending), r.channel == channel.value, r.state == Q.QUEUED.value,
+                      r.next_attempt_at <= now,
                       (r.claimed_by.is_(None)) | (r.claimed_at < now - lease))
                .order_by(r.id).limit(limit))
         if self.session.bind.dialect.name == "postgresql":
@@ -214,7 +243,7 @@ class RecipientQueue:
                                    .values(claimed_by=worker, claimed_at=now))
         rows = await self.session.execute(
             select(r.id, r.campaign_id, r.contact_kind, r.contact_id, r.email, r.language, r.name,
-                   r.company, r.salesperson, r.attempts).where(r.id.in_(chosen)).order_by(r.id))
+                   r.company, r.salesperson, r.attempts, r.chat_id).where(r.id.in_(chosen)).order_by(r.id))
         return [ClaimedRow(*row) for row in rows.all()]
 
     async def begin_sending(self, row_id: int, worker: str, message_id: str, now: datetime) -> bool:
@@ -241,6 +270,11 @@ class RecipientQueue:
                    r.state.in_([Q.SENDING.value, Q.UNKNOWN.value]))
             .values(**values))
         return result.rowcount == 1
+
+    async def renew(self, row_id: int, worker: str, now: datetime) -> None:
+        """The holder is alive (waiting out a Telegram 429): the row's lease starts again."""
+        await self.session.execute(update(t.campaign_recipients)
+                                   .where(r.id == row_id, r.claimed_by == worker).values(claimed_at=now))
 
     async def skip(self, row_ids: Sequence[int], worker: str) -> None:
         if row_ids:

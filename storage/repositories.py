@@ -30,6 +30,7 @@ from storage.backorder_repository import (BackorderRepository, PurchaseOrderRepo
                                           VendorRepository)
 from storage.campaign_store import CampaignRepository, ConsentRepository, RecipientQueue  # noqa: F401
 from storage.notice_repository import DelayNoticeRepository  # noqa: F401
+from storage.response_store import CampaignResponseRepository  # noqa: F401
 
 
 class _Repository:

@@ -564,8 +564,32 @@ campaign_recipients = Table(
     Column("message_id", String(200), nullable=False),
     Column("sent_at", UTCDateTime),
     Column("last_error", Text),
-    UniqueConstraint("campaign_id", "email"),
+    # e-mail rows: chat_id 0; Telegram rows (issue 5 §4): the linked account's chat, `email` informative
+    Column("channel", _enum(Channel, "consent_channel"), nullable=False, server_default="email"),
+    Column("chat_id", BigInteger, nullable=False, server_default="0"),
+    UniqueConstraint("campaign_id", "channel", "chat_id", "email", name="uq_campaign_recipients_address"),
     Index("ix_campaign_recipients_state_next_attempt_at", "state", "next_attempt_at"),
+)
+
+# A contact's answer to a campaign (issue 5 §5): one per contact per campaign. `notify_user_id` and
+# `notified_at` make it its own outbox: the salesperson's notice is owed until `notified_at` is set.
+campaign_responses = Table(
+    "campaign_responses", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("campaign_id", ForeignKey("campaigns.id"), nullable=False),
+    Column("recipient_id", ForeignKey("campaign_recipients.id"), nullable=False),
+    Column("contact_kind", String(16), nullable=False),
+    Column("contact_id", Integer, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("channel", _enum(Channel, "consent_channel"), nullable=False),
+    Column("effect", String(16), nullable=False),
+    Column("responded_at", UTCDateTime, nullable=False),
+    Column("party_id", ForeignKey("parties.id")),
+    Column("customer_id", ForeignKey("customers.id")),
+    Column("notify_user_id", ForeignKey("users.id")),
+    Column("notified_at", UTCDateTime),
+    UniqueConstraint("campaign_id", "contact_kind", "contact_id", name="uq_campaign_responses_contact"),
+    Index("ix_campaign_responses_notified_at", "notified_at"),
 )
 
 # A contact's consent per channel; `address` is the e-mail address (lower case) or the Telegram id.

@@ -51,6 +51,7 @@ class SqlUnitOfWork:
         self.campaigns = r.CampaignRepository(s)
         self.consents = r.ConsentRepository(s)
         self.recipients = r.RecipientQueue(s)
+        self.campaign_responses = r.CampaignResponseRepository(s)
         self.delay_notices = r.DelayNoticeRepository(s)
         return self
 
