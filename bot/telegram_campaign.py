@@ -36,7 +36,8 @@ from domain.campaign_content import CompiledContent
 from domain.consent import Channel, ConsentSource
 from domain.ports import Clock
 from domain.services import campaign_responses
-from handlers.campaign_responses import campaign_keyboard, notice_message
+from handlers.campaign_responses import campaign_keyboard
+from handlers.campaign_results import notice_message
 from handlers.text import esc
 
 log = logging.getLogger(__name__)

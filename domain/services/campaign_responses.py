@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from domain.campaign import Campaign
-from domain.campaign_response import Effect, Funnel, Response, ResponseKind, effect_of, funnel
+from domain.campaign_response import Effect, Response, ResponseKind, effect_of
 from domain.consent import Channel, ConsentSource
 from domain.errors import N_, ConcurrentChange, NotFound, NotPermitted
 from domain.ports import Clock, UnitOfWork
@@ -99,20 +99,3 @@ async def pending_notice(uow: UnitOfWork, response_id: int) -> ResponseNotice | 
         return ResponseNotice(x.id, user.telegram_id, user.language, campaign, name, Effect(x.effect),
                               party.id if party and party.stage is not Stage.CUSTOMER else None,
                               customer.account_number if customer else "")
-
-
-@dataclass(frozen=True)
-class FunnelView:
-    campaign: Campaign
-    funnel: Funnel
-
-
-async def funnel_view(uow: UnitOfWork, user: User, campaign_id: int) -> FunnelView:
-    """Marketing sees their own campaigns, managers all."""
-    user.require(Permission.CAMPAIGNS)
-    async with uow:
-        campaign = await uow.campaigns.get(campaign_id)
-        if campaign is None or not user.may_see(campaign.created_by):
-            raise NotFound(N_("Campaign #{number} does not exist or is not yours."), number=campaign_id)
-        facts = await uow.campaign_responses.contact_facts(campaign.id, campaign.started_at)
-    return FunnelView(campaign, funnel(facts))

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from domain.campaign import (Campaign, CampaignProgress, CampaignStatus, Selection, Target, parse_type)
 from domain.campaign_content import parse_content
+from domain.campaign_response import Funnel, funnel
 from domain.consent import Channel, ConsentSource
 from domain.errors import N_, InvalidInput, NotFound
 from domain.ports import Clock, UnitOfWork
@@ -172,3 +173,18 @@ async def telegram_opt_out(uow: UnitOfWork, clock: Clock, telegram_id: int, sour
         await uow.consents.opt_out(Channel.TELEGRAM, str(telegram_id), source, clock.now(),
                                    "customer" if customer_id else "", customer_id)
         await uow.commit()
+
+
+@dataclass(frozen=True)
+class FunnelView:
+    campaign: Campaign
+    funnel: Funnel
+
+
+async def funnel_view(uow: UnitOfWork, user: User, campaign_id: int) -> FunnelView:
+    """Marketing sees their own campaigns, managers all."""
+    user.require(Permission.CAMPAIGNS)
+    async with uow:
+        campaign = await _get(uow, user, campaign_id)
+        facts = await uow.campaign_responses.contact_facts(campaign.id, campaign.started_at)
+    return FunnelView(campaign, funnel(facts))

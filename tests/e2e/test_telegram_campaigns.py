@@ -100,7 +100,9 @@ async def test_the_buttons_answer_once_and_only_in_their_own_chat(running, linke
     anna, bert = running.chat(ANNA), running.chat(BERT)
 
     forged_message, anna_interest = anna.button_data("Interested")
-    bert_message, _data = bert.button_data("Interested")
+    # The campaign speaks the account's language (the café's is Dutch); the bot's own answers speak
+    # the chat user's (English here).
+    bert_message, _data = bert.button_data("Interesse")
     refused = await bert.tap_data(bert_message, anna_interest, check_button=False)
     assert "not meant for you" in bert.alert(refused)
 
@@ -115,8 +117,8 @@ async def test_the_buttons_answer_once_and_only_in_their_own_chat(running, linke
     assert "/quote" in notice.params["text"]
     assert "already noted" in anna.alert(await anna.tap("Interested"))
 
-    assert "noted" in bert.alert(await bert.tap("Not now"))
-    assert "get no more campaign messages" in bert.alert(await bert.tap("Stop messages"))
+    assert "noted" in bert.alert(await bert.tap("Nu niet"))
+    assert "get no more campaign messages" in bert.alert(await bert.tap("Geen berichten meer"))
     async with uow_factory() as uow:
         consent = await uow.consents.get(Channel.TELEGRAM, str(BERT))
         responses = (await uow.session.execute(t.campaign_responses.select())).all()

@@ -126,10 +126,10 @@ async def test_the_funnel_counts_quotations_and_orders_made_after_the_answer(uow
     await quotations.send_quotation(uow_factory(), clock, sam, q.id)
     order = await quotations.confirm_quotation(uow_factory(), clock, sam, q.id)
 
-    view = await campaign_responses.funnel_view(uow_factory(), seeded["marketing"], created.campaign.id)
+    view = await campaigns.funnel_view(uow_factory(), seeded["marketing"], created.campaign.id)
     f = view.funnel
     assert (f.targeted, f.sent, f.unsubscribed, f.responded, f.interested) == (2, 2, 1, 1, 1)
     assert f.quotations == 1 and before.id != q.id  # the one made before the answer does not count
     assert f.orders_won == 1 and f.won_value == order.totals.net == Decimal("299.90")
     with pytest.raises(NotPermitted):
-        await campaign_responses.funnel_view(uow_factory(), sam, created.campaign.id)
+        await campaigns.funnel_view(uow_factory(), sam, created.campaign.id)

@@ -234,7 +234,10 @@ CUSTOMER_FILES = ("bot/mail_composer.py", "bot/templates/", "bot/customer_links.
                   "domain/quotation_answer.py", "domain/mail_intake.py",
                   # issue 5: campaign mails and unsubscribe pages, delay notices to customers
                   "bot/web_unsubscribe.py", "bot/campaign_mail.py", "bot/notice_mail.py",
-                  "handlers/delay_notices.py", "domain/delay_notice.py")
+                  "handlers/delay_notices.py", "domain/delay_notice.py",
+                  # the answers to a campaign: its buttons and the interest page
+                  "bot/web_interest.py", "handlers/campaign_responses.py",
+                  "domain/services/campaign_responses.py")
 INFORMAL = re.compile(r"\b(je|jij|jou|jouw|jezelf)\b", re.IGNORECASE)
 FORMAL = re.compile(r"\b(u|uw|uzelf)\b", re.IGNORECASE)
 
