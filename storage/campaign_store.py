@@ -20,10 +20,11 @@ from sqlalchemy import case, exists, func, literal, select, union_all, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.campaign import Campaign, CampaignStatus, RecipientState, Selection
+from domain.campaign import Campaign, CampaignStatus, CampaignType, RecipientState, Selection
 from domain.consent import Channel, Consent, ConsentSource, email_key
 from domain.relationship import Stage
 from storage import tables as t
+from storage.contact_store import tagged
 
 r, cp = t.campaign_recipients.c, t.campaigns.c
 Q = RecipientState
@@ -54,7 +55,7 @@ def _target_selects(selection: Selection, language: str):
                    func.coalesce(u.name, "").label("salesperson"))
             .select_from(t.customers.outerjoin(owner, owner.c.customer_id == c.id)
                          .outerjoin(t.users, t.users.c.id == owner.c.owner_id))
-            .where(c.email != ""))
+            .where(c.email != "", tagged("customer", c.id, selection.tags)))
         if selection.customer_group:
             customers = customers.where(c.customer_group == selection.customer_group)
         if selection.language:
@@ -66,7 +67,7 @@ def _target_selects(selection: Selection, language: str):
                    func.lower(p.email).label("email"), literal(language).label("language"),
                    p.name.label("name"), p.company.label("company"), u.name.label("salesperson"))
             .select_from(t.parties.join(t.users, t.users.c.id == p.owner_id))
-            .where(p.email != "", p.stage.in_([str(s) for s in stages])))
+            .where(p.email != "", p.stage.in_([str(s) for s in stages]), tagged("party", p.id, selection.tags)))
     return customers, parties
 
 
@@ -260,7 +261,8 @@ class RecipientQueue:
         open_rows = exists().where(r.campaign_id == cp.id,
                                    r.state.in_([Q.QUEUED.value, Q.SENDING.value]))
         ids = list((await self.session.scalars(
-            select(cp.id).where(cp.status == CampaignStatus.SENDING.value, ~open_rows))).all())
+            select(cp.id).where(cp.status == CampaignStatus.SENDING.value, cp.type == CampaignType.EMAIL.value,
+                                ~open_rows))).all())
         if ids:
             await self.session.execute(
                 update(t.campaigns).where(cp.id.in_(ids), cp.status == CampaignStatus.SENDING.value)

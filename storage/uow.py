@@ -52,6 +52,9 @@ class SqlUnitOfWork:
         self.consents = r.ConsentRepository(s)
         self.recipients = r.RecipientQueue(s)
         self.delay_notices = r.DelayNoticeRepository(s)
+        self.contact_tags = r.ContactTagRepository(s)
+        self.campaign_contacts = r.CampaignContacts(s)
+        self.calls = r.CallRepository(s)
         return self
 
     async def __aexit__(self, exc_type, exc, tb) -> None:
