@@ -1,18 +1,22 @@
 """Everything the campaigns need at run time, assembled once from the settings (issue 5)."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bot.campaign_jobs import CampaignJob
 from bot.campaign_mail import CampaignMailer, Recipient
 from bot.campaign_sender import Attempt, CampaignSender, SmtpConfig, worker_name
+from bot.documents.letters import render_letters
+from bot.documents.renderer import company_header
+from bot.documents.view import CompanyHeader
 from bot.settings import Settings
 from domain.campaign_content import CompiledContent, Rendered
 from domain.consent import ConsentSource, require_unsubscribe_secret
 from domain.errors import N_, InvalidInput
 from domain.ports import Clock
 from domain.services import campaigns
+from domain.services.campaign_letters import Letter
 from domain.user import User
 
 
@@ -32,6 +36,7 @@ class CampaignKit:
     sender: CampaignSender
     job: CampaignJob
     poll_seconds: float
+    company: CompanyHeader | None = None  # the letters' header (mailing campaigns)
 
     @classmethod
     def from_settings(cls, settings: Settings, uow: Callable, clock: Clock) -> CampaignKit:
@@ -49,7 +54,11 @@ class CampaignKit:
                                 lease_seconds=settings.campaign_lease_seconds,
                                 poll_seconds=settings.campaign_poll_seconds, name=name)
         job = CampaignJob(uow, clock, name, settings.campaign_poll_seconds, wake=sender.wake)
-        return cls(uow, clock, mailer, sender, job, settings.campaign_poll_seconds)
+        return cls(uow, clock, mailer, sender, job, settings.campaign_poll_seconds, company_header(settings))
+
+    def render_letters(self, letters: Sequence[Letter]) -> bytes:
+        """A mailing's print file (called in a worker thread)."""
+        return render_letters(self.company, letters)
 
     def require_ready(self) -> None:
         require_unsubscribe_secret(self.mailer.secret)

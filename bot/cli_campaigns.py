@@ -1,4 +1,4 @@
-"""`salesbot campaign list|create|content|schedule|pause|resume|cancel|status` (issue 5 §1).
+"""`salesbot campaign list|create|content|schedule|letters|pause|resume|cancel|status` (issue 5 §1).
 
 The command line acts as an administrator (it runs on the server); `create` names the marketing user
 who owns the campaign. Sending is the bot's: `schedule` only records when (the running bot's
@@ -14,9 +14,11 @@ from zoneinfo import ZoneInfo
 
 from bot.cli_commands import CliError, _database
 from bot.clock import SystemClock
+from bot.documents.letters import render_letters
+from bot.documents.renderer import company_header
 from bot.settings import Settings
 from domain.campaign import CampaignProgress
-from domain.services import campaigns
+from domain.services import campaign_letters, campaigns
 from domain.user import Role, User
 
 ADMIN = User(telegram_id=1, name="command line", role=Role.ADMIN)
@@ -41,6 +43,10 @@ def add_parser(commands) -> None:
     schedule = sub.add_parser("schedule", help="send at 'YYYY-MM-DD HH:MM' (company time) or 'now'")
     schedule.add_argument("id", type=int)
     schedule.add_argument("when")
+    letters = sub.add_parser("letters", help="a mailing campaign's letters as one printable PDF (the "
+                                             "campaign is then done)")
+    letters.add_argument("id", type=int)
+    letters.add_argument("--out", type=Path, required=True, help="the PDF file to write")
     for name in ("pause", "resume", "cancel", "status"):
         sub.add_parser(name, help=f"{name} a campaign").add_argument("id", type=int)
 
@@ -80,6 +86,16 @@ async def _run(args: argparse.Namespace, settings: Settings) -> str:
         if action == "content":
             await campaigns.set_content(uow(), ADMIN, args.id, args.language, args.file.read_text("utf-8"))
             return f"campaign #{args.id}: content in {args.language} saved"
+        if action == "letters":
+            company = company_header(settings)
+
+            def write(found) -> bytes:  # written before the campaign is marked done
+                pdf = render_letters(company, found)
+                args.out.write_bytes(pdf)
+                return pdf
+            printed = await campaign_letters.print_letters(uow(), clock, ADMIN, args.id, write)
+            return (f"campaign #{args.id}: {printed.letters} letter(s) written to {args.out}; "
+                    f"the campaign is {printed.campaign.status}")
         if action == "schedule":
             if args.when.strip().lower() == "now":
                 at = None
