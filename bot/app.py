@@ -32,7 +32,8 @@ from bot.scheduler import ExpiryJob, build_scheduler
 from bot.settings import Settings
 from bot.warmup import pin_response_models
 from domain.ports import Clock
-from handlers import (agreement_entry, agreements, backorders, campaigns as campaign_handlers, common,
+from handlers import (agreement_entry, agreements, backorders, calls as call_handlers,
+                      campaigns as campaign_handlers, common,
                       contact_tags as contact_tag_handlers, customer_link, customer_view, delay_notices,
                       errors, free_text_drafts, free_text_invoices, invoice_slips,
                       invoicing as invoicing_handlers, language, leads, order_types as order_types_handlers,
@@ -93,7 +94,7 @@ def build_dispatcher(deps: Deps, settings: Settings, storage: BaseStorage | None
               customer_link.routes, customer_view.routes,
               request_entry.routes, request_list.routes,
               quotation_answers.routes,
-              campaign_handlers.routes, contact_tag_handlers.routes,
+              campaign_handlers.routes, contact_tag_handlers.routes, call_handlers.routes,
               delay_notices.routes,
               common.fallback_routes)
     dp.include_routers(*(r.build() for r in routes))
