@@ -54,8 +54,19 @@ def add_parser(commands) -> None:
 def _describe(view, tz: ZoneInfo) -> str:
     c, p = view.campaign, view.progress
     when = c.scheduled_at.astimezone(tz).isoformat(timespec="minutes") if c.scheduled_at else "-"
-    return (f"#{c.id} {c.name} [{c.type}, {c.language}] {c.status}; selection {c.selection.describe()}; "
-            f"scheduled {when}\n" + _progress(p))
+    head = (f"#{c.id} {c.name} [{c.type}, {c.language}] {c.status}; selection {c.selection.describe()}; "
+            f"scheduled {when}\n")
+    if view.calls is not None:
+        states, calls = view.calls.by_state, view.calls
+        return head + (f"calls: open {states.get('open', 0)}, done {states.get('done', 0)}, skipped (no phone) "
+                       f"{states.get('skipped', 0)}; outcomes: "
+                       + (", ".join(f"{o} {n}" for o, n in sorted(calls.by_outcome.items())) or "-") + "\n"
+                       + "\n".join(f"  {name or 'unassigned'}: open {o}, done {d}" for name, o, d in calls.by_person))
+    if view.contacts is not None:
+        n = view.contacts
+        return head + (f"targets {n.contacts}, without a phone number {n.without_phone}, opted out "
+                       f"themselves {n.refused}")
+    return head + _progress(p)
 
 
 def _progress(p: CampaignProgress) -> str:

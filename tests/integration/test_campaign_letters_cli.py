@@ -39,3 +39,14 @@ def test_only_a_mailing_campaign_has_letters(db_url, tmp_path, capsys):
     assert main(["campaign", "create", "--user", "4001", "--name", "Mail"]) == 0
     assert main(["campaign", "letters", "1", "--out", str(tmp_path / "x.pdf")]) == 1
     assert "Only a mailing campaign" in capsys.readouterr().err
+
+
+def test_a_telemarketing_campaign_shows_its_targets_and_then_its_calls_on_the_command_line(db_url, tmp_path, capsys):
+    assert main(["users", "add", "--telegram-id", "4001", "--name", "Mark", "--role", "marketing"]) == 0
+    assert main(["import", "customers", write(tmp_path, "c.csv", CUSTOMERS)]) == 0
+    assert main(["campaign", "create", "--user", "4001", "--type", "telemarketing", "--name", "Bel"]) == 0
+    capsys.readouterr()
+    assert main(["campaign", "status", "1"]) == 0
+    assert "targets 3, without a phone number 3" in capsys.readouterr().out  # customers without a party
+    assert main(["campaign", "schedule", "1", "now"]) == 0  # no content needed
+    assert "[telemarketing, en] scheduled" in capsys.readouterr().out
