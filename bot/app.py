@@ -32,13 +32,14 @@ from bot.scheduler import ExpiryJob, build_scheduler
 from bot.settings import Settings
 from bot.warmup import pin_response_models
 from domain.ports import Clock
-from handlers import (agreement_entry, agreements, backorders, campaign_responses, campaign_results,
-                      campaigns as campaign_handlers, common,
-                      customer_link, customer_view, delay_notices, errors, free_text_drafts,
-                      free_text_invoices, invoice_slips, invoicing as invoicing_handlers, language, leads,
-                      order_types as order_types_handlers, orders, pipeline, pricing as pricing_handlers,
-                      product_lists, quotation_answers, quotation_list, quote_entry, request_entry,
-                      request_list, returns as returns_handlers, start)
+from handlers import (agreement_entry, agreements, backorders, calls as call_handlers, campaign_responses,
+                      campaign_results, campaigns as campaign_handlers, common,
+                      contact_tags as contact_tag_handlers, customer_link, customer_view, delay_notices,
+                      errors, free_text_drafts, free_text_invoices, invoice_slips,
+                      invoicing as invoicing_handlers, language, leads, order_types as order_types_handlers,
+                      orders, pipeline, pricing as pricing_handlers, product_lists, quotation_answers,
+                      quotation_list, quote_entry, request_entry, request_list, returns as returns_handlers,
+                      start)
 from handlers.deps import Deps
 from storage.database import create_engine, session_factory
 from storage.uow import UnitOfWorkFactory
@@ -94,6 +95,7 @@ def build_dispatcher(deps: Deps, settings: Settings, storage: BaseStorage | None
               request_entry.routes, request_list.routes,
               quotation_answers.routes,
               campaign_handlers.routes, campaign_responses.routes, campaign_results.routes,
+              contact_tag_handlers.routes, call_handlers.routes,
               delay_notices.routes,
               common.fallback_routes)
     dp.include_routers(*(r.build() for r in routes))

@@ -1,12 +1,15 @@
 """Everything the campaigns need at run time, assembled once from the settings (issue 5)."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bot.campaign_jobs import CampaignJob
 from bot.campaign_mail import CampaignMailer, Recipient
 from bot.campaign_sender import Attempt, CampaignSender, SmtpConfig, worker_name
+from bot.documents.letters import render_letters
+from bot.documents.renderer import company_header
+from bot.documents.view import CompanyHeader
 from bot.settings import Settings
 from bot.telegram_campaign import TelegramCampaignSender
 from domain.campaign_content import CompiledContent, Rendered
@@ -14,6 +17,7 @@ from domain.consent import ConsentSource, require_unsubscribe_secret
 from domain.errors import N_, InvalidInput
 from domain.ports import Clock
 from domain.services import campaigns
+from domain.services.campaign_letters import Letter
 from domain.user import User
 
 
@@ -33,7 +37,8 @@ class CampaignKit:
     sender: CampaignSender
     job: CampaignJob
     poll_seconds: float
-    telegram: TelegramCampaignSender | None = None  # issue 5 §4: set by build_app (it needs the bot)
+    telegram: TelegramCampaignSender | None = None  # set by build_app (it needs the bot)
+    company: CompanyHeader | None = None  # the letters' header (mailing campaigns)
 
     def attach_telegram(self, bot, settings: Settings) -> None:
         self.telegram = TelegramCampaignSender(
@@ -67,7 +72,12 @@ class CampaignKit:
                                 lease_seconds=settings.campaign_lease_seconds,
                                 poll_seconds=settings.campaign_poll_seconds, name=name)
         job = CampaignJob(uow, clock, name, settings.campaign_poll_seconds, wake=sender.wake)
-        return cls(uow, clock, mailer, sender, job, settings.campaign_poll_seconds)
+        return cls(uow, clock, mailer, sender, job, settings.campaign_poll_seconds,
+                   company=company_header(settings))
+
+    def render_letters(self, letters: Sequence[Letter]) -> bytes:
+        """A mailing's print file (called in a worker thread)."""
+        return render_letters(self.company, letters)
 
     def require_ready(self) -> None:
         require_unsubscribe_secret(self.mailer.secret)

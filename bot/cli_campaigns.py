@@ -1,4 +1,4 @@
-"""`salesbot campaign list|create|content|schedule|pause|resume|cancel|status` (issue 5 §1).
+"""`salesbot campaign list|create|content|schedule|letters|pause|resume|cancel|status` (issue 5 §1).
 
 The command line acts as an administrator (it runs on the server); `create` names the marketing user
 who owns the campaign. Sending is the bot's: `schedule` only records when (the running bot's
@@ -14,9 +14,11 @@ from zoneinfo import ZoneInfo
 
 from bot.cli_commands import CliError, _database
 from bot.clock import SystemClock
+from bot.documents.letters import render_letters
+from bot.documents.renderer import company_header
 from bot.settings import Settings
 from domain.campaign import CampaignProgress
-from domain.services import campaigns
+from domain.services import campaign_letters, campaigns
 from domain.user import Role, User
 
 ADMIN = User(telegram_id=1, name="command line", role=Role.ADMIN)
@@ -41,6 +43,10 @@ def add_parser(commands) -> None:
     schedule = sub.add_parser("schedule", help="send at 'YYYY-MM-DD HH:MM' (company time) or 'now'")
     schedule.add_argument("id", type=int)
     schedule.add_argument("when")
+    letters = sub.add_parser("letters", help="a mailing campaign's letters as one printable PDF (the "
+                                             "campaign is then done)")
+    letters.add_argument("id", type=int)
+    letters.add_argument("--out", type=Path, required=True, help="the PDF file to write")
     for name in ("pause", "resume", "cancel", "status"):
         sub.add_parser(name, help=f"{name} a campaign").add_argument("id", type=int)
 
@@ -48,8 +54,19 @@ def add_parser(commands) -> None:
 def _describe(view, tz: ZoneInfo) -> str:
     c, p = view.campaign, view.progress
     when = c.scheduled_at.astimezone(tz).isoformat(timespec="minutes") if c.scheduled_at else "-"
-    return (f"#{c.id} {c.name} [{c.type}, {c.language}] {c.status}; selection {c.selection.describe()}; "
-            f"scheduled {when}\n" + _progress(p))
+    head = (f"#{c.id} {c.name} [{c.type}, {c.language}] {c.status}; selection {c.selection.describe()}; "
+            f"scheduled {when}\n")
+    if view.calls is not None:
+        states, calls = view.calls.by_state, view.calls
+        return head + (f"calls: open {states.get('open', 0)}, done {states.get('done', 0)}, skipped (no phone) "
+                       f"{states.get('skipped', 0)}; outcomes: "
+                       + (", ".join(f"{o} {n}" for o, n in sorted(calls.by_outcome.items())) or "-") + "\n"
+                       + "\n".join(f"  {name or 'unassigned'}: open {o}, done {d}" for name, o, d in calls.by_person))
+    if view.contacts is not None:
+        n = view.contacts
+        return head + (f"targets {n.contacts}, without a phone number {n.without_phone}, opted out "
+                       f"themselves {n.refused}")
+    return head + _progress(p)
 
 
 def _progress(p: CampaignProgress) -> str:
@@ -80,6 +97,16 @@ async def _run(args: argparse.Namespace, settings: Settings) -> str:
         if action == "content":
             await campaigns.set_content(uow(), ADMIN, args.id, args.language, args.file.read_text("utf-8"))
             return f"campaign #{args.id}: content in {args.language} saved"
+        if action == "letters":
+            company = company_header(settings)
+
+            def write(found) -> bytes:  # written before the campaign is marked done
+                pdf = render_letters(company, found)
+                args.out.write_bytes(pdf)
+                return pdf
+            printed = await campaign_letters.print_letters(uow(), clock, ADMIN, args.id, write)
+            return (f"campaign #{args.id}: {printed.letters} letter(s) written to {args.out}; "
+                    f"the campaign is {printed.campaign.status}")
         if action == "schedule":
             if args.when.strip().lower() == "now":
                 at = None

@@ -1,7 +1,15 @@
 """Campaigns (the seed: telemarketing, mailing and e-mail campaigns) and their recipients.
 
 A campaign moves DRAFT -> SCHEDULED -> SENDING -> DONE, can be PAUSED while scheduled or sending and
-CANCELLED before it is done. When it starts, every target becomes one recipient row; each row moves
+CANCELLED before it is done. Per type:
+
+- e-mail: needs content in its own language before it is scheduled; SENDING until every recipient
+  row is final;
+- mailing: needs content (the letter) and is never scheduled: producing its print file (one PDF,
+  a letter per target) takes it from DRAFT through SENDING to DONE at once;
+- telemarketing: needs no content; scheduled like an e-mail campaign, starting it builds the call
+  list (domain/call_list.py), and it is DONE once no call is open.
+ When it starts, every target becomes one recipient row; each row moves
 queued -> sending -> sent (or back to queued for a retry, or failed, bounced, skipped, unknown):
 
 - `sending` is committed BEFORE the message is handed to SMTP (before DATA);
@@ -19,6 +27,7 @@ from enum import StrEnum
 from domain.customer import check_language
 from domain.errors import N_, InvalidInput, TransitionNotAllowed
 from domain.relationship import Stage
+from domain.tags import normalize_tag
 from domain.workflow import Workflow
 
 MAX_NAME = 120
@@ -82,10 +91,12 @@ def parse_type(text: str) -> CampaignType:
 @dataclass(frozen=True)
 class Selection:
     """Who a campaign reaches: contacts at one relationship stage (or all), of one customer group, in
-    one language; empty means any. Tags are not part of it (no tags are recorded on contacts yet)."""
+    one language, carrying tags; empty means any. Several tags mean all of them (`tag=vip tag=retail`
+    reaches contacts tagged both vip and retail)."""
     stage: Stage | None = None
     customer_group: str = ""
     language: str = ""
+    tags: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.stage is not None:
@@ -96,20 +107,26 @@ class Selection:
         object.__setattr__(self, "customer_group", group)
         if self.language:
             object.__setattr__(self, "language", check_language(self.language))
+        object.__setattr__(self, "tags", tuple(sorted({normalize_tag(tag) for tag in self.tags})))
 
     @classmethod
     def parse(cls, text: str) -> Selection:
-        """`stage=customer group=retail language=nl` (any order, any subset; `all` for everyone)."""
+        """`stage=customer group=retail language=nl tag=vip` (any order, any subset, `tag=` repeatable;
+        `all` for everyone)."""
         values: dict[str, str] = {}
+        tags: list[str] = []
         for word in (text or "").replace(",", " ").split():
             if word.lower() in ("all", "alle"):
                 continue
             key, sep, value = word.partition("=")
             key = {"stage": "stage", "fase": "stage", "group": "group", "groep": "group",
-                   "language": "language", "taal": "language"}.get(key.lower())
+                   "language": "language", "taal": "language", "tag": "tag"}.get(key.lower())
+            if key == "tag" and value:
+                tags.append(value)
+                continue
             if not sep or key is None or not value or key in values:
                 raise InvalidInput(N_("'{text}' is not a selection; type for example stage=customer "
-                                      "group=retail language=nl, or all."), text=word)
+                                      "group=retail language=nl tag=vip, or all."), text=word)
             values[key] = value
         stage = None
         if "stage" in values:
@@ -118,12 +135,13 @@ class Selection:
             except ValueError:
                 raise InvalidInput(N_("'{text}' is not a stage; use prospect, lead, opportunity or "
                                       "customer."), text=values["stage"]) from None
-        return cls(stage, values.get("group", ""), values.get("language", ""))
+        return cls(stage, values.get("group", ""), values.get("language", ""), tuple(tags))
 
     def describe(self) -> str:
         parts = [f"stage={self.stage}" if self.stage else "",
                  f"group={self.customer_group}" if self.customer_group else "",
-                 f"language={self.language}" if self.language else ""]
+                 f"language={self.language}" if self.language else "",
+                 *(f"tag={tag}" for tag in self.tags)]
         return " ".join(p for p in parts if p) or "all"
 
 
@@ -148,6 +166,7 @@ class Campaign:
     stage: Stage | None = None
     customer_group: str = ""
     target_language: str = ""
+    tags: str = ""  # the selection's tags, space-separated
     status: CampaignStatus = CampaignStatus.DRAFT
     scheduled_at: datetime | None = None
     started_at: datetime | None = None
@@ -165,11 +184,12 @@ class Campaign:
         if len(name) > MAX_NAME:
             raise InvalidInput(N_("A campaign name can have at most {count} characters."), count=MAX_NAME)
         return cls(CampaignType(type_), name, check_language(language), by, now, selection.stage,
-                   selection.customer_group, selection.language)
+                   selection.customer_group, selection.language, " ".join(selection.tags))
 
     @property
     def selection(self) -> Selection:
-        return Selection(self.stage, self.customer_group, self.target_language)
+        return Selection(self.stage, self.customer_group, self.target_language,
+                         tuple((self.tags or "").split()))
 
     @property
     def label(self) -> str:
@@ -199,9 +219,10 @@ class Campaign:
         if self.started_at is not None:
             raise TransitionNotAllowed(N_("Campaign {number} has already started; resume it instead."),
                                        number=self.label)
-        if self.type is not CampaignType.EMAIL:
-            raise InvalidInput(N_("Only e-mail campaigns can be sent so far."))
-        if self.content_for(self.language) is None:
+        if self.type is CampaignType.MAILING:
+            raise InvalidInput(N_("A mailing campaign is printed, not sent: get its letters with the "
+                                  "Letters PDF button."))
+        if self.type is CampaignType.EMAIL and self.content_for(self.language) is None:
             raise InvalidInput(N_("Campaign {number} has no content in its own language ({language}) "
                                   "yet."), number=self.label, language=self.language)
 
@@ -242,6 +263,22 @@ class Campaign:
     def cancel(self, now: datetime) -> None:
         self._move(S.CANCELLED)
         self.finished_at = now
+
+    def print_letters(self, now: datetime) -> bool:
+        """A mailing's print file was produced: the campaign is done (DRAFT -> SENDING -> DONE).
+        Printing a done mailing again is allowed and changes nothing (False)."""
+        if self.type is not CampaignType.MAILING:
+            raise InvalidInput(N_("Only a mailing campaign has letters to print."))
+        if self.content_for(self.language) is None:
+            raise InvalidInput(N_("Campaign {number} has no content in its own language ({language}) "
+                                  "yet."), number=self.label, language=self.language)
+        if self.status is S.DONE:
+            return False
+        if self.status is not S.SENDING:
+            self._move(S.SENDING)
+        self.started_at = self.started_at or now
+        self.finish(now)
+        return True
 
     def finish(self, now: datetime) -> None:
         self._move(S.DONE)

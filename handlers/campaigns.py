@@ -11,15 +11,17 @@ from datetime import datetime
 
 from aiogram.filters import Command, CommandObject
 from aiogram.filters.callback_data import CallbackData
-from aiogram.types import CallbackQuery, InlineKeyboardButton as Button, InlineKeyboardMarkup, Message
+from aiogram.types import (BufferedInputFile, CallbackQuery, InlineKeyboardButton as Button, InlineKeyboardMarkup,
+                           Message)
 
 from bot.campaign_kit import CampaignKit
 from bot.i18n import _
-from domain.campaign import Campaign, CampaignStatus as S
+from domain.campaign import Campaign, CampaignStatus as S, CampaignType
 from domain.errors import N_, InvalidInput
-from domain.services import campaigns
+from domain.services import campaign_letters, campaigns
 from domain.services.campaigns import CampaignView
 from domain.user import Permission, User
+from handlers.campaign_types import count_lines
 from handlers.deps import Deps
 from handlers.routes import Routes
 from handlers.text import esc
@@ -32,7 +34,8 @@ class CampaignOpen(CallbackData, prefix="gc"):
 
 
 class CampaignAct(CallbackData, prefix="ga"):
-    action: str  # p preview, t test, n send now (asks), y send now (confirmed), z pause, r resume, x cancel
+    action: str  # p preview, t test, l letters PDF, n send now (asks), y send now (confirmed), z pause,
+    #              r resume, x cancel
     campaign_id: int
 
 
@@ -51,7 +54,9 @@ def card_text(v: CampaignView, clock) -> str:
                  languages=", ".join(sorted(x.language for x in c.contents)) or "-")]
     if c.scheduled_at:
         lines.append(_("Scheduled: {when}").format(when=_when(c.scheduled_at.astimezone(tz))))
-    if c.status in (S.DRAFT, S.SCHEDULED) and not c.started_at:
+    if c.type is not CampaignType.EMAIL:
+        lines.extend(count_lines(v))
+    elif c.status in (S.DRAFT, S.SCHEDULED) and not c.started_at:
         lines.append(_("Reaches {count} contact(s); {skipped} opted out and will be skipped.").format(
             count=p.targeted - p.skipped, skipped=p.skipped))
     else:
@@ -69,10 +74,14 @@ def card_buttons(c: Campaign) -> InlineKeyboardMarkup:
     def b(label: str, action: str) -> Button:
         return Button(text=label, callback_data=CampaignAct(action=action, campaign_id=c.id).pack())
     rows = []
-    if c.status in (S.DRAFT, S.SCHEDULED, S.PAUSED) and c.contents:
+    if c.type is CampaignType.EMAIL and c.status in (S.DRAFT, S.SCHEDULED, S.PAUSED) and c.contents:
         rows.append([b(_("Preview"), "p"), b(_("Test to me"), "t")])
-    if c.status in (S.DRAFT, S.SCHEDULED):
+    if c.type is CampaignType.MAILING and c.status in (S.DRAFT, S.DONE) and c.contents:
+        rows.append([b(_("Letters PDF"), "l")])
+    if c.type is CampaignType.EMAIL and c.status in (S.DRAFT, S.SCHEDULED):
         rows.append([b(_("Send now"), "n")])
+    if c.type is CampaignType.TELEMARKETING and c.status in (S.DRAFT, S.SCHEDULED):
+        rows.append([b(_("Start calling now"), "n")])
     if c.status in (S.SCHEDULED, S.SENDING):
         rows.append([b(_("Pause"), "z")])
     if c.status is S.PAUSED:
@@ -91,8 +100,9 @@ async def _show(message: Message, user: User, deps: Deps, campaign_id: int, note
 @routes.message(Command("campaigns"))
 async def list_campaigns(message: Message, user: User, deps: Deps) -> None:
     found = await campaigns.listing(deps.uow(), user)
-    usage = _("New campaign: /newcampaign, then four lines: type (e-mail), name, language (en or nl) "
-              "and selection (for example stage=customer group=retail language=nl, or all).")
+    usage = _("New campaign: /newcampaign, then four lines: type (e-mail, mailing or telemarketing), name, "
+              "language (en or nl) and selection (for example stage=customer group=retail language=nl "
+              "tag=vip, or all).")
     if not found:
         await message.answer(_("No campaigns yet.") + "\n" + usage)
         return
@@ -146,13 +156,27 @@ SCHEDULE_USAGE = N_("Type /schedule, the campaign number and a date and time (co
                     "/schedule 3 2026-12-01 09:00, or /schedule 3 now.")
 
 
+async def _ready(kit: CampaignKit, user: User, deps: Deps, campaign_id: int) -> CampaignType:
+    """E-mail campaigns need the unsubscribe secret before they are scheduled; the others do not."""
+    kind = (await campaigns.view(deps.uow(), user, campaign_id)).campaign.type
+    if kind is CampaignType.EMAIL:
+        kit.require_ready()
+    return kind
+
+
+def _starting(kind: CampaignType) -> str:
+    if kind is CampaignType.TELEMARKETING:
+        return _("The call list is ready within a minute; salespeople find their calls with /calls.")
+    return _("Sending starts within a minute.")
+
+
 @routes.message(Command("schedule"))
 async def schedule(message: Message, command: CommandObject, user: User, deps: Deps, **data) -> None:
     user.require(Permission.CAMPAIGNS)
     kit: CampaignKit = data["campaigns"]
     campaign_id, rest = _id_and_rest(command.args, SCHEDULE_USAGE)
     rest = rest.strip()
-    kit.require_ready()
+    kind = await _ready(kit, user, deps, campaign_id)
     if rest.lower() in ("now", "nu"):
         at = None
     else:
@@ -162,8 +186,7 @@ async def schedule(message: Message, command: CommandObject, user: User, deps: D
             raise InvalidInput(SCHEDULE_USAGE) from None
     await campaigns.schedule(deps.uow(), deps.clock, user, campaign_id, at)
     kit.sender.wake()
-    await _show(message, user, deps, campaign_id, _("Scheduled.") if at else _(
-        "Sending starts within a minute."))
+    await _show(message, user, deps, campaign_id, _("Scheduled.") if at else _starting(kind))
 
 
 @routes.callback_query(CampaignAct.filter())
@@ -184,19 +207,32 @@ async def act(query: CallbackQuery, callback_data: CampaignAct, user: User, deps
             _("A test was sent to {email}.").format(email=esc(user.email)) if attempt.delivered else
             _("The test could not be sent: {reason}").format(reason=esc(attempt.detail)))
         return
+    if action == "l":
+        printed = await campaign_letters.print_letters(deps.uow(), deps.clock, user, cid, kit.render_letters)
+        await query.message.answer_document(
+            BufferedInputFile(printed.pdf, filename=f"campaign-{cid}-letters.pdf"),
+            caption=_("{count} letter(s), one per page, for the print shop.").format(count=printed.letters))
+        await _show(query.message, user, deps, cid)
+        return
     if action == "n":
         v = await campaigns.view(deps.uow(), user, cid)
-        count = v.progress.targeted - v.progress.skipped
+        if v.campaign.type is CampaignType.TELEMARKETING:
+            count = v.contacts.contacts - v.contacts.without_phone
+            question = _("Build the call list of campaign #{id} for {count} contact(s) now?")
+        else:
+            count = v.progress.targeted - v.progress.skipped
+            question = _("Send campaign #{id} to {count} contact(s) now?")
         await query.message.answer(
-            _("Send campaign #{id} to {count} contact(s) now?").format(id=cid, count=count),
+            question.format(id=cid, count=count),
             reply_markup=InlineKeyboardMarkup(inline_keyboard=[[Button(
-                text=_("Yes, send now"), callback_data=CampaignAct(action="y", campaign_id=cid).pack())]]))
+                text=_("Yes, start now") if v.campaign.type is CampaignType.TELEMARKETING else _("Yes, send now"),
+                callback_data=CampaignAct(action="y", campaign_id=cid).pack())]]))
         return
     if action == "y":
-        kit.require_ready()
+        kind = await _ready(kit, user, deps, cid)
         await campaigns.schedule(deps.uow(), deps.clock, user, cid, None)
         kit.sender.wake()
-        note = _("Sending starts within a minute.")
+        note = _starting(kind)
     elif action == "z":
         await campaigns.pause(deps.uow(), user, cid)
         note = _("Paused: nothing more is sent until you resume.")

@@ -20,11 +20,12 @@ from sqlalchemy import String, case, exists, func, literal, select, union_all, u
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.campaign import Campaign, CampaignStatus, RecipientState, Selection
+from domain.campaign import Campaign, CampaignStatus, CampaignType, RecipientState, Selection
 from domain.consent import Channel, Consent, ConsentSource, email_key
 from domain.relationship import Stage
 from domain.user import Role
 from storage import tables as t
+from storage.contact_store import tagged
 
 r, cp = t.campaign_recipients.c, t.campaigns.c
 Q = RecipientState
@@ -55,7 +56,8 @@ def _target_selects(selection: Selection, language: str, need_email: bool = True
                    c.name.label("name"), c.name.label("company"),
                    func.coalesce(u.name, "").label("salesperson"))
             .select_from(t.customers.outerjoin(owner, owner.c.customer_id == c.id)
-                         .outerjoin(t.users, t.users.c.id == owner.c.owner_id)))
+                         .outerjoin(t.users, t.users.c.id == owner.c.owner_id))
+            .where(tagged("customer", c.id, selection.tags)))
         if need_email:
             customers = customers.where(c.email != "")
         if selection.customer_group:
@@ -69,7 +71,7 @@ def _target_selects(selection: Selection, language: str, need_email: bool = True
                    func.lower(p.email).label("email"), literal(language).label("language"),
                    p.name.label("name"), p.company.label("company"), u.name.label("salesperson"))
             .select_from(t.parties.join(t.users, t.users.c.id == p.owner_id))
-            .where(p.email != "", p.stage.in_([str(s) for s in stages])))
+            .where(p.email != "", p.stage.in_([str(s) for s in stages]), tagged("party", p.id, selection.tags)))
     return customers, parties
 
 
@@ -294,7 +296,8 @@ class RecipientQueue:
         open_rows = exists().where(r.campaign_id == cp.id,
                                    r.state.in_([Q.QUEUED.value, Q.SENDING.value]))
         ids = list((await self.session.scalars(
-            select(cp.id).where(cp.status == CampaignStatus.SENDING.value, ~open_rows))).all())
+            select(cp.id).where(cp.status == CampaignStatus.SENDING.value, cp.type == CampaignType.EMAIL.value,
+                                ~open_rows))).all())
         if ids:
             await self.session.execute(
                 update(t.campaigns).where(cp.id.in_(ids), cp.status == CampaignStatus.SENDING.value)

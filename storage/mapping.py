@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import registry, relationship
 
+from domain.call_list import Call, CallEvent
 from domain.campaign import Campaign, CampaignContent
 from domain.consent import Consent
 from domain.customer import Customer
@@ -101,6 +102,10 @@ def start_mappers() -> None:
         "contents": relationship(CampaignContent, order_by=t.campaign_contents.c.id, lazy="selectin",
                                  cascade="all, delete-orphan")})
     m(Consent, t.consents)
+    m(CallEvent, t.campaign_call_events)
+    m(Call, t.campaign_calls, version_id_col=t.campaign_calls.c.version, properties={
+        "events": relationship(CallEvent, order_by=t.campaign_call_events.c.id, lazy="selectin",
+                               cascade="all, delete-orphan")})
 
     m(DelayNotice, t.delay_notices)
     m(NoticeMessage, t.delay_notice_messages)

@@ -28,7 +28,9 @@ from storage import tables as t
 # Repositories kept in modules of their own, re-exported for storage/uow.py.
 from storage.backorder_repository import (BackorderRepository, PurchaseOrderRepository,  # noqa: F401
                                           VendorRepository)
+from storage.call_store import CallRepository  # noqa: F401
 from storage.campaign_store import CampaignRepository, ConsentRepository, RecipientQueue  # noqa: F401
+from storage.contact_store import CampaignContacts, ContactTagRepository  # noqa: F401
 from storage.notice_repository import DelayNoticeRepository  # noqa: F401
 from storage.response_store import CampaignResponseRepository  # noqa: F401
 

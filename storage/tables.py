@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy import (BigInteger, Boolean, Column, Date, Enum, ForeignKey, Index, Integer, LargeBinary,
                         MetaData, String, Table, Text, UniqueConstraint, text)
 
+from domain.call_list import CallOutcome, CallState
 from domain.campaign import CampaignStatus, CampaignType, RecipientState
 from domain.consent import Channel, ConsentSource
 from domain.free_text_invoice import FreeTextInvoiceStatus
@@ -523,6 +524,7 @@ campaigns = Table(
     Column("stage", _enum(Stage, "campaign_stage")),  # the selection; NULL/empty: any
     Column("customer_group", String(40), nullable=False),
     Column("target_language", String(8), nullable=False),
+    Column("tags", String(400), nullable=False, server_default=""),  # the selection's, space-separated
     Column("status", _enum(CampaignStatus, "campaign_status"), nullable=False),
     # The schedule lives here: APScheduler only polls for due rows, so a restart drops nothing.
     Column("scheduled_at", UTCDateTime),
@@ -657,4 +659,48 @@ digests_sent = Table(
     Column("day", Date, nullable=False),
     Column("sent_at", UTCDateTime, nullable=False),
     UniqueConstraint("user_id", "day", name="uq_digests_sent_user_day"),
+)
+
+# Tags on contacts (a customer or a party), for campaign selections.
+contact_tags = Table(
+    "contact_tags", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("contact_kind", String(16), nullable=False),
+    Column("contact_id", Integer, nullable=False),
+    Column("tag", String(32), nullable=False),
+    UniqueConstraint("contact_kind", "contact_id", "tag", name="uq_contact_tags_contact_tag"),
+    Index("ix_contact_tags_tag", "tag"),
+)
+
+# A telemarketing campaign's call list: one row per target, assigned to a salesperson; every logged
+# outcome is an event (who and when).
+campaign_calls = Table(
+    "campaign_calls", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("campaign_id", ForeignKey("campaigns.id"), nullable=False),
+    Column("contact_kind", String(16), nullable=False),
+    Column("contact_id", Integer, nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("company", String(200), nullable=False),
+    Column("phone", String(20), nullable=False),
+    Column("language", String(8), nullable=False),
+    Column("assigned_to", ForeignKey("users.id")),
+    Column("state", _enum(CallState, "call_state"), nullable=False),
+    Column("outcome", _enum(CallOutcome, "call_outcome")),
+    Column("call_back_on", Date),
+    Column("attempts", Integer, nullable=False),
+    Column("last_logged_at", UTCDateTime),
+    Column("version", Integer, nullable=False),
+    UniqueConstraint("campaign_id", "contact_kind", "contact_id", name="uq_campaign_calls_contact"),
+    Index("ix_campaign_calls_assigned_to_state", "assigned_to", "state"),
+)
+
+campaign_call_events = Table(
+    "campaign_call_events", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("call_id", ForeignKey("campaign_calls.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("outcome", _enum(CallOutcome, "call_outcome"), nullable=False),
+    Column("call_back_on", Date),
+    Column("by_user", ForeignKey("users.id"), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
 )

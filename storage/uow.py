@@ -53,6 +53,9 @@ class SqlUnitOfWork:
         self.recipients = r.RecipientQueue(s)
         self.campaign_responses = r.CampaignResponseRepository(s)
         self.delay_notices = r.DelayNoticeRepository(s)
+        self.contact_tags = r.ContactTagRepository(s)
+        self.campaign_contacts = r.CampaignContacts(s)
+        self.calls = r.CallRepository(s)
         return self
 
     async def __aexit__(self, exc_type, exc, tb) -> None:

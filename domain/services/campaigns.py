@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 from datetime import datetime
 
-from domain.campaign import (Campaign, CampaignProgress, CampaignStatus, Selection, Target, parse_type)
+from domain.campaign import (Campaign, CampaignProgress, CampaignStatus, CampaignType, Selection, Target,
+                             parse_type)
 from domain.campaign_content import parse_content
 from domain.campaign_response import Funnel, funnel
 from domain.consent import Channel, ConsentSource
@@ -19,6 +21,8 @@ from domain.user import Permission, User
 class CampaignView:
     campaign: Campaign
     progress: CampaignProgress
+    contacts: Any = None  # mailing and telemarketing: storage's ContactCount of the selection
+    calls: Any = None     # telemarketing once started: storage's CallProgress
 
 
 @dataclass(frozen=True)
@@ -43,9 +47,14 @@ async def create(uow: UnitOfWork, clock: Clock, user: User, type_text: str, name
     async with uow:
         await uow.campaigns.add(campaign)
         await uow.flush()
-        count = await uow.campaigns.count_targets(selection, campaign.language)
+        if campaign.type is CampaignType.EMAIL:
+            count = await uow.campaigns.count_targets(selection, campaign.language)
+            reached, out = count.contacts, count.opted_out
+        else:
+            count = await uow.campaign_contacts.count(selection, campaign.language)
+            reached, out = count.contacts, count.refused if campaign.type is CampaignType.MAILING else 0
         await uow.commit()
-    return Created(campaign, count.contacts, count.opted_out)
+    return Created(campaign, reached, out)
 
 
 async def create_from_message(uow: UnitOfWork, clock: Clock, user: User, text: str) -> Created:
@@ -68,6 +77,11 @@ async def view(uow: UnitOfWork, user: User, campaign_id: int) -> CampaignView:
     user.require(Permission.CAMPAIGNS)
     async with uow:
         campaign = await _get(uow, user, campaign_id)
+        if campaign.type is not CampaignType.EMAIL:
+            contacts = await uow.campaign_contacts.count(campaign.selection, campaign.language)
+            calls = (await uow.calls.progress(campaign.id)
+                     if campaign.type is CampaignType.TELEMARKETING and campaign.started_at else None)
+            return CampaignView(campaign, CampaignProgress(), contacts, calls)
         progress = CampaignProgress.of(await uow.campaigns.progress(campaign.id))
         if campaign.status in (CampaignStatus.DRAFT, CampaignStatus.SCHEDULED) and not progress.targeted:
             count = await uow.campaigns.count_targets(campaign.selection, campaign.language)
@@ -136,7 +150,8 @@ async def due_campaigns(uow: UnitOfWork, clock: Clock) -> Sequence[int]:
 
 
 async def start(uow: UnitOfWork, clock: Clock, campaign_id: int) -> bool:
-    """A due campaign starts: SENDING and one queued row per recipient, in one transaction. False when
+    """A due campaign starts: SENDING and one queued row per recipient (telemarketing: its call
+    list), in one transaction. False when
     it is not due any more (paused, cancelled, or another process started it: the version check and
     the unique (campaign, e-mail) key make a second start a no-op)."""
     now = clock.now()
@@ -146,7 +161,12 @@ async def start(uow: UnitOfWork, clock: Clock, campaign_id: int) -> bool:
             return False
         campaign.start(now)
         await uow.flush()
-        await uow.campaigns.queue_recipients(campaign, now)
+        if campaign.type is CampaignType.TELEMARKETING:
+            await uow.campaign_contacts.build_call_list(campaign, now)
+            if not await uow.calls.open_count(campaign.id):
+                campaign.finish(now)  # nobody to call (no target has a phone number)
+        else:
+            await uow.campaigns.queue_recipients(campaign, now)
         await uow.commit()
     return True
 

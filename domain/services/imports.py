@@ -308,3 +308,17 @@ async def import_customers_with_salesperson(uow: UnitOfWork, rows: Iterable[Row]
 
 
 IMPORTERS["customers"] = import_customers_with_salesperson
+
+
+async def import_tags(uow: UnitOfWork, rows: Iterable[Row]) -> ImportResult:
+    """contact,tags: each contact's complete set of tags (space-separated; empty clears them)."""
+    from domain.services import contact_tags as ct
+    parsed = _parse_rows(rows, ct.parse_row, lambda r: r.contact.upper())
+    created, updated, unknown = await ct.store(uow, parsed)
+    if unknown:
+        raise ImportRejected([RowError(line, reason) for line, reason in unknown])
+    return ImportResult(created, updated)
+
+
+COLUMNS["tags"] = ("contact", "tags")
+IMPORTERS["tags"] = import_tags

@@ -59,11 +59,35 @@ def test_a_campaign_cannot_be_scheduled_in_the_past_or_without_content_or_resume
     assert c.is_due(NOW)
 
 
-def test_only_e_mail_campaigns_can_be_sent_so_far():
+def test_a_mailing_is_printed_not_scheduled_and_printing_makes_it_done():
+    c = Campaign.create(CampaignType.MAILING, "Letters", "en", Selection(), 1, NOW)
+    with pytest.raises(InvalidInput, match="no content"):
+        c.print_letters(NOW)
+    c.set_content(CampaignContent("en", "S", "T", "T"))
+    with pytest.raises(InvalidInput, match="printed, not sent"):
+        c.send_now(NOW)
+    assert c.print_letters(NOW) is True
+    assert c.status is S.DONE and c.started_at == NOW and c.finished_at == NOW
+    assert c.print_letters(NOW + timedelta(hours=1)) is False  # a reprint changes nothing
+    assert c.finished_at == NOW
+
+
+def test_a_cancelled_mailing_prints_nothing_and_other_types_have_no_letters():
     c = Campaign.create(CampaignType.MAILING, "Letters", "en", Selection(), 1, NOW)
     c.set_content(CampaignContent("en", "S", "T", "T"))
-    with pytest.raises(InvalidInput, match="Only e-mail"):
-        c.send_now(NOW)
+    c.cancel(NOW)
+    with pytest.raises(TransitionNotAllowed):
+        c.print_letters(NOW)
+    with pytest.raises(InvalidInput, match="Only a mailing"):
+        campaign().print_letters(NOW)
+
+
+def test_a_telemarketing_campaign_needs_no_content_to_be_scheduled():
+    c = Campaign.create(CampaignType.TELEMARKETING, "Calls", "nl", Selection(), 1, NOW)
+    c.send_now(NOW)
+    assert c.is_due(NOW)
+    c.start(NOW)
+    assert c.status is S.SENDING
 
 
 def test_content_falls_back_to_the_campaigns_language():

@@ -1,0 +1,65 @@
+"""A mailing campaign's letters (issue 5 §1): its content merged per target into one print file.
+
+Consent: a postal letter is not an e-mail, but a contact who opted out themselves (the unsubscribe
+link, /stop, or staff on their word) has said no to our marketing, so they get no letter either; an
+address that merely bounced does not stop a letter. Producing the file makes the campaign DONE; a
+done mailing can be printed again (same targets as now), which changes nothing.
+"""
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from domain.campaign import Campaign
+from domain.campaign_content import CompiledContent
+from domain.errors import N_, InvalidInput
+from domain.ports import Clock, UnitOfWork
+from domain.services.campaigns import _get
+from domain.user import Permission, User
+
+
+@dataclass(frozen=True)
+class Letter:
+    language: str
+    contact_name: str
+    company: str
+    subject: str
+    body: str
+    dated: date
+
+
+@dataclass(frozen=True)
+class PrintFile:
+    campaign: Campaign
+    letters: int
+    pdf: bytes
+
+
+async def print_letters(uow: UnitOfWork, clock: Clock, user: User, campaign_id: int,
+                        render: Callable[[Sequence[Letter]], bytes]) -> PrintFile:
+    """Merge every target's letter, render them (`render`, e.g. to one PDF), then mark it done."""
+    user.require(Permission.CAMPAIGNS)
+    now = clock.now()
+    async with uow:
+        campaign = await _get(uow, user, campaign_id)
+        campaign.print_letters(now)  # checks type, content and state before any work
+        targets = await uow.campaign_contacts.letter_targets(campaign)
+        if not targets:
+            raise InvalidInput(N_("Campaign {number} reaches nobody: no contact matches its selection."),
+                               number=campaign.label)
+        compiled: dict[str, CompiledContent] = {}
+        letters = []
+        for target in targets:
+            content = campaign.content_for(target.language)
+            template = compiled.get(content.language) or compiled.setdefault(content.language,
+                                                                             CompiledContent(content))
+            rendered = template.render({"contact_name": target.name, "company": target.company,
+                                        "salesperson": target.salesperson, "campaign": campaign.name,
+                                        "unsubscribe_url": ""})
+            letters.append(Letter(content.language, target.name, target.company, rendered.subject,
+                                  rendered.text.strip("\n"), now.date()))
+        pdf = await asyncio.to_thread(render, letters)
+        await uow.commit()
+    return PrintFile(campaign, len(letters), pdf)

@@ -1,0 +1,39 @@
+"""Starting a telemarketing campaign against a real database: the call list and its assignment."""
+from __future__ import annotations
+
+from domain.call_list import CallState
+from domain.campaign import CampaignStatus
+from domain.relationship import LeadDetails, Party, Stage
+from domain.services import campaigns
+
+
+async def test_a_call_list_with_nobody_to_call_is_done_at_once(uow_factory, clock, seeded):
+    created = await campaigns.create(uow_factory(), clock, seeded["marketing"], "telemarketing", "Bel", "nl",
+                                     "stage=customer")
+    await campaigns.schedule(uow_factory(), clock, seeded["marketing"], created.campaign.id, None)
+    assert await campaigns.start(uow_factory(), clock, created.campaign.id)
+    view = await campaigns.view(uow_factory(), seeded["marketing"], created.campaign.id)
+    assert view.campaign.status is CampaignStatus.DONE
+    assert view.calls.by_state == {"skipped": 2}
+
+
+async def test_a_customer_is_called_by_its_salesperson_else_by_the_owner_of_its_party(uow_factory, clock, seeded):
+    async with uow_factory() as uow:
+        acme = await uow.customers.get(seeded["acme"].id)
+        acme.salesperson_id = seeded["sales2"].id
+        for customer, owner in ((seeded["acme"], seeded["sales"]), (seeded["cafe"], seeded["sales"])):
+            party = Party.capture(LeadDetails(customer.name, customer.name, phone="0201234567"), Stage.LEAD,
+                                  owner.id, clock.now())
+            party.customer_id = customer.id
+            await uow.parties.add(party)
+        await uow.commit()
+    created = await campaigns.create(uow_factory(), clock, seeded["marketing"], "telemarketing", "Bel", "nl",
+                                     "stage=customer")
+    await campaigns.schedule(uow_factory(), clock, seeded["marketing"], created.campaign.id, None)
+    assert await campaigns.start(uow_factory(), clock, created.campaign.id)
+    assert not await campaigns.start(uow_factory(), clock, created.campaign.id)  # a second start: no-op
+    async with uow_factory() as uow:
+        by_person = {name: open_ for name, open_, _done in (await uow.calls.progress(created.campaign.id)).by_person}
+        call = await uow.calls.next_for(seeded["sales2"].id, clock.today(), False)
+    assert by_person == {"Olga Other": 1, "Sam Sales": 1}
+    assert call.name == "Acme Office BV" and call.phone == "0201234567" and call.state is CallState.OPEN
