@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 from domain.call_list import Call, CallOutcome, CallState
 from domain.campaign import Campaign, CampaignStatus
+from domain.campaign_response import Effect, ResponseKind, effect_of
 from domain.errors import N_, NotFound, TransitionNotAllowed
 from domain.ports import Clock, UnitOfWork
 from domain.user import Permission, User
@@ -85,7 +86,11 @@ async def log_outcome(uow: UnitOfWork, clock: Clock, user: User, call_id: int, o
 
 
 async def _record_interest(uow: UnitOfWork, campaign: Campaign, call: Call, user: User, now: datetime) -> None:
-    """A positive response by telephone. The outcome itself is already recorded on the call (and its
-    event); this is the one place where it starts the sales process for the contact
-    (call.contact_kind, call.contact_id) once the campaign response service exists."""
-    return None
+    """A positive response by telephone starts the sales process as a button or link does
+    (domain/campaign_response.py's `effect_of`): a prospect becomes a lead, by the caller. Nobody
+    else is told: the caller is the salesperson, and the call's outcome is the record of it."""
+    if call.contact_kind != "party":
+        return
+    party = await uow.parties.get(call.contact_id)
+    if party is not None and effect_of(ResponseKind.INTERESTED, "party", party.stage) is Effect.LEAD:
+        party.make_lead(user.id, now)

@@ -1,10 +1,10 @@
 """Starting a telemarketing campaign against a real database: the call list and its assignment."""
 from __future__ import annotations
 
-from domain.call_list import CallState
+from domain.call_list import CallOutcome, CallState
 from domain.campaign import CampaignStatus
 from domain.relationship import LeadDetails, Party, Stage
-from domain.services import campaigns
+from domain.services import calls, campaigns
 
 
 async def test_a_call_list_with_nobody_to_call_is_done_at_once(uow_factory, clock, seeded):
@@ -37,3 +37,23 @@ async def test_a_customer_is_called_by_its_salesperson_else_by_the_owner_of_its_
         call = await uow.calls.next_for(seeded["sales2"].id, clock.today(), False)
     assert by_person == {"Olga Other": 1, "Sam Sales": 1}
     assert call.name == "Acme Office BV" and call.phone == "0201234567" and call.state is CallState.OPEN
+
+
+async def test_a_prospect_interested_on_the_phone_becomes_a_lead_by_the_caller(uow_factory, clock, seeded):
+    sam = seeded["sales"]
+    async with uow_factory() as uow:
+        prospect = Party.capture(LeadDetails("Piet Bel", "Bel BV", phone="+31201234567"), Stage.PROSPECT,
+                                 sam.id, clock.now())
+        await uow.parties.add(prospect)
+        await uow.commit()
+    created = await campaigns.create(uow_factory(), clock, seeded["marketing"], "telemarketing", "Bel", "nl",
+                                     "stage=prospect")
+    await campaigns.schedule(uow_factory(), clock, seeded["marketing"], created.campaign.id, None)
+    assert await campaigns.start(uow_factory(), clock, created.campaign.id)
+    card = await calls.next_call(uow_factory(), clock, sam)
+    logged = await calls.log_outcome(uow_factory(), clock, sam, card.call.id, CallOutcome.INTERESTED)
+    assert logged.campaign_done
+    async with uow_factory() as uow:
+        party = await uow.parties.get(prospect.id)
+    assert party.stage is Stage.LEAD
+    assert party.history[-1].changed_by == sam.id
