@@ -181,7 +181,7 @@ class App:
 def build_app(settings: Settings, bot: Bot, *, transport: MailTransport | None = None,
               clock: Clock | None = None, storage: BaseStorage | None = None) -> App:
     pin_response_models()
-    engine = create_engine(settings.database_url)
+    engine = create_engine(settings.database_url, settings.timezone)
     uow = UnitOfWorkFactory(session_factory(engine))
     clock = clock or SystemClock(settings.timezone)
     notifier = Notifier(bot, uow, settings.locale)

@@ -81,7 +81,7 @@ def _progress(p: CampaignProgress) -> str:
 async def _run(args: argparse.Namespace, settings: Settings) -> str:
     clock = SystemClock(settings.timezone)
     action = args.campaign_command
-    async with _database(settings.database_url) as uow:
+    async with _database(settings.database_url, settings.timezone) as uow:
         if action == "list":
             found = await campaigns.listing(uow(), ADMIN)
             return "\n".join(f"#{c.id} {c.name} [{c.type}] {c.status}" for c in found) or "no campaigns"

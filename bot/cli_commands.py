@@ -30,9 +30,9 @@ class CliError(Exception):
 
 
 @asynccontextmanager
-async def _database(url: str) -> AsyncIterator[UnitOfWorkFactory]:
+async def _database(url: str, timezone: str | None = None) -> AsyncIterator[UnitOfWorkFactory]:
     await upgrade_async(url)
-    engine = create_engine(url)
+    engine = create_engine(url, timezone)
     try:
         yield UnitOfWorkFactory(session_factory(engine))
     finally:

@@ -38,7 +38,7 @@ async def invoice_month(url: str, month_text: str, account: str | None, timezone
         month = Month.parse(month_text)
     except DomainError as exc:
         raise _plain(exc) from None
-    async with _database(url) as uow_factory:
+    async with _database(url, timezone) as uow_factory:
         customer_id = None
         if account:
             async with uow_factory() as uow:

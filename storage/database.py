@@ -1,6 +1,8 @@
 """Engines: SQLite (WAL, busy timeout, write lock taken up front) or PostgreSQL through asyncpg."""
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine, AsyncSession
@@ -14,8 +16,16 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-def create_engine(url: str, **kwargs) -> AsyncEngine:
+def create_engine(url: str, timezone: str | None = None, **kwargs) -> AsyncEngine:
+    """`timezone`: the company's; timestamps read back are in it (storage/types.py UTCDateTime)."""
     start_mappers()
+    engine = _create(url, **kwargs)
+    if timezone:
+        engine.sync_engine.dialect.company_zone = ZoneInfo(timezone)
+    return engine
+
+
+def _create(url: str, **kwargs) -> AsyncEngine:
     if is_sqlite(url):
         # One connection per process: transactions queue in asyncio (cheap, fair) instead of
         # sleeping in SQLite's busy handler, which backs off up to 100 ms per retry. Other

@@ -2,11 +2,13 @@
 
 Decimals are stored as scaled integers: exact on SQLite (whose NUMERIC is a float) and on
 PostgreSQL alike, and still summable and sortable in SQL. Datetimes are stored in UTC and come
-back aware, because SQLite forgets the time zone.
+back aware, in the company's time zone when the engine was given one (storage.database.create_engine):
+the day of a moment (a quotation's pricing day, an order's date) is then the company's day, not
+UTC's, whether the object was just made or read back.
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timezone, tzinfo
 from decimal import Decimal
 
 from sqlalchemy import BigInteger, DateTime
@@ -51,7 +53,10 @@ class UTCDateTime(TypeDecorator[datetime]):
     def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
         if value is None:
             return None
-        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        zone: tzinfo | None = getattr(dialect, "company_zone", None)
+        return value.astimezone(zone) if zone is not None else value
 
 
 Money = ScaledDecimal(2)

@@ -65,7 +65,7 @@ def database_url(request, tmp_path) -> str:
 
 @pytest.fixture
 async def engine(database_url):
-    engine = create_engine(database_url)
+    engine = create_engine(database_url, "Europe/Amsterdam")  # the company zone of FrozenClock
     if engine.dialect.name == "postgresql":
         names = ", ".join(t.name for t in metadata.sorted_tables if t.name not in REFERENCE_TABLES)
         async with engine.begin() as conn:

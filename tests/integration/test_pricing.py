@@ -1,7 +1,9 @@
 """Trade agreements through the service layer on a real database: import, pricing, the flow."""
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -9,6 +11,7 @@ from domain.errors import NotPermitted
 from domain.pricing import read_note
 from domain.services import orders, pricing, quotations
 from domain.services.imports import ImportRejected, import_prices
+from tests.fakes.clock import FrozenClock
 
 D = Decimal
 HEADER = ("relation", "item_code", "item", "account_code", "account", "from_quantity",
@@ -120,3 +123,16 @@ async def test_only_a_manager_lists_the_agreements(uow_factory, seeded):
     assert len(await pricing.list_agreements(uow_factory(), seeded["manager"])) == 4
     with pytest.raises(NotPermitted):
         await pricing.list_agreements(uow_factory(), seeded["sales"])
+
+
+async def test_the_pricing_day_is_the_company_day_also_after_reading_the_quotation_back(uow_factory, seeded):
+    """Half past midnight in Amsterdam is still the day before in UTC: an agreement that starts that
+    day must price the line when it is entered and again when its quantity changes (read back)."""
+    await import_prices(uow_factory(), rows("price,item,A-100,all,,,2026-12-01,,99.00,,"))
+    clock = FrozenClock(datetime(2026, 12, 1, 0, 30, tzinfo=ZoneInfo("Europe/Amsterdam")))
+    sam = seeded["sales"]
+    quotation = await quotations.start_quotation(uow_factory(), clock, sam, seeded["acme"].id)
+    entered = await quotations.add_line(uow_factory(), sam, quotation.id, seeded["chair"].id, D("2"))
+    changed = await quotations.change_quantity(uow_factory(), sam, quotation.id, 1, D("3"))
+    assert entered.lines[0].unit_price == changed.lines[0].unit_price == D("99.00")
+    assert pricing.pricing_day(changed).isoformat() == "2026-12-01"
