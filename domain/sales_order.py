@@ -239,8 +239,11 @@ class SalesOrder:
         return line
 
     def record_delivery(self, line_number: int, quantity: Decimal) -> SalesOrderLine:
+        """The goods shipped come out of what was allocated to the line first: an allocation never
+        outlives the remainder it was made for."""
         line = self.check_delivery(line_number, quantity)
         line.delivered += quantity
+        line.allocated = min(max(line.allocated - quantity, Decimal(0)), line.deliver_remainder)
         return line
 
     def record_invoicing(self, line_number: int, quantity: Decimal) -> SalesOrderLine:

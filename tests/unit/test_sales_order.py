@@ -4,6 +4,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, strategies as st
 
 from domain.errors import InvalidInput, NotFound, TransitionNotAllowed
 from domain.item import Item
@@ -87,6 +88,27 @@ def test_remainders_are_what_is_ordered_minus_what_is_delivered_or_invoiced():
     line = order.line(1)
     assert (line.deliver_remainder, line.invoice_remainder, line.delivered_not_invoiced) == (
         D("5.5"), D("8.75"), D("3.25"))
+
+
+def test_a_delivery_uses_up_the_allocation_of_its_line_first():
+    order = order_with("10")
+    line = order.line(1)
+    line.allocated = D(6)
+    order.record_delivery(1, D(4))
+    assert line.allocated == D(2)  # two of the allocated six are still reserved for the line
+    order.record_delivery(1, D(5))
+    assert (line.deliver_remainder, line.allocated) == (D(1), D(0))
+
+
+@given(st.lists(st.integers(min_value=1, max_value=4), max_size=6), st.integers(min_value=0, max_value=10))
+def test_an_allocation_never_exceeds_the_deliver_remainder(deliveries, allocated):
+    order = order_with("10")
+    line = order.line(1)
+    line.allocated = D(allocated)
+    for quantity in deliveries:
+        if D(quantity) <= line.deliver_remainder:
+            order.record_delivery(1, D(quantity))
+            assert D(0) <= line.allocated <= line.deliver_remainder
 
 
 def test_more_than_the_deliver_remainder_cannot_be_delivered():
