@@ -16,14 +16,17 @@ COLOURS = ("#9ecae1", "#6baed6", "#3182bd", "#31a354", "#bdbdbd")
 
 
 def pipeline_png(title: str, labels: Sequence[str], counts: Sequence[int], values: Sequence[Decimal],
-                 value_label: str, value_texts: Sequence[str]) -> bytes:
-    """One bar per stage (height: value), each labelled with its count and formatted value."""
+                 value_label: str, value_texts: Sequence[str], notes: Sequence[str] = ()) -> bytes:
+    """One bar per stage (height: value), each labelled with its count and formatted value; a
+    non-empty note (e.g. how many have no estimate yet) is added under the count."""
     figure = Figure(figsize=(7, 4), dpi=100)
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()
     heights = [float(v) for v in values]
     bars = axes.bar(range(len(labels)), heights, color=COLOURS[:len(labels)])
-    axes.set_xticks(range(len(labels)), [f"{l}\n({c})" for l, c in zip(labels, counts)])
+    notes = list(notes) + [""] * (len(labels) - len(notes))
+    axes.set_xticks(range(len(labels)), [f"{l}\n({c})" + (f"\n{n}" if n else "")
+                                         for l, c, n in zip(labels, counts, notes)])
     axes.set_title(title)
     axes.set_ylabel(value_label)
     axes.bar_label(bars, labels=list(value_texts), padding=2, fontsize=8)

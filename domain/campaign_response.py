@@ -6,10 +6,13 @@ the e-mail) or Not now (the Telegram button). A second answer is "already noted"
 
 What Interested does depends on where the contact stands (`effect_of`):
 - a party at stage prospect becomes a lead (the stage change is recorded as usual);
-- a party that is already a lead is NOT qualified automatically: an opportunity needs an estimated
-  value, a probability and a close date that only the salesperson can give (domain/relationship.py
-  refuses an opportunity without them). The response is recorded and the salesperson is told at once
-  with the party card, whose "Qualify as opportunity" button makes the opportunity;
+- a party that is already a lead becomes an opportunity with its estimate pending
+  (`Party.open_opportunity_from_response`): the stage change is recorded in the party's history,
+  by the salesperson told (below), who owns the party. The estimated value, probability and close
+  date are left for that salesperson to give (the party card's "Estimate" button): only they know
+  them, and invented figures would distort the pipeline, which counts such an opportunity without
+  adding a value. The same holds for a party at stage opportunity whose last opportunity was lost
+  (a new one is opened; the stage stays);
 - a party with an open opportunity, and a customer (stage customer cannot be qualified again), are
   recorded as a response; the salesperson is told with the card (parties) or asked to start a
   quotation (customers: /quote and the account number).
@@ -49,21 +52,23 @@ class ResponseKind(StrEnum):
 
 class Effect(StrEnum):
     LEAD = "lead"              # a prospect became a lead
-    QUALIFY = "qualify"        # a lead: the salesperson is asked to qualify it into an opportunity
+    OPPORTUNITY = "opportunity"  # a lead became an opportunity, its estimate pending
+    QUALIFY = "qualify"        # responses recorded before 0019: a lead the salesperson was asked to qualify
     NOTED = "noted"            # a party already at opportunity (or beyond): recorded, salesperson told
     QUOTE = "quote"            # a customer: recorded, the salesperson is asked to start a quotation
     NONE = "none"              # Not now: recorded only
 
 
-def effect_of(kind: ResponseKind, contact_kind: str, stage: Stage | None) -> Effect:
+def effect_of(kind: ResponseKind, contact_kind: str, stage: Stage | None,
+              has_open_opportunity: bool = False) -> Effect:
     if ResponseKind(kind) is ResponseKind.NOT_NOW:
         return Effect.NONE
     if contact_kind == "customer" or stage is Stage.CUSTOMER:
         return Effect.QUOTE
     if stage is Stage.PROSPECT:
         return Effect.LEAD
-    if stage is Stage.LEAD:
-        return Effect.QUALIFY
+    if stage is Stage.LEAD or (stage is Stage.OPPORTUNITY and not has_open_opportunity):
+        return Effect.OPPORTUNITY
     return Effect.NOTED
 
 

@@ -3,6 +3,19 @@
 A party carries its relationship stage and the history of who moved it when. An opportunity is a
 qualified lead worth working on: an estimated value, a probability and an expected close date; it
 ends Won (the party becomes a customer) or Lost, each with a reason.
+
+The estimate (value, probability, expected close date) is one thing, pending or given as a whole:
+- `Party.qualify` opens an opportunity with its estimate (the salesperson typed it);
+- `Party.open_opportunity_from_response` opens one with its estimate pending: a lead answered
+  Interested to a campaign (issue 5 §5), and only the salesperson knows the figures. All three
+  fields are None then, never some of them: a pending estimate is not a zero one, so the pipeline
+  counts the opportunity but adds no value (`estimate_pending`, `PipelineRow.pending`);
+- `Opportunity.estimate` sets or revises the estimate of an OPEN opportunity, by the same checks
+  as `qualify` (`check_opportunity`); a won or lost opportunity refuses, and an estimate once given
+  cannot be taken back to pending.
+Winning an opportunity whose estimate is still pending is allowed: the order (or the salesperson's
+reason) is the truth then, and the won opportunity stays without an estimate (it adds nothing to
+the Customer row's value). Losing one is allowed too.
 """
 from __future__ import annotations
 
@@ -170,9 +183,9 @@ def check_opportunity(value: Decimal, probability: Decimal, expected_close: date
 
 @dataclass(eq=False)
 class Opportunity:
-    estimated_value: Decimal
-    probability: Decimal  # percent, 0..100
-    expected_close: date
+    estimated_value: Decimal | None  # None, None, None: the estimate is pending
+    probability: Decimal | None  # percent, 0..100
+    expected_close: date | None
     created_at: datetime
     status: OpportunityStatus = OpportunityStatus.OPEN
     reason: str = ""
@@ -181,8 +194,22 @@ class Opportunity:
     id: int | None = None
 
     @property
-    def weighted_value(self) -> Decimal:
+    def estimate_pending(self) -> bool:
+        return self.estimated_value is None
+
+    @property
+    def weighted_value(self) -> Decimal | None:
+        if self.estimate_pending:
+            return None
         return (self.estimated_value * self.probability / 100).quantize(CENT)
+
+    def estimate(self, value: Decimal, probability: Decimal, expected_close: date, today: date) -> None:
+        """Set or revise the estimate of an open opportunity (checked like a qualification)."""
+        if self.status is not OpportunityStatus.OPEN:
+            raise TransitionNotAllowed(N_("This opportunity is already {status}; its estimate can no "
+                                          "longer change."), status=self.status)
+        check_opportunity(value, probability, expected_close, today)
+        self.estimated_value, self.probability, self.expected_close = value, probability, expected_close
 
     def _close(self, status: OpportunityStatus, reason: str, now: datetime) -> None:
         if self.status is not OpportunityStatus.OPEN:
@@ -243,19 +270,40 @@ class Party:
     def make_lead(self, by: int, now: datetime) -> None:
         self._move(Stage.LEAD, by, now)
 
-    def qualify(self, value: Decimal, probability: Decimal, expected_close: date, today: date,
-                by: int, now: datetime) -> Opportunity:
-        """A prospect or lead becomes an opportunity; after a lost one, a party can be qualified
-        again (a new opportunity, the stage stays)."""
+    def _may_open(self) -> None:
         if self.stage is Stage.CUSTOMER:
             raise TransitionNotAllowed(N_("{name} is already a customer."), name=self.name)
         if self.open_opportunity is not None:
             raise TransitionNotAllowed(N_("{name} already has an open opportunity."), name=self.name)
-        check_opportunity(value, probability, expected_close, today)
+
+    def _open(self, opportunity: Opportunity, by: int, now: datetime) -> Opportunity:
         if self.stage is not Stage.OPPORTUNITY:
             self._move(Stage.OPPORTUNITY, by, now)
-        opportunity = Opportunity(value, probability, expected_close, now)
         self.opportunities.append(opportunity)
+        return opportunity
+
+    def qualify(self, value: Decimal, probability: Decimal, expected_close: date, today: date,
+                by: int, now: datetime) -> Opportunity:
+        """A prospect or lead becomes an opportunity; after a lost one, a party can be qualified
+        again (a new opportunity, the stage stays)."""
+        self._may_open()
+        check_opportunity(value, probability, expected_close, today)
+        return self._open(Opportunity(value, probability, expected_close, now), by, now)
+
+    def open_opportunity_from_response(self, by: int, now: datetime) -> Opportunity:
+        """A lead answered Interested to a campaign: an opportunity with its estimate pending. Also
+        for a party at stage opportunity whose last one was lost (a new one, the stage stays); a
+        prospect is made a lead first (`make_lead`), never an opportunity by a response."""
+        self._may_open()
+        if self.stage is Stage.PROSPECT:
+            raise TransitionNotAllowed(N_("{name} is a prospect; make it a lead first."), name=self.name)
+        return self._open(Opportunity(None, None, None, now), by, now)
+
+    def estimate(self, value: Decimal, probability: Decimal, expected_close: date,
+                 today: date) -> Opportunity:
+        """Set or revise the estimate of the open opportunity."""
+        opportunity = self.require_open_opportunity()
+        opportunity.estimate(value, probability, expected_close, today)
         return opportunity
 
     def require_open_opportunity(self) -> Opportunity:
@@ -302,31 +350,38 @@ class PipelineRow:
     count: int
     value: Decimal = Decimal("0.00")
     weighted: Decimal = Decimal("0.00")
+    pending: int = 0  # opportunities of the row without an estimate yet (counted, no value added)
 
 
 def pipeline(stage_counts: Mapping[Stage, int],
-             opportunities: Iterable[tuple[OpportunityStatus, Decimal, Decimal]]) -> list[PipelineRow]:
+             opportunities: Iterable[tuple[OpportunityStatus, Decimal | None, Decimal | None]]
+             ) -> list[PipelineRow]:
     """From the number of parties per stage and each opportunity's (status, value, probability):
     Prospect and Lead count parties; Opportunity counts open opportunities (value, and value
     weighted by probability); Customer counts customers (value of the won opportunities); Lost
-    counts lost opportunities."""
+    counts lost opportunities. An opportunity whose estimate is pending (value None) is counted
+    in `pending` and adds no value."""
     keys = (*ORDER, OpportunityStatus.LOST)
     counts = {key: 0 for key in keys}
     for stage in (Stage.PROSPECT, Stage.LEAD, Stage.CUSTOMER):
         counts[stage] = stage_counts.get(stage, 0)
     values = {key: Decimal("0.00") for key in keys}
     weighted = {key: Decimal("0.00") for key in keys}
+    pending = {key: 0 for key in keys}
     for status, value, probability in opportunities:
         key = {OpportunityStatus.OPEN: Stage.OPPORTUNITY, OpportunityStatus.WON: Stage.CUSTOMER,
                OpportunityStatus.LOST: OpportunityStatus.LOST}[OpportunityStatus(status)]
         if key is not Stage.CUSTOMER:
             counts[key] += 1
+        if value is None:
+            pending[key] += 1
+            continue
         values[key] += value
         if key is Stage.OPPORTUNITY:
             weighted[key] += (value * probability / 100).quantize(CENT)
         elif key is Stage.CUSTOMER:
             weighted[key] += value
-    return [PipelineRow(key, counts[key], values[key], weighted[key]) for key in keys]
+    return [PipelineRow(key, counts[key], values[key], weighted[key], pending[key]) for key in keys]
 
 
 def pipeline_of(parties: Iterable[Party]) -> list[PipelineRow]:

@@ -27,6 +27,8 @@ def notice_message(n: ResponseNotice) -> tuple[str, InlineKeyboardMarkup | None]
     head = _("{name} is interested in campaign #{id} ({campaign}).").format(
         name=esc(n.contact_name), id=n.campaign.id, campaign=esc(n.campaign.name))
     step = {Effect.LEAD: _("They are a lead now; follow them up."),
+            Effect.OPPORTUNITY: _("They were a lead already and are an opportunity now. Open it and "
+                                  "give the estimate (value, probability, close date)."),
             Effect.QUALIFY: _("They were a lead already: qualify them as an opportunity."),
             Effect.NOTED: _("They already have an open opportunity."),
             Effect.QUOTE: _("Start a quotation with /quote and the account {account}.").format(

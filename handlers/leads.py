@@ -1,5 +1,6 @@
 """/lead: capture a prospect or lead in one message; /leads: one's parties; on a party: make it a
-lead, qualify it into an opportunity, quote it, win or lose it with a reason."""
+lead, qualify it into an opportunity, give or revise its estimate, quote it, win or lose it with a
+reason."""
 from __future__ import annotations
 
 from datetime import date
@@ -39,7 +40,7 @@ class PartyOpen(CallbackData, prefix="ro"):
 
 
 class PartyAction(CallbackData, prefix="ra"):
-    action: str  # lead / qualify / quote / win / lose / email
+    action: str  # lead / qualify / estimate / quote / win / lose / email
     party_id: int
 
 
@@ -47,6 +48,7 @@ class LeadEntry(StatesGroup):
     details = State()
     confirm = State()
     qualify = State()
+    estimate = State()
     win = State()
     lose = State()
     email = State()
@@ -154,6 +156,7 @@ def party_keyboard(party: Party, user: User) -> InlineKeyboardMarkup | None:
     if party.stage is not Stage.CUSTOMER and party.open_opportunity is None:
         rows.append([b(_("Qualify as opportunity"), "qualify")])
     if party.open_opportunity is not None:
+        rows.append([b(_("Estimate"), "estimate")])
         if user.can(Permission.QUOTE):
             rows.append([b(_("Create quotation"), "quote")])
         rows.append([b(_("Won"), "win"), b(_("Lost"), "lose")])
@@ -176,9 +179,11 @@ async def make_lead(query: CallbackQuery, callback_data: PartyAction, user: User
     await show_party(query.message, user, deps, party.id)
 
 
+OPPORTUNITY_FORMAT = N_("Type the estimated value, the probability and the expected close date, "
+                        "for example: 25000 60% 31-12-2026")
 ASK = {
-    "qualify": (LeadEntry.qualify, N_("Type the estimated value, the probability and the expected close date, "
-                                      "for example: 25000 60% 31-12-2026")),
+    "qualify": (LeadEntry.qualify, OPPORTUNITY_FORMAT),
+    "estimate": (LeadEntry.estimate, OPPORTUNITY_FORMAT),
     "win": (LeadEntry.win, N_("Why was it won? Type the reason.")),
     "lose": (LeadEntry.lose, N_("Why was it lost? Type the reason.")),
     "email": (LeadEntry.email, N_("Which e-mail address?")),
@@ -203,6 +208,16 @@ async def qualify_typed(message: Message, user: User, state: FSMContext, deps: D
     await relationships.qualify(deps.uow(), deps.clock, user, party_id, value, probability, close)
     await state.clear()
     await message.answer(_("Qualified: it is an opportunity now."))
+    await show_party(message, user, deps, party_id)
+
+
+@routes.message(LeadEntry.estimate, TYPED)
+async def estimate_typed(message: Message, user: User, state: FSMContext, deps: Deps) -> None:
+    value, probability, close = parse_opportunity(message.text, deps.clock.today())
+    party_id = (await state.get_data())["party_id"]
+    await relationships.estimate(deps.uow(), deps.clock, user, party_id, value, probability, close)
+    await state.clear()
+    await message.answer(_("The estimate is saved."))
     await show_party(message, user, deps, party_id)
 
 

@@ -63,9 +63,12 @@ def party_text(party: Party, names: Mapping[int, str], account: str | None, curr
         head.append(_("Customer account: {account}").format(account=esc(account)))
     rows = []
     for o in party.opportunities:
-        text = _("Opportunity: {value}, {probability}% by {date} · {status}").format(
-            value=money(o.estimated_value, currency), probability=esc(f"{o.probability.normalize():f}"),
-            date=day(o.expected_close), status=esc(label(o.status)))
+        if o.estimate_pending:
+            text = _("Opportunity: estimate pending · {status}").format(status=esc(label(o.status)))
+        else:
+            text = _("Opportunity: {value}, {probability}% by {date} · {status}").format(
+                value=money(o.estimated_value, currency), probability=esc(f"{o.probability.normalize():f}"),
+                date=day(o.expected_close), status=esc(label(o.status)))
         if o.reason:
             text += " — " + esc(o.reason)
         rows.append(text)
@@ -92,6 +95,9 @@ def pipeline_text(rows: Sequence[PipelineRow], currency: str, everyone: bool) ->
             lines.append(_("{stage}: {count} · {value} (weighted {weighted})").format(
                 stage=esc(label(row.key)), count=row.count, value=money(row.value, currency),
                 weighted=money(row.weighted, currency)))
+            if row.pending:
+                lines.append("  " + _("of which without an estimate yet: {count} (no value counted)").format(
+                    count=row.pending))
         else:
             lines.append(_("{stage}: {count} · {value}").format(
                 stage=esc(label(row.key)), count=row.count, value=money(row.value, currency)))

@@ -118,7 +118,8 @@ class CampaignResponseRepository:
             quotations, orders, value = attributed.get(key, (0, 0, Decimal("0")))
             facts.append(ContactFacts(
                 frozenset(row_states), key in unsubscribed, response is not None, interested,
-                interested and response.effect in ("lead", "qualify", "noted"), quotations, orders, value))
+                interested and response.effect in ("lead", "opportunity", "qualify", "noted"),
+                quotations, orders, value))
         return facts
 
     async def _attributed(self, responses) -> dict[tuple[str, int], tuple[int, int, Decimal]]:

@@ -295,9 +295,10 @@ opportunities = Table(
     "opportunities", metadata,
     Column("id", Integer, primary_key=True),
     Column("party_id", ForeignKey("parties.id", ondelete="CASCADE"), nullable=False, index=True),
-    Column("estimated_value", Money, nullable=False),
-    Column("probability", Percent, nullable=False),
-    Column("expected_close", Date, nullable=False),
+    # All three NULL: the estimate is pending (an opportunity opened by a campaign response).
+    Column("estimated_value", Money),
+    Column("probability", Percent),
+    Column("expected_close", Date),
     Column("status", _enum(OpportunityStatus, "opportunity_status"), nullable=False),
     Column("reason", String(200), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),

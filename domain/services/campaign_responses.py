@@ -48,13 +48,16 @@ async def respond(uow: UnitOfWork, clock: Clock, recipient_id: int, kind: Respon
             else:
                 customer = await uow.customers.get(row.contact_id)
                 party = await uow.parties.by_customer(row.contact_id)
-            effect = effect_of(kind, row.contact_kind, party.stage if party else None)
-            if effect is Effect.LEAD:
-                party.make_lead(party.owner_id, now)
+            effect = effect_of(kind, row.contact_kind, party.stage if party else None,
+                               party is not None and party.open_opportunity is not None)
             salesperson = None
             if effect is not Effect.NONE:
                 salesperson = (customer.salesperson_id if customer is not None else None) or \
                     (party.owner_id if party is not None else None) or campaign.created_by
+            if effect is Effect.LEAD:
+                party.make_lead(party.owner_id, now)
+            elif effect is Effect.OPPORTUNITY:  # a party contact: its salesperson is its owner
+                party.open_opportunity_from_response(salesperson, now)
             response = Response(row.campaign_id, row.id, row.contact_kind, row.contact_id, kind, effect,
                                 party.id if party else None, customer.id if customer else None, salesperson)
             response_id = await uow.campaign_responses.add(response, channel, now)

@@ -1,4 +1,5 @@
-"""Use cases of relationships: capture a prospect or lead, qualify it, quote it, win or lose it."""
+"""Use cases of relationships: capture a prospect or lead, qualify it, estimate it, quote it, win or
+lose it."""
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -106,6 +107,18 @@ async def qualify(uow: UnitOfWork, clock: Clock, user: User, party_id: int, valu
     async with uow:
         party = await visible_party(uow, user, party_id)
         party.qualify(value, probability, expected_close, clock.today(), user.id, clock.now())
+        await uow.commit()
+    return party
+
+
+async def estimate(uow: UnitOfWork, clock: Clock, user: User, party_id: int, value: Decimal,
+                   probability: Decimal, expected_close: date) -> Party:
+    """Set or revise the estimate of the party's open opportunity (one a campaign response opened
+    with its estimate pending, or one already estimated): a salesperson their own parties', a
+    manager (who sees all) anyone's; `visible_party` checks both."""
+    async with uow:
+        party = await visible_party(uow, user, party_id)
+        party.estimate(value, probability, expected_close, clock.today())
         await uow.commit()
     return party
 

@@ -1,4 +1,5 @@
-"""Issue 5 §5 against a real database: what Interested does for a lead, a prospect and a customer with
+"""Issue 5 §5 against a real database: what Interested does for a lead (an opportunity, estimate
+pending), a prospect and a customer with
 and without a salesperson; one response per contact; Telegram rows for linked accounts (opted-out
 chats skipped); and the funnel's attribution of quotations and orders made after the answer."""
 from __future__ import annotations
@@ -63,7 +64,8 @@ async def test_linked_chats_get_telegram_rows_and_opted_out_chats_are_skipped(uo
         assert str((await uow.campaigns.get(created.campaign.id)).status) == "sending"  # not done yet
 
 
-async def test_interested_makes_a_prospect_a_lead_and_asks_to_qualify_a_lead(uow_factory, clock, seeded, sink):
+async def test_interested_makes_a_prospect_a_lead_and_a_lead_an_opportunity_with_its_estimate_pending(
+        uow_factory, clock, seeded, sink):
     pia = await add_party(uow_factory, clock, seeded["sales2"].id, "Pia", "pia@p.example", Stage.PROSPECT)
     lee = await add_party(uow_factory, clock, seeded["sales"].id, "Lee", "lee@l.example", Stage.LEAD)
     created = await ready_campaign(uow_factory, clock, seeded["marketing"], "all")
@@ -79,14 +81,20 @@ async def test_interested_makes_a_prospect_a_lead_and_asks_to_qualify_a_lead(uow
     assert not again.recorded
     lead = await campaign_responses.respond(uow_factory(), clock, rows["lee@l.example"].id,
                                             ResponseKind.INTERESTED)
-    assert lead.effect is Effect.QUALIFY
+    assert lead.effect is Effect.OPPORTUNITY
     # A customer without a salesperson or owner party: the campaign's creator is told.
     cafe = await campaign_responses.respond(uow_factory(), clock, rows["inkoop@hoogvliet.example"].id,
                                             ResponseKind.INTERESTED)
     assert cafe.effect is Effect.QUOTE
     async with uow_factory() as uow:
         assert (await uow.parties.get(pia.id)).stage is Stage.LEAD
-        assert (await uow.parties.get(lee.id)).stage is Stage.LEAD
+        lee_now = await uow.parties.get(lee.id)
+        assert lee_now.stage is Stage.OPPORTUNITY
+        opportunity = lee_now.open_opportunity
+        assert opportunity.estimate_pending and opportunity.created_at == clock.now()
+        change = lee_now.history[-1]  # by the salesperson told, who owns the party
+        assert (change.from_stage, change.to_stage, change.changed_by) == (
+            Stage.LEAD, Stage.OPPORTUNITY, seeded["sales"].id)
         told = {r.contact_id: r.notify_user_id for r in
                 (await uow.session.execute(t.campaign_responses.select())).all()}
         pending = await uow.campaign_responses.pending_notices(10)

@@ -2,12 +2,16 @@
 comparison, over every table), on SQLite and on PostgreSQL when its URL is set."""
 from __future__ import annotations
 
+import asyncio
+
+import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import text
 
 from storage.database import create_engine
-from storage.migrate import upgrade_async
+from storage.migrate import alembic_config, upgrade_async
 from storage.tables import metadata
 
 
@@ -42,3 +46,36 @@ async def test_the_migration_creates_the_default_posting_profile(engine):
     async with engine.connect() as connection:
         rows = (await connection.execute(text("SELECT code, summary_account FROM posting_profiles"))).all()
     assert [tuple(r) for r in rows] == [("GEN", "1300")]
+
+
+async def test_0019_keeps_estimates_and_a_downgrade_refuses_while_one_is_pending(tmp_path):
+    url = f"sqlite+aiosqlite:///{tmp_path / 'pending.db'}"
+    await upgrade_async(url, "0018")
+    engine = create_engine(url)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(text(
+                "INSERT INTO users (id, telegram_id, name, role, language, email) "
+                "VALUES (1, 1, 'Sam', 'sales', 'en', '')"))
+            await connection.execute(text(
+                "INSERT INTO parties (id, name, company, email, phone, source, note, stage, owner_id, "
+                "created_at, version) VALUES (1, 'Jan', '', 'jan@example.com', '', 'other', '', "
+                "'opportunity', 1, '2026-11-24 09:00:00', 1)"))
+            await connection.execute(text(
+                "INSERT INTO opportunities (party_id, estimated_value, probability, expected_close, status, "
+                "reason, created_at) VALUES (1, 2500000, 600000, '2026-12-31', 'open', '', "
+                "'2026-11-24 09:00:00')"))
+        await upgrade_async(url, "0019")
+        async with engine.begin() as connection:
+            assert (await connection.execute(text(
+                "SELECT estimated_value, probability FROM opportunities"))).one() == (2500000, 600000)
+            await connection.execute(text(
+                "INSERT INTO opportunities (party_id, status, reason, created_at) "
+                "VALUES (1, 'lost', 'no', '2026-11-24 09:00:00')"))
+        with pytest.raises(RuntimeError, match="1 opportunities have no estimate yet"):
+            await asyncio.to_thread(command.downgrade, alembic_config(url), "0018")
+        async with engine.begin() as connection:
+            await connection.execute(text("DELETE FROM opportunities WHERE estimated_value IS NULL"))
+        await asyncio.to_thread(command.downgrade, alembic_config(url), "0018")
+    finally:
+        await engine.dispose()

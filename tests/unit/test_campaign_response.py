@@ -15,14 +15,19 @@ SECRET = b"unit-secret"
 
 @pytest.mark.parametrize("kind, contact, stage, effect", [
     (ResponseKind.INTERESTED, "party", Stage.PROSPECT, Effect.LEAD),
-    (ResponseKind.INTERESTED, "party", Stage.LEAD, Effect.QUALIFY),
+    (ResponseKind.INTERESTED, "party", Stage.LEAD, Effect.OPPORTUNITY),
     (ResponseKind.INTERESTED, "party", Stage.OPPORTUNITY, Effect.NOTED),
     (ResponseKind.INTERESTED, "customer", None, Effect.QUOTE),
     (ResponseKind.INTERESTED, "customer", Stage.CUSTOMER, Effect.QUOTE),
     (ResponseKind.NOT_NOW, "party", Stage.PROSPECT, Effect.NONE),
 ])
 def test_interested_starts_the_sales_process_where_the_contact_stands(kind, contact, stage, effect):
-    assert effect_of(kind, contact, stage) is effect
+    assert effect_of(kind, contact, stage, has_open_opportunity=stage is Stage.OPPORTUNITY) is effect
+
+
+def test_interested_opens_a_new_opportunity_only_when_none_is_open():
+    assert effect_of(ResponseKind.INTERESTED, "party", Stage.OPPORTUNITY, False) is Effect.OPPORTUNITY
+    assert effect_of(ResponseKind.INTERESTED, "party", Stage.OPPORTUNITY, True) is Effect.NOTED
 
 
 def test_an_interest_token_names_one_row_and_cannot_be_forged_or_moved():
