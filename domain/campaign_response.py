@@ -37,12 +37,13 @@ import hmac
 import struct
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 from hashlib import sha256
 
 from domain.errors import N_, InvalidInput
-from domain.relationship import Stage
+from domain.relationship import Party, Stage
 
 
 class ResponseKind(StrEnum):
@@ -70,6 +71,14 @@ def effect_of(kind: ResponseKind, contact_kind: str, stage: Stage | None,
     if stage is Stage.LEAD or (stage is Stage.OPPORTUNITY and not has_open_opportunity):
         return Effect.OPPORTUNITY
     return Effect.NOTED
+
+
+def start_sales_process(party: Party | None, effect: Effect, by: int, now: datetime) -> None:
+    """What a positive answer does to the party, whichever way it came (button, link, telephone)."""
+    if effect is Effect.LEAD:
+        party.make_lead(by, now)
+    elif effect is Effect.OPPORTUNITY:
+        party.open_opportunity_from_response(by, now)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 from domain.call_list import Call, CallOutcome, CallState
 from domain.campaign import Campaign, CampaignStatus
-from domain.campaign_response import Effect, ResponseKind, effect_of
+from domain.campaign_response import ResponseKind, effect_of, start_sales_process
 from domain.errors import N_, NotFound, TransitionNotAllowed
 from domain.ports import Clock, UnitOfWork
 from domain.user import Permission, User
@@ -87,10 +87,12 @@ async def log_outcome(uow: UnitOfWork, clock: Clock, user: User, call_id: int, o
 
 async def _record_interest(uow: UnitOfWork, campaign: Campaign, call: Call, user: User, now: datetime) -> None:
     """A positive response by telephone starts the sales process as a button or link does
-    (domain/campaign_response.py's `effect_of`): a prospect becomes a lead, by the caller. Nobody
-    else is told: the caller is the salesperson, and the call's outcome is the record of it."""
+    (domain/campaign_response.py): a prospect becomes a lead, a lead an opportunity with its estimate
+    pending, by the caller. Nobody else is told: the caller is the salesperson, and the call's
+    outcome is the record of it."""
     if call.contact_kind != "party":
         return
     party = await uow.parties.get(call.contact_id)
-    if party is not None and effect_of(ResponseKind.INTERESTED, "party", party.stage) is Effect.LEAD:
-        party.make_lead(user.id, now)
+    if party is not None:
+        effect = effect_of(ResponseKind.INTERESTED, "party", party.stage, party.open_opportunity is not None)
+        start_sales_process(party, effect, user.id, now)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from domain.campaign import Campaign
-from domain.campaign_response import Effect, Response, ResponseKind, effect_of
+from domain.campaign_response import Effect, Response, ResponseKind, effect_of, start_sales_process
 from domain.consent import Channel, ConsentSource
 from domain.errors import N_, ConcurrentChange, NotFound, NotPermitted
 from domain.ports import Clock, UnitOfWork
@@ -54,10 +54,7 @@ async def respond(uow: UnitOfWork, clock: Clock, recipient_id: int, kind: Respon
             if effect is not Effect.NONE:
                 salesperson = (customer.salesperson_id if customer is not None else None) or \
                     (party.owner_id if party is not None else None) or campaign.created_by
-            if effect is Effect.LEAD:
-                party.make_lead(party.owner_id, now)
-            elif effect is Effect.OPPORTUNITY:  # a party contact: its salesperson is its owner
-                party.open_opportunity_from_response(salesperson, now)
+            start_sales_process(party, effect, party.owner_id if party else salesperson, now)
             response = Response(row.campaign_id, row.id, row.contact_kind, row.contact_id, kind, effect,
                                 party.id if party else None, customer.id if customer else None, salesperson)
             response_id = await uow.campaign_responses.add(response, channel, now)

@@ -1,6 +1,8 @@
 """Starting a telemarketing campaign against a real database: the call list and its assignment."""
 from __future__ import annotations
 
+import pytest
+
 from domain.call_list import CallOutcome, CallState
 from domain.campaign import CampaignStatus
 from domain.relationship import LeadDetails, Party, Stage
@@ -39,21 +41,24 @@ async def test_a_customer_is_called_by_its_salesperson_else_by_the_owner_of_its_
     assert call.name == "Acme Office BV" and call.phone == "0201234567" and call.state is CallState.OPEN
 
 
-async def test_a_prospect_interested_on_the_phone_becomes_a_lead_by_the_caller(uow_factory, clock, seeded):
+@pytest.mark.parametrize("stage, becomes", [(Stage.PROSPECT, Stage.LEAD), (Stage.LEAD, Stage.OPPORTUNITY)])
+async def test_interest_on_the_phone_starts_the_sales_process_by_the_caller(uow_factory, clock, seeded, stage,
+                                                                             becomes):
     sam = seeded["sales"]
     async with uow_factory() as uow:
-        prospect = Party.capture(LeadDetails("Piet Bel", "Bel BV", phone="+31201234567"), Stage.PROSPECT,
-                                 sam.id, clock.now())
-        await uow.parties.add(prospect)
+        called = Party.capture(LeadDetails("Piet Bel", "Bel BV", phone="+31201234567"), stage, sam.id, clock.now())
+        await uow.parties.add(called)
         await uow.commit()
     created = await campaigns.create(uow_factory(), clock, seeded["marketing"], "telemarketing", "Bel", "nl",
-                                     "stage=prospect")
+                                     f"stage={stage}")
     await campaigns.schedule(uow_factory(), clock, seeded["marketing"], created.campaign.id, None)
     assert await campaigns.start(uow_factory(), clock, created.campaign.id)
     card = await calls.next_call(uow_factory(), clock, sam)
     logged = await calls.log_outcome(uow_factory(), clock, sam, card.call.id, CallOutcome.INTERESTED)
     assert logged.campaign_done
     async with uow_factory() as uow:
-        party = await uow.parties.get(prospect.id)
-    assert party.stage is Stage.LEAD
+        party = await uow.parties.get(called.id)
+    assert party.stage is becomes
     assert party.history[-1].changed_by == sam.id
+    if becomes is Stage.OPPORTUNITY:
+        assert party.open_opportunity.estimate_pending
