@@ -15,7 +15,7 @@ from handlers.text import esc
 
 routes = Routes("start")
 
-# (command, description msgid, permission needed or None for everyone)
+# (command, description msgid, who: a permission, several (any of them), a role, or None for everyone)
 COMMANDS = (
     ("quote", N_("New quotation"), Permission.QUOTE),
     ("quotes", N_("My open quotations"), Permission.QUOTE),
@@ -24,6 +24,8 @@ COMMANDS = (
     ("lead", N_("Capture a prospect or lead"), Permission.LEADS),
     ("leads", N_("My prospects, leads and opportunities"), Permission.LEADS),
     ("pipeline", N_("Count and value per stage"), Permission.LEADS),
+    ("calls", N_("My call list: the next telemarketing call"), Permission.LEADS),
+    ("tag", N_("Tag a customer or party"), (Permission.LEADS, Permission.CAMPAIGNS)),
     ("prices", N_("Trade agreements: prices and discounts"), Permission.SEE_ALL),
     ("agreements", N_("Sales agreements"), Permission.AGREEMENT),
     ("return", N_("Return goods from an invoice"), Permission.INVOICE),
@@ -51,10 +53,12 @@ def commands_for(user: User) -> list[BotCommand]:
             if _offered(user, needed)]
 
 
-def _offered(user: User, needed: Permission | Role | None) -> bool:
-    """None: everyone; a Permission: staff who hold it; a Role: that role only (issue 4: customers)."""
+def _offered(user: User, needed: Permission | tuple[Permission, ...] | Role | None) -> bool:
+    """None: everyone; a Permission: staff who hold it (any of several); a Role: that role only."""
     if isinstance(needed, Role):
         return user.role is needed
+    if isinstance(needed, tuple):
+        return any(user.can(p) for p in needed)
     return needed is None or user.can(needed)
 
 

@@ -37,3 +37,10 @@ async def test_marketing_tags_and_a_campaign_selects_by_all_its_tags(running, se
     assert "Selection: tag=horeca" in reply and "Reaches 1 contact(s)" in reply
     reply = await marketing.say("/newcampaign\ne-mail\nNobody\nnl\ntag=horeca tag=vip")
     assert "Reaches 0 contact(s)" in reply
+
+
+async def test_tag_and_calls_are_in_the_menus_of_those_who_may_use_them(running, seeded):
+    for who, expected in (("sales", {"tag", "calls"}), ("marketing", {"tag"}), ("manager", {"tag", "calls"})):
+        await running.chat(seeded[who].telegram_id).say("/start")
+        menu = {c["command"] for c in running.fake.commands_for(seeded[who].telegram_id)}
+        assert menu & {"tag", "calls"} == expected, who
