@@ -149,6 +149,7 @@ def _child(argv: list[str]) -> None:
     else:
         result = asyncio.run(_bare_loop(int(argv[1]), int(argv[2]), Path(argv[3]).read_bytes()))
     result["peak_rss_mb"] = _peak_rss_mb()
+    result["cpu_seconds"] = time.process_time()
     print(json.dumps(result))
 
 
@@ -161,7 +162,7 @@ def _run_child(*args: str) -> dict:
 
 
 def run(recipients: int, url: str | None, workdir: Path) -> dict:
-    url = url or f"sqlite+aiosqlite:///{workdir / f'bench-{recipients}.db'}"
+    url = url or f"sqlite+aiosqlite:///{tempfile.mkdtemp(dir=workdir)}/bench-{recipients}.db"
     _campaign_id, sample = asyncio.run(_prepare(url, recipients))
     message = workdir / "message.eml"
     message.write_bytes(sample)
@@ -181,7 +182,9 @@ def run(recipients: int, url: str | None, workdir: Path) -> dict:
             "campaign_per_s": round(recipients / campaign["seconds"]),
             "ratio": round(bare["seconds"] / campaign["seconds"], 2),
             "campaign_peak_rss_mb": round(campaign["peak_rss_mb"], 1),
-            "bare_peak_rss_mb": round(bare["peak_rss_mb"], 1)}
+            "bare_peak_rss_mb": round(bare["peak_rss_mb"], 1),
+            "campaign_cpu_us_per_msg": round(campaign["cpu_seconds"] / recipients * 1e6),
+            "bare_cpu_us_per_msg": round(bare["cpu_seconds"] / recipients * 1e6)}
 
 
 def main() -> None:

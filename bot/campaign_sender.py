@@ -32,8 +32,9 @@ from bot.campaign_mail import CampaignMailer, Recipient
 from bot.worker import BackgroundLoop
 from domain.campaign import Outcome, RecipientState, outcome_of
 from domain.campaign_content import CompiledContent
-from domain.consent import Channel, ConsentSource
+from domain.consent import Channel
 from domain.ports import Clock
+from storage.campaign_store import Begin, Record
 
 log = logging.getLogger(__name__)
 
@@ -138,17 +139,18 @@ class RateLimit:
 class GroupCommit:
     """Runs the small writes of all connections of this process in shared transactions: whoever
     submits while a commit is running joins the next one (group commit). Each submitter's
-    `await` returns only after ITS writes are committed, so "committed before DATA" still holds."""
+    `await` returns only after ITS writes are committed, so "committed before DATA" still holds.
+    The writes are data (`Record`, `Begin`), so a whole group is one `RecipientQueue.journal` call."""
 
     def __init__(self, uow: Callable) -> None:
         self.uow = uow
-        self._pending: list[tuple[list, asyncio.Future]] = []
+        self._pending: list[tuple[list[Record], Begin | None, asyncio.Future]] = []
         self._flusher: asyncio.Task | None = None
 
-    async def run(self, *ops) -> list:
-        """`ops`: async callables taking a unit of work; their results, once committed."""
+    async def run(self, record: Record | None, begin: Begin | None = None) -> bool | None:
+        """Commit `record` (if any) and `begin` (if any); whether the begin took (None without one)."""
         future = asyncio.get_running_loop().create_future()
-        self._pending.append(([op for op in ops if op is not None], future))
+        self._pending.append(([record] if record is not None else [], begin, future))
         if self._flusher is None or self._flusher.done():
             self._flusher = asyncio.create_task(self._flush())
         return await future
@@ -156,18 +158,21 @@ class GroupCommit:
     async def _flush(self) -> None:
         while self._pending:
             batch, self._pending = self._pending, []
+            begins = [begin for _records, begin, _future in batch if begin is not None]
             try:
                 async with self.uow() as uow:
-                    results = [[await op(uow) for op in ops] for ops, _ in batch]
+                    began = iter(await uow.recipients.journal(
+                        [rec for records, _begin, _future in batch for rec in records], begins))
                     await uow.commit()
             except BaseException as exc:  # noqa: BLE001 - handed to every waiter
-                for _ops, future in batch:
+                for _records, _begin, future in batch:
                     if not future.done():
                         future.set_exception(exc if isinstance(exc, Exception) else RuntimeError(str(exc)))
                 if not isinstance(exc, Exception):
                     raise
                 continue
-            for (_ops, future), result in zip(batch, results):
+            for _records, begin, future in batch:
+                result = next(began) if begin is not None else None
                 if not future.done():
                     future.set_result(result)
 
@@ -301,30 +306,21 @@ class CampaignSender(BackgroundLoop):
         except ValueError as exc:  # an address no server would take: failed, never retried
             data, problem = None, f"cannot build message: {exc}"
         await self.rate.wait()
-        began_at = self.clock.now()
-
-        async def begin(uow):
-            return await uow.recipients.begin_sending(row.id, worker, message_id, began_at)
-        began = (await self._journal.run(pending, begin))[-1]
+        began = await self._journal.run(pending, Begin(row.id, worker, message_id, self.clock.now()))
         if not began:
             return False, None
-        now = self.clock.now()
         if data is None:
             attempt, outcome = Attempt(False, detail=problem), Outcome(RecipientState.FAILED)
         else:
             attempt = await connection.send(self.mailer.mail_from_address, row.email, data)
-            now = self.clock.now()
+        now = self.clock.now()
+        if data is not None:
             outcome = outcome_of(attempt.code, attempt.delivered, row.attempts + 1, now, attempt.ambiguous)
         if outcome.state is RecipientState.QUEUED:
             log.info("campaign mail to recipient %s deferred: %s", row.id, attempt.detail)
-
-        async def record(uow):
-            await uow.recipients.record(row.id, worker, outcome.state, now, outcome.retry_at,
-                                        None if attempt.delivered else attempt.detail)
-            if outcome.opt_out:
-                await uow.consents.opt_out(Channel.EMAIL, row.email, ConsentSource.BOUNCE, now,
-                                           row.contact_kind, row.contact_id)
-        return True, record
+        return True, Record(row.id, worker, outcome.state, now, outcome.retry_at,
+                            None if attempt.delivered else attempt.detail,
+                            (row.email, row.contact_kind, row.contact_id) if outcome.opt_out else None)
 
     async def send_test(self, content: CompiledContent, name: str, recipient: Recipient, to: str) -> Attempt:
         """The test send to oneself: one message on its own connection, recorded nowhere."""
