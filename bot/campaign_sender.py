@@ -1,7 +1,9 @@
 """Sends campaign e-mails from the recipient queue: every recipient exactly once.
 
-Per row: claim (a batch, committed) -> `sending` (committed BEFORE the message goes to SMTP) ->
-MAIL/RCPT/DATA -> the outcome (committed). So after a kill -9 at any moment:
+Per row: claim (a batch, committed) -> `sending` (committed BEFORE the message goes to SMTP: MAIL FROM
+and RCPT TO, which hand nothing over, go out while it commits; DATA waits for the commit) -> DATA ->
+the outcome (committed together with the next row's `sending`, in a group commit shared by all
+connections of the process). So after a kill -9 at any moment:
 - a row still `queued` (claimed or not) was never handed to SMTP: it is sent after the lease;
 - a row in `sending` may or may not have been accepted: it becomes UNKNOWN once its lease ran out and
   is never resent automatically (`salesbot campaign status` reports it); at most one row per SMTP
@@ -97,7 +99,9 @@ class Connection:
         except (aiosmtplib.SMTPException, OSError):
             await self.close()
 
-    async def send(self, sender: str, recipient: str, data: bytes) -> Attempt:
+    async def envelope(self, sender: str, recipient: str) -> Attempt | None:
+        """MAIL FROM and RCPT TO: None once accepted, else the (undelivered) attempt. Nothing of the
+        message is handed over yet, so these may run while the row's `sending` mark commits."""
         smtp = self.smtp
         try:
             await smtp.mail(sender)
@@ -108,8 +112,12 @@ class Connection:
         except (aiosmtplib.SMTPException, OSError) as exc:  # lost before DATA: not sent
             await self.close()
             return Attempt(False, None, detail=f"{type(exc).__name__}: {exc}")
+        return None
+
+    async def data(self, data: bytes) -> Attempt:
+        """DATA, after an accepted envelope: the message is handed over."""
         try:
-            response = await smtp.data(data)
+            response = await self.smtp.data(data)
         except aiosmtplib.SMTPResponseException as exc:  # the server answered DATA: not accepted
             await self._after_refusal()
             return Attempt(False, exc.code, detail=f"{exc.code} {exc.message}")
@@ -117,6 +125,14 @@ class Connection:
             await self.close()
             return Attempt(False, None, ambiguous=True, detail=f"{type(exc).__name__}: {exc}")
         return Attempt(True, response.code, detail=response.message)
+
+    async def abandon(self) -> None:
+        """Drop an accepted envelope without sending (RSET; the connection closes if that fails)."""
+        if self.smtp is not None:
+            await self._after_refusal()
+
+    async def send(self, sender: str, recipient: str, data: bytes) -> Attempt:
+        return await self.envelope(sender, recipient) or await self.data(data)
 
 
 class RateLimit:
@@ -149,11 +165,15 @@ class GroupCommit:
 
     async def run(self, record: Record | None, begin: Begin | None = None) -> bool | None:
         """Commit `record` (if any) and `begin` (if any); whether the begin took (None without one)."""
+        return await self.submit(record, begin)
+
+    def submit(self, record: Record | None, begin: Begin | None = None) -> asyncio.Future:
+        """As `run`, without waiting: the future is done once committed (or failed)."""
         future = asyncio.get_running_loop().create_future()
         self._pending.append(([record] if record is not None else [], begin, future))
         if self._flusher is None or self._flusher.done():
             self._flusher = asyncio.create_task(self._flush())
-        return await future
+        return future
 
     async def _flush(self) -> None:
         while self._pending:
@@ -306,13 +326,26 @@ class CampaignSender(BackgroundLoop):
         except ValueError as exc:  # an address no server would take: failed, never retried
             data, problem = None, f"cannot build message: {exc}"
         await self.rate.wait()
-        began = await self._journal.run(pending, Begin(row.id, worker, message_id, self.clock.now()))
+        committed = self._journal.submit(pending, Begin(row.id, worker, message_id, self.clock.now()))
+        refused = None
+        try:
+            if data is not None:  # the envelope goes out while the `sending` mark commits
+                refused = await connection.envelope(self.mailer.mail_from_address, row.email)
+            began = await committed
+        except BaseException:
+            if not committed.done():
+                committed.cancel()
+            if data is not None and refused is None:
+                await connection.abandon()
+            raise
         if not began:
+            if data is not None and refused is None:
+                await connection.abandon()
             return False, None
         if data is None:
             attempt, outcome = Attempt(False, detail=problem), Outcome(RecipientState.FAILED)
-        else:
-            attempt = await connection.send(self.mailer.mail_from_address, row.email, data)
+        else:  # DATA only now: the row's `sending` is committed
+            attempt = refused or await connection.data(data)
         now = self.clock.now()
         if data is not None:
             outcome = outcome_of(attempt.code, attempt.delivered, row.attempts + 1, now, attempt.ambiguous)

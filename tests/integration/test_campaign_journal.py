@@ -85,3 +85,38 @@ async def test_a_begin_does_not_take_on_a_row_not_ours_or_a_paused_campaign(uow_
     async with uow_factory() as uow:
         states = (await uow.session.scalars(select(r.state).where(r.campaign_id == campaign_id))).all()
     assert set(states) == {RecipientState.QUEUED}
+
+
+async def test_data_goes_out_only_after_the_rows_sending_is_committed_one_row_per_connection(
+        uow_factory, clock, seeded, monkeypatch):
+    """MAIL FROM and RCPT TO overlap the commit of `sending`; DATA must wait for it. At each DATA a
+    fresh unit of work sees the row `sending`, and no more rows in `sending` than connections."""
+    from bot.campaign_sender import Connection
+    from tests.fakes.smtp import SmtpSink
+    from tests.integration.campaign_helpers import drain, sender
+
+    await add_customers(uow_factory, 30)
+    created = await ready_campaign(uow_factory, clock, seeded["marketing"], "group=retail")
+    await send_now(uow_factory, clock, seeded["marketing"], created.campaign.id)
+    campaign_id = created.campaign.id
+    seen = []
+    original = Connection.data
+
+    async def checked_data(self, data):
+        to = next(line for line in data.split(b"\r\n") if line.startswith(b"To: ")).decode()
+        async with uow_factory() as uow:
+            states = (await uow.session.execute(select(r.email, r.state).where(
+                r.campaign_id == campaign_id, r.state == RecipientState.SENDING.value))).all()
+        seen.append((to, {email for email, _state in states}))
+        return await original(self, data)
+
+    monkeypatch.setattr(Connection, "data", checked_data)
+    sink = SmtpSink().start()
+    try:
+        await drain(sender(uow_factory, clock, sink.port, connections=3, batch=7))
+    finally:
+        sink.stop()
+    assert len(seen) == 30 and len(sink.messages) == 30
+    for to, sending in seen:
+        assert any(email in to for email in sending), (to, sending)
+        assert len(sending) <= 3
