@@ -162,6 +162,19 @@ class GroupCommit:
         self.uow = uow
         self._pending: list[tuple[list[Record], Begin | None, asyncio.Future]] = []
         self._flusher: asyncio.Task | None = None
+        self._direct: Callable | None = None  # RecipientQueue.one_call_journal, where there is one
+        self._direct_checked = False
+
+    async def _write(self, records: list[Record], begins: list[Begin]) -> list[bool]:
+        if self._direct is None:
+            async with self.uow() as uow:
+                if not self._direct_checked:
+                    self._direct, self._direct_checked = uow.recipients.one_call_journal(), True
+                if self._direct is None:
+                    began = await uow.recipients.journal(records, begins)
+                    await uow.commit()
+                    return began
+        return await self._direct(records, begins)
 
     async def run(self, record: Record | None, begin: Begin | None = None) -> bool | None:
         """Commit `record` (if any) and `begin` (if any); whether the begin took (None without one)."""
@@ -180,10 +193,8 @@ class GroupCommit:
             batch, self._pending = self._pending, []
             begins = [begin for _records, begin, _future in batch if begin is not None]
             try:
-                async with self.uow() as uow:
-                    began = iter(await uow.recipients.journal(
-                        [rec for records, _begin, _future in batch for rec in records], begins))
-                    await uow.commit()
+                began = iter(await self._write([rec for records, _begin, _future in batch for rec in records],
+                                               begins))
             except BaseException as exc:  # noqa: BLE001 - handed to every waiter
                 for _records, _begin, future in batch:
                     if not future.done():

@@ -31,7 +31,7 @@ async def _journal(uow_factory, records, begins, *, through_core: bool):
         if through_core:
             await uow.session.connection()  # a unit of work already in a transaction uses Core
         elif uow.session.bind.dialect.name == "sqlite":
-            assert uow.recipients._sqlite_runner() is not None
+            assert uow.recipients.one_call_journal() is not None
         began = await uow.recipients.journal(records, begins)
         await uow.commit()
     return began
