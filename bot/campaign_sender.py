@@ -2,12 +2,13 @@
 
 Per row: claim (a batch, committed) -> `sending` (committed BEFORE the message goes to SMTP: MAIL FROM
 and RCPT TO, which hand nothing over, go out while it commits; DATA waits for the commit) -> DATA ->
-the outcome (committed together with the next row's `sending`, in a group commit shared by all
-connections of the process). So after a kill -9 at any moment:
+the outcome (committed together with the next rows' `sending`, in a group commit shared by all
+connections of the process; a connection marks IN_FLIGHT rows at a time, see below). So after a kill -9 at any moment:
 - a row still `queued` (claimed or not) was never handed to SMTP: it is sent after the lease;
 - a row in `sending` may or may not have been accepted: it becomes UNKNOWN once its lease ran out and
-  is never resent automatically (`salesbot campaign status` reports it); at most one row per SMTP
-  connection is in `sending` at any time, so a crash leaves at most that many unknowns;
+  is never resent automatically (`salesbot campaign status` reports it); at most IN_FLIGHT (2) rows
+  per SMTP connection are in `sending` at any time (a connection marks that many together, then
+  sends them), so a crash leaves at most connections x IN_FLIGHT unknowns;
 - a row `sent` is done.
 A reply from the server decides the rest: 2xx sent; 4xx (421 too) back to queued with backoff; 5xx
 bounced, and the address is opted out in the consent record. A connection lost during DATA is
@@ -160,7 +161,7 @@ class GroupCommit:
 
     def __init__(self, uow: Callable) -> None:
         self.uow = uow
-        self._pending: list[tuple[list[Record], Begin | None, asyncio.Future]] = []
+        self._pending: list[tuple[list[Record], list[Begin], asyncio.Future]] = []
         self._flusher: asyncio.Task | None = None
         self._direct: Callable | None = None  # RecipientQueue.one_call_journal, where there is one
         self._direct_checked = False
@@ -176,14 +177,14 @@ class GroupCommit:
                     return began
         return await self._direct(records, begins)
 
-    async def run(self, record: Record | None, begin: Begin | None = None) -> bool | None:
-        """Commit `record` (if any) and `begin` (if any); whether the begin took (None without one)."""
-        return await self.submit(record, begin)
+    async def run(self, records: list[Record], begins: list[Begin] = ()) -> list[bool]:
+        """Commit `records`, then `begins`; for each begin, whether it took."""
+        return await self.submit(records, begins)
 
-    def submit(self, record: Record | None, begin: Begin | None = None) -> asyncio.Future:
+    def submit(self, records: list[Record], begins: list[Begin] = ()) -> asyncio.Future:
         """As `run`, without waiting: the future is done once committed (or failed)."""
         future = asyncio.get_running_loop().create_future()
-        self._pending.append(([record] if record is not None else [], begin, future))
+        self._pending.append((list(records), list(begins), future))
         if self._flusher is None or self._flusher.done():
             self._flusher = asyncio.create_task(self._flush())
         return future
@@ -191,10 +192,9 @@ class GroupCommit:
     async def _flush(self) -> None:
         while self._pending:
             batch, self._pending = self._pending, []
-            begins = [begin for _records, begin, _future in batch if begin is not None]
             try:
-                began = iter(await self._write([rec for records, _begin, _future in batch for rec in records],
-                                               begins))
+                began = await self._write([rec for records, _begins, _future in batch for rec in records],
+                                          [begin for _records, begins, _future in batch for begin in begins])
             except BaseException as exc:  # noqa: BLE001 - handed to every waiter
                 for _records, _begin, future in batch:
                     if not future.done():
@@ -202,10 +202,18 @@ class GroupCommit:
                 if not isinstance(exc, Exception):
                     raise
                 continue
-            for _records, begin, future in batch:
-                result = next(began) if begin is not None else None
+            at = 0
+            for _records, begins, future in batch:
                 if not future.done():
-                    future.set_result(result)
+                    future.set_result(began[at:at + len(begins)])
+                at += len(begins)
+
+
+# Rows of one connection marked `sending` together (one commit before their DATA, one for their
+# outcomes with the next window's marks): at most connections x IN_FLIGHT rows per process are in
+# `sending` at any time, so a kill -9 leaves at most that many rows UNKNOWN.
+IN_FLIGHT = 2
+MAX_IN_FLIGHT = 4
 
 
 def worker_name() -> str:
@@ -217,12 +225,15 @@ class CampaignSender(BackgroundLoop):
 
     def __init__(self, uow: Callable, clock: Clock, mailer: CampaignMailer, smtp: SmtpConfig, *,
                  rate: float = 20, connections: int = 2, batch: int = 50, lease_seconds: float = 300,
-                 poll_seconds: float = 15, name: str | None = None) -> None:
+                 poll_seconds: float = 15, name: str | None = None, in_flight: int = IN_FLIGHT) -> None:
         super().__init__()
         self.uow, self.clock, self.mailer, self.smtp = uow, clock, mailer, smtp
         self.rate = RateLimit(rate)
         self.connections = connections
         self.batch = batch
+        if not 1 <= in_flight <= MAX_IN_FLIGHT:
+            raise ValueError(f"in_flight must be 1..{MAX_IN_FLIGHT}")
+        self.in_flight = in_flight
         self.lease = timedelta(seconds=lease_seconds)
         self.poll_seconds = poll_seconds
         self.name = name or worker_name()
@@ -294,25 +305,25 @@ class CampaignSender(BackgroundLoop):
             out = await uow.consents.opted_out(Channel.EMAIL, [row.email for row in rows]) if rows else set()
             await uow.recipients.skip([row.id for row in rows if row.email in out], worker)
             await uow.commit()
-        handled, pending = 0, None  # pending: the last outcome, committed with the next `sending`
+        sendable = [row for row in rows if row.email not in out]
+        handled = len(rows) - len(sendable)
+        pending: list[Record] = []  # the outcomes of the last window, committed with the next `sending`s
         try:
-            for row in rows:
+            for start in range(0, len(sendable), self.in_flight):
                 if self._stopping:
                     break
-                if row.email in out:
-                    handled += 1
-                    continue
                 try:
                     await connection.ensure()
                 except SmtpDown as exc:
                     self.smtp_down = str(exc)
                     break
-                began, pending = await self._send_row(worker, connection, row, pending)
-                if not began:
+                sent, pending, go_on = await self._send_window(
+                    worker, connection, sendable[start:start + self.in_flight], pending)
+                handled += sent
+                if not go_on:
                     break
-                handled += 1
         finally:
-            if pending is not None:
+            if pending:
                 await self._journal.run(pending)
         return handled
 
@@ -325,46 +336,73 @@ class CampaignSender(BackgroundLoop):
                 self._content[key] = (campaign.name, CompiledContent(content))
         return self._content[key]
 
-    async def _send_row(self, worker: str, connection: Connection, row, pending):
-        """(began, the outcome to commit next). began False: stop this batch (the campaign was paused
-        or cancelled, or the row is not ours any more)."""
-        name, content = await self._compiled(row.campaign_id, row.language)
-        message_id = self.mailer.message_id(row.campaign_id, row.id)
-        recipient = Recipient(row.contact_kind, row.contact_id, row.email, row.name, row.company,
-                              row.salesperson)
-        try:
-            data = self.mailer.build(content, name, recipient, message_id)
-        except ValueError as exc:  # an address no server would take: failed, never retried
-            data, problem = None, f"cannot build message: {exc}"
-        await self.rate.wait()
-        committed = self._journal.submit(pending, Begin(row.id, worker, message_id, self.clock.now()))
+    async def _send_window(self, worker: str, connection: Connection, window: list, pending: list[Record]):
+        """Send up to `in_flight` rows: their `sending` marks are committed together with the previous
+        window's outcomes, before any of their DATA (the first row's MAIL FROM and RCPT TO go out while
+        that commits). (rows begun, their outcomes to commit next, go on). Not go on: the campaign was
+        paused or cancelled, a row is not ours any more, or the server went away."""
+        prepared = []
+        for row in window:
+            name, content = await self._compiled(row.campaign_id, row.language)
+            message_id = self.mailer.message_id(row.campaign_id, row.id)
+            recipient = Recipient(row.contact_kind, row.contact_id, row.email, row.name, row.company,
+                                  row.salesperson)
+            try:
+                data, problem = self.mailer.build(content, name, recipient, message_id), ""
+            except ValueError as exc:  # an address no server would take: failed, never retried
+                data, problem = None, f"cannot build message: {exc}"
+            await self.rate.wait()
+            prepared.append((row, message_id, data, problem))
+        now = self.clock.now()
+        committed = self._journal.submit(pending, [Begin(row.id, worker, message_id, now)
+                                                   for row, message_id, _data, _problem in prepared])
+        first_data = prepared[0][2]
         refused = None
         try:
-            if data is not None:  # the envelope goes out while the `sending` mark commits
-                refused = await connection.envelope(self.mailer.mail_from_address, row.email)
+            if first_data is not None:  # the envelope goes out while the `sending` marks commit
+                refused = await connection.envelope(self.mailer.mail_from_address, prepared[0][0].email)
             began = await committed
         except BaseException:
             if not committed.done():
                 committed.cancel()
-            if data is not None and refused is None:
+            if first_data is not None and refused is None:
                 await connection.abandon()
             raise
-        if not began:
-            if data is not None and refused is None:
-                await connection.abandon()
-            return False, None
-        if data is None:
-            attempt, outcome = Attempt(False, detail=problem), Outcome(RecipientState.FAILED)
-        else:  # DATA only now: the row's `sending` is committed
-            attempt = refused or await connection.data(data)
-        now = self.clock.now()
-        if data is not None:
-            outcome = outcome_of(attempt.code, attempt.delivered, row.attempts + 1, now, attempt.ambiguous)
-        if outcome.state is RecipientState.QUEUED:
-            log.info("campaign mail to recipient %s deferred: %s", row.id, attempt.detail)
-        return True, Record(row.id, worker, outcome.state, now, outcome.retry_at,
-                            None if attempt.delivered else attempt.detail,
-                            (row.email, row.contact_kind, row.contact_id) if outcome.opt_out else None)
+        if not began[0] and first_data is not None and refused is None:
+            await connection.abandon()
+        records, go_on = [], all(began)
+        for n, ((row, _message_id, data, problem), took) in enumerate(zip(prepared, began)):
+            if not took:  # not marked: never handed over, stays queued (released at the end)
+                continue
+            # DATA only now: the row's `sending` is committed
+            if data is None:
+                attempt, outcome = Attempt(False, detail=problem), Outcome(RecipientState.FAILED)
+            else:
+                if n == 0:
+                    attempt = refused or await connection.data(data)
+                else:
+                    attempt = await self._send_marked(connection, row.email, data)
+                    if attempt.code is None and not attempt.delivered and connection.smtp is None:
+                        go_on = False
+            now = self.clock.now()
+            if data is not None:
+                outcome = outcome_of(attempt.code, attempt.delivered, row.attempts + 1, now, attempt.ambiguous)
+            if outcome.state is RecipientState.QUEUED:
+                log.info("campaign mail to recipient %s deferred: %s", row.id, attempt.detail)
+            records.append(Record(row.id, worker, outcome.state, now, outcome.retry_at,
+                                  None if attempt.delivered else attempt.detail,
+                                  (row.email, row.contact_kind, row.contact_id) if outcome.opt_out else None))
+        return len(records), records, go_on
+
+    async def _send_marked(self, connection: Connection, email: str, data: bytes) -> Attempt:
+        """A row already committed `sending`: sent, or an attempt that hands nothing over (the server
+        cannot be reached: retried with backoff like any failure before DATA)."""
+        try:
+            await connection.ensure()
+        except SmtpDown as exc:
+            self.smtp_down = str(exc)
+            return Attempt(False, None, detail=str(exc))
+        return await connection.send(self.mailer.mail_from_address, email, data)
 
     async def send_test(self, content: CompiledContent, name: str, recipient: Recipient, to: str) -> Attempt:
         """The test send to oneself: one message on its own connection, recorded nowhere."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select, text
 
 from domain.campaign import CampaignStatus, RecipientState
@@ -87,10 +88,11 @@ async def test_a_begin_does_not_take_on_a_row_not_ours_or_a_paused_campaign(uow_
     assert set(states) == {RecipientState.QUEUED}
 
 
-async def test_data_goes_out_only_after_the_rows_sending_is_committed_one_row_per_connection(
-        uow_factory, clock, seeded, monkeypatch):
+@pytest.mark.parametrize("in_flight", [1, 2, 4])
+async def test_data_goes_out_only_after_the_rows_sending_is_committed_and_in_flight_rows_are_bounded(
+        uow_factory, clock, seeded, monkeypatch, in_flight):
     """MAIL FROM and RCPT TO overlap the commit of `sending`; DATA must wait for it. At each DATA a
-    fresh unit of work sees the row `sending`, and no more rows in `sending` than connections."""
+    fresh unit of work sees the row `sending`, and at most connections x in_flight rows `sending`."""
     from bot.campaign_sender import Connection
     from tests.fakes.smtp import SmtpSink
     from tests.integration.campaign_helpers import drain, sender
@@ -113,10 +115,11 @@ async def test_data_goes_out_only_after_the_rows_sending_is_committed_one_row_pe
     monkeypatch.setattr(Connection, "data", checked_data)
     sink = SmtpSink().start()
     try:
-        await drain(sender(uow_factory, clock, sink.port, connections=3, batch=7))
+        await drain(sender(uow_factory, clock, sink.port, connections=3, batch=7, in_flight=in_flight))
     finally:
         sink.stop()
     assert len(seen) == 30 and len(sink.messages) == 30
     for to, sending in seen:
         assert any(email in to for email in sending), (to, sending)
-        assert len(sending) <= 3
+        assert len(sending) <= 3 * in_flight
+    assert max(len(sending) for _to, sending in seen) >= in_flight  # a whole window is marked at once
