@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 CONNECTIONS = 4
+IN_FLIGHT = 2  # bot.campaign_sender.IN_FLIGHT (not imported here: the parent stays light)
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -91,7 +92,7 @@ async def _prepare(url: str, recipients: int) -> tuple[int, bytes]:
 
 # --- the two sending runs (each in a fresh process) -------------------------------------------------
 
-async def _send_campaign(url: str, port: int) -> dict:
+async def _send_campaign(url: str, port: int, in_flight: int) -> dict:
     from bot.campaign_mail import CampaignMailer
     from bot.campaign_sender import CampaignSender, SmtpConfig
     from bot.clock import SystemClock
@@ -103,7 +104,7 @@ async def _send_campaign(url: str, port: int) -> dict:
     sender = CampaignSender(uow, SystemClock("UTC"),
                             CampaignMailer("Bench <bench@example.com>", "https://bot.example.com", b"bench"),
                             SmtpConfig("127.0.0.1", port, timeout=30), rate=0, connections=CONNECTIONS,
-                            batch=200, lease_seconds=600)
+                            batch=200, lease_seconds=600, in_flight=in_flight)
     started, cpu = time.perf_counter(), time.process_time()
     sent = 0
     while handled := await sender.drain_once():
@@ -143,10 +144,10 @@ def _child(argv: list[str]) -> None:
         import cProfile
         import pstats
         profile = cProfile.Profile()
-        result = profile.runcall(asyncio.run, _send_campaign(argv[1], int(argv[2])))
+        result = profile.runcall(asyncio.run, _send_campaign(argv[1], int(argv[2]), int(argv[3])))
         pstats.Stats(profile, stream=sys.stderr).sort_stats(os.environ.get("BENCH_PROFILE_SORT", "tottime")).print_stats(os.environ.get("BENCH_PROFILE_FILTER", ""), 40)
     elif mode == "campaign":
-        result = asyncio.run(_send_campaign(argv[1], int(argv[2])))
+        result = asyncio.run(_send_campaign(argv[1], int(argv[2]), int(argv[3])))
     else:
         result = asyncio.run(_bare_loop(int(argv[1]), int(argv[2]), Path(argv[3]).read_bytes()))
     result["peak_rss_mb"] = _peak_rss_mb()
@@ -161,7 +162,7 @@ def _run_child(*args: str) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def run(recipients: int, url: str | None, workdir: Path) -> dict:
+def run(recipients: int, url: str | None, workdir: Path, in_flight: int) -> dict:
     url = url or f"sqlite+aiosqlite:///{tempfile.mkdtemp(dir=workdir)}/bench-{recipients}.db"
     _campaign_id, sample = asyncio.run(_prepare(url, recipients))
     message = workdir / "message.eml"
@@ -172,7 +173,7 @@ def run(recipients: int, url: str | None, workdir: Path) -> dict:
     port = parent.recv()
     try:  # the bare loop before and after the campaign: the machine's load drifts
         bare_before = _run_child("bare", str(port), str(recipients), str(message))
-        campaign = _run_child("campaign", url, str(port))
+        campaign = _run_child("campaign", url, str(port), str(in_flight))
         bare_after = _run_child("bare", str(port), str(recipients), str(message))
     finally:
         parent.send("stop")
@@ -180,6 +181,7 @@ def run(recipients: int, url: str | None, workdir: Path) -> dict:
     assert campaign["sent"] == recipients, campaign
     bare_seconds = (bare_before["seconds"] + bare_after["seconds"]) / 2
     return {"recipients": recipients, "message_bytes": len(sample), "connections": CONNECTIONS,
+            "in_flight": in_flight,
             "bare_per_s": [round(recipients / bare_before["seconds"]), round(recipients / bare_after["seconds"])],
             "campaign_per_s": round(recipients / campaign["seconds"]),
             "ratio": round(bare_seconds / campaign["seconds"], 2),
@@ -198,10 +200,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--recipients", type=int, nargs="*", default=[1000, 100_000])
     parser.add_argument("--database-url", help="PostgreSQL URL (emptied!); default: a SQLite file")
+    parser.add_argument("--in-flight", type=int, default=IN_FLIGHT,
+                        help="rows a connection marks `sending` together (bot.campaign_sender.IN_FLIGHT)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         for n in args.recipients:
-            print(json.dumps(run(n, args.database_url, Path(tmp))), flush=True)
+            print(json.dumps(run(n, args.database_url, Path(tmp), args.in_flight)), flush=True)
 
 
 if __name__ == "__main__":
