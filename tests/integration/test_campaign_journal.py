@@ -123,3 +123,41 @@ async def test_data_goes_out_only_after_the_rows_sending_is_committed_and_in_fli
         assert any(email in to for email in sending), (to, sending)
         assert len(sending) <= 3 * in_flight
     assert max(len(sending) for _to, sending in seen) >= in_flight  # a whole window is marked at once
+
+
+async def test_a_server_lost_inside_a_window_sends_its_marked_rows_later_never_twice(
+        uow_factory, clock, seeded, monkeypatch):
+    """The second row of a window is already committed `sending` when the server cannot be reached:
+    it goes back to queued with backoff like any failure before DATA, and is sent once later."""
+    from bot.campaign_sender import Connection, SmtpDown
+    from tests.fakes.smtp import SmtpSink
+    from tests.integration.campaign_helpers import drain, later, sender
+
+    await add_customers(uow_factory, 6)
+    created = await ready_campaign(uow_factory, clock, seeded["marketing"], "group=retail")
+    await send_now(uow_factory, clock, seeded["marketing"], created.campaign.id)
+    original, calls = Connection.ensure, []
+
+    async def failing_once(self):
+        calls.append(1)
+        if len(calls) == 3:  # batch start, window 1, then the second row of window 1
+            raise SmtpDown("connection refused")
+        await original(self)
+
+    monkeypatch.setattr(Connection, "ensure", failing_once)
+    sink = SmtpSink().start()
+    try:
+        s = sender(uow_factory, clock, sink.port, connections=1, batch=6, in_flight=2)
+        await drain(s)
+        async with uow_factory() as uow:
+            rows = (await uow.session.execute(select(r.email, r.state, r.attempts)
+                                              .where(r.campaign_id == created.campaign.id))).all()
+        waiting = [row for row in rows if row.state == RecipientState.QUEUED]
+        assert len(waiting) == 1 and waiting[0].attempts == 1
+        assert not [row for row in rows if row.state == RecipientState.SENDING]
+        later(clock, 31)
+        await drain(s)
+    finally:
+        sink.stop()
+    received = sorted(m.rcpt_tos[0] for m in sink.messages)
+    assert received == sorted(f"c{n}@shop.example" for n in range(6))
