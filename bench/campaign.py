@@ -4,9 +4,10 @@
     python -m bench.campaign --recipients 1000 --database-url postgresql+asyncpg://...
 
 Both runs use the same sink (aiosmtpd in its own process, counting only), the same number of kept-open
-connections and the same message size (the bare loop sends a campaign message it was handed). Each
-sending run is a fresh process, so its peak RSS (`ru_maxrss`) is the sender's alone; the database is
-filled beforehand by this process.
+connections and the same message bytes (the bare loop sends a campaign message it was handed). The
+bare loop runs before and after the campaign (the ratio is against their mean: the shared machine's
+load drifts). Each sending run is a fresh process, so its peak RSS (VmHWM) is the sender's alone; the
+database is filled beforehand by this process (Core executemany, then the campaign's INSERT ... SELECT).
 """
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 CONNECTIONS = 4
+IN_FLIGHT = 2  # bot.campaign_sender.IN_FLIGHT (not imported here: the parent stays light)
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -90,7 +92,7 @@ async def _prepare(url: str, recipients: int) -> tuple[int, bytes]:
 
 # --- the two sending runs (each in a fresh process) -------------------------------------------------
 
-async def _send_campaign(url: str, port: int) -> dict:
+async def _send_campaign(url: str, port: int, in_flight: int) -> dict:
     from bot.campaign_mail import CampaignMailer
     from bot.campaign_sender import CampaignSender, SmtpConfig
     from bot.clock import SystemClock
@@ -102,14 +104,14 @@ async def _send_campaign(url: str, port: int) -> dict:
     sender = CampaignSender(uow, SystemClock("UTC"),
                             CampaignMailer("Bench <bench@example.com>", "https://bot.example.com", b"bench"),
                             SmtpConfig("127.0.0.1", port, timeout=30), rate=0, connections=CONNECTIONS,
-                            batch=200, lease_seconds=600)
-    started = time.perf_counter()
+                            batch=200, lease_seconds=600, in_flight=in_flight)
+    started, cpu = time.perf_counter(), time.process_time()
     sent = 0
     while handled := await sender.drain_once():
         sent += handled
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     await engine.dispose()
-    return {"sent": sent, "seconds": elapsed}
+    return {"sent": sent, "seconds": elapsed, "cpu_seconds": cpu}
 
 
 async def _bare_loop(port: int, count: int, message: bytes) -> dict:
@@ -123,9 +125,9 @@ async def _bare_loop(port: int, count: int, message: bytes) -> dict:
         await smtp.quit()
 
     shares = [count // CONNECTIONS + (1 if i < count % CONNECTIONS else 0) for i in range(CONNECTIONS)]
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     await asyncio.gather(*(one_connection(s) for s in shares))
-    return {"sent": count, "seconds": time.perf_counter() - started}
+    return {"sent": count, "seconds": time.perf_counter() - started, "cpu_seconds": time.process_time() - cpu}
 
 
 def _peak_rss_mb() -> float:
@@ -142,10 +144,10 @@ def _child(argv: list[str]) -> None:
         import cProfile
         import pstats
         profile = cProfile.Profile()
-        result = profile.runcall(asyncio.run, _send_campaign(argv[1], int(argv[2])))
-        pstats.Stats(profile, stream=sys.stderr).sort_stats("tottime").print_stats(25)
+        result = profile.runcall(asyncio.run, _send_campaign(argv[1], int(argv[2]), int(argv[3])))
+        pstats.Stats(profile, stream=sys.stderr).sort_stats(os.environ.get("BENCH_PROFILE_SORT", "tottime")).print_stats(os.environ.get("BENCH_PROFILE_FILTER", ""), 40)
     elif mode == "campaign":
-        result = asyncio.run(_send_campaign(argv[1], int(argv[2])))
+        result = asyncio.run(_send_campaign(argv[1], int(argv[2]), int(argv[3])))
     else:
         result = asyncio.run(_bare_loop(int(argv[1]), int(argv[2]), Path(argv[3]).read_bytes()))
     result["peak_rss_mb"] = _peak_rss_mb()
@@ -160,8 +162,8 @@ def _run_child(*args: str) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def run(recipients: int, url: str | None, workdir: Path) -> dict:
-    url = url or f"sqlite+aiosqlite:///{workdir / f'bench-{recipients}.db'}"
+def run(recipients: int, url: str | None, workdir: Path, in_flight: int) -> dict:
+    url = url or f"sqlite+aiosqlite:///{tempfile.mkdtemp(dir=workdir)}/bench-{recipients}.db"
     _campaign_id, sample = asyncio.run(_prepare(url, recipients))
     message = workdir / "message.eml"
     message.write_bytes(sample)
@@ -169,19 +171,26 @@ def run(recipients: int, url: str | None, workdir: Path) -> dict:
     sink = multiprocessing.Process(target=_sink, args=(child,), daemon=True)
     sink.start()
     port = parent.recv()
-    try:
-        bare = _run_child("bare", str(port), str(recipients), str(message))
-        campaign = _run_child("campaign", url, str(port))
+    try:  # the bare loop before and after the campaign: the machine's load drifts
+        bare_before = _run_child("bare", str(port), str(recipients), str(message))
+        campaign = _run_child("campaign", url, str(port), str(in_flight))
+        bare_after = _run_child("bare", str(port), str(recipients), str(message))
     finally:
         parent.send("stop")
         sink.join(10)
     assert campaign["sent"] == recipients, campaign
+    bare_seconds = (bare_before["seconds"] + bare_after["seconds"]) / 2
     return {"recipients": recipients, "message_bytes": len(sample), "connections": CONNECTIONS,
-            "bare_per_s": round(recipients / bare["seconds"]),
+            "in_flight": in_flight,
+            "bare_per_s": [round(recipients / bare_before["seconds"]), round(recipients / bare_after["seconds"])],
             "campaign_per_s": round(recipients / campaign["seconds"]),
-            "ratio": round(bare["seconds"] / campaign["seconds"], 2),
+            "ratio": round(bare_seconds / campaign["seconds"], 2),
             "campaign_peak_rss_mb": round(campaign["peak_rss_mb"], 1),
-            "bare_peak_rss_mb": round(bare["peak_rss_mb"], 1)}
+            "bare_peak_rss_mb": round(max(bare_before["peak_rss_mb"], bare_after["peak_rss_mb"]), 1),
+            # CPU time of the sending process (both of its threads) during the sending, per message
+            "campaign_cpu_us_per_msg": round(campaign["cpu_seconds"] / recipients * 1e6),
+            "bare_cpu_us_per_msg": round((bare_before["cpu_seconds"] + bare_after["cpu_seconds"])
+                                         / 2 / recipients * 1e6)}
 
 
 def main() -> None:
@@ -191,10 +200,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--recipients", type=int, nargs="*", default=[1000, 100_000])
     parser.add_argument("--database-url", help="PostgreSQL URL (emptied!); default: a SQLite file")
+    parser.add_argument("--in-flight", type=int, default=IN_FLIGHT,
+                        help="rows a connection marks `sending` together (bot.campaign_sender.IN_FLIGHT)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         for n in args.recipients:
-            print(json.dumps(run(n, args.database_url, Path(tmp))), flush=True)
+            print(json.dumps(run(n, args.database_url, Path(tmp), args.in_flight)), flush=True)
 
 
 if __name__ == "__main__":

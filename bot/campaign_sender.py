@@ -1,11 +1,14 @@
 """Sends campaign e-mails from the recipient queue: every recipient exactly once.
 
-Per row: claim (a batch, committed) -> `sending` (committed BEFORE the message goes to SMTP) ->
-MAIL/RCPT/DATA -> the outcome (committed). So after a kill -9 at any moment:
+Per row: claim (a batch, committed) -> `sending` (committed BEFORE the message goes to SMTP: MAIL FROM
+and RCPT TO, which hand nothing over, go out while it commits; DATA waits for the commit) -> DATA ->
+the outcome (committed together with the next rows' `sending`, in a group commit shared by all
+connections of the process; a connection marks IN_FLIGHT rows at a time, see below). So after a kill -9 at any moment:
 - a row still `queued` (claimed or not) was never handed to SMTP: it is sent after the lease;
 - a row in `sending` may or may not have been accepted: it becomes UNKNOWN once its lease ran out and
-  is never resent automatically (`salesbot campaign status` reports it); at most one row per SMTP
-  connection is in `sending` at any time, so a crash leaves at most that many unknowns;
+  is never resent automatically (`salesbot campaign status` reports it); at most IN_FLIGHT (2) rows
+  per SMTP connection are in `sending` at any time (a connection marks that many together, then
+  sends them), so a crash leaves at most connections x IN_FLIGHT unknowns;
 - a row `sent` is done.
 A reply from the server decides the rest: 2xx sent; 4xx (421 too) back to queued with backoff; 5xx
 bounced, and the address is opted out in the consent record. A connection lost during DATA is
@@ -32,8 +35,9 @@ from bot.campaign_mail import CampaignMailer, Recipient
 from bot.worker import BackgroundLoop
 from domain.campaign import Outcome, RecipientState, outcome_of
 from domain.campaign_content import CompiledContent
-from domain.consent import Channel, ConsentSource
+from domain.consent import Channel
 from domain.ports import Clock
+from storage.campaign_store import Begin, Record
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +100,9 @@ class Connection:
         except (aiosmtplib.SMTPException, OSError):
             await self.close()
 
-    async def send(self, sender: str, recipient: str, data: bytes) -> Attempt:
+    async def envelope(self, sender: str, recipient: str) -> Attempt | None:
+        """MAIL FROM and RCPT TO: None once accepted, else the (undelivered) attempt. Nothing of the
+        message is handed over yet, so these may run while the row's `sending` mark commits."""
         smtp = self.smtp
         try:
             await smtp.mail(sender)
@@ -107,8 +113,12 @@ class Connection:
         except (aiosmtplib.SMTPException, OSError) as exc:  # lost before DATA: not sent
             await self.close()
             return Attempt(False, None, detail=f"{type(exc).__name__}: {exc}")
+        return None
+
+    async def data(self, data: bytes) -> Attempt:
+        """DATA, after an accepted envelope: the message is handed over."""
         try:
-            response = await smtp.data(data)
+            response = await self.smtp.data(data)
         except aiosmtplib.SMTPResponseException as exc:  # the server answered DATA: not accepted
             await self._after_refusal()
             return Attempt(False, exc.code, detail=f"{exc.code} {exc.message}")
@@ -116,6 +126,14 @@ class Connection:
             await self.close()
             return Attempt(False, None, ambiguous=True, detail=f"{type(exc).__name__}: {exc}")
         return Attempt(True, response.code, detail=response.message)
+
+    async def abandon(self) -> None:
+        """Drop an accepted envelope without sending (RSET; the connection closes if that fails)."""
+        if self.smtp is not None:
+            await self._after_refusal()
+
+    async def send(self, sender: str, recipient: str, data: bytes) -> Attempt:
+        return await self.envelope(sender, recipient) or await self.data(data)
 
 
 class RateLimit:
@@ -138,38 +156,64 @@ class RateLimit:
 class GroupCommit:
     """Runs the small writes of all connections of this process in shared transactions: whoever
     submits while a commit is running joins the next one (group commit). Each submitter's
-    `await` returns only after ITS writes are committed, so "committed before DATA" still holds."""
+    `await` returns only after ITS writes are committed, so "committed before DATA" still holds.
+    The writes are data (`Record`, `Begin`), so a whole group is one `RecipientQueue.journal` call."""
 
     def __init__(self, uow: Callable) -> None:
         self.uow = uow
-        self._pending: list[tuple[list, asyncio.Future]] = []
+        self._pending: list[tuple[list[Record], list[Begin], asyncio.Future]] = []
         self._flusher: asyncio.Task | None = None
+        self._direct: Callable | None = None  # RecipientQueue.one_call_journal, where there is one
+        self._direct_checked = False
 
-    async def run(self, *ops) -> list:
-        """`ops`: async callables taking a unit of work; their results, once committed."""
+    async def _write(self, records: list[Record], begins: list[Begin]) -> list[bool]:
+        if self._direct is None:
+            async with self.uow() as uow:
+                if not self._direct_checked:
+                    self._direct, self._direct_checked = uow.recipients.one_call_journal(), True
+                if self._direct is None:
+                    began = await uow.recipients.journal(records, begins)
+                    await uow.commit()
+                    return began
+        return await self._direct(records, begins)
+
+    async def run(self, records: list[Record], begins: list[Begin] = ()) -> list[bool]:
+        """Commit `records`, then `begins`; for each begin, whether it took."""
+        return await self.submit(records, begins)
+
+    def submit(self, records: list[Record], begins: list[Begin] = ()) -> asyncio.Future:
+        """As `run`, without waiting: the future is done once committed (or failed)."""
         future = asyncio.get_running_loop().create_future()
-        self._pending.append(([op for op in ops if op is not None], future))
+        self._pending.append((list(records), list(begins), future))
         if self._flusher is None or self._flusher.done():
             self._flusher = asyncio.create_task(self._flush())
-        return await future
+        return future
 
     async def _flush(self) -> None:
         while self._pending:
             batch, self._pending = self._pending, []
             try:
-                async with self.uow() as uow:
-                    results = [[await op(uow) for op in ops] for ops, _ in batch]
-                    await uow.commit()
+                began = await self._write([rec for records, _begins, _future in batch for rec in records],
+                                          [begin for _records, begins, _future in batch for begin in begins])
             except BaseException as exc:  # noqa: BLE001 - handed to every waiter
-                for _ops, future in batch:
+                for _records, _begin, future in batch:
                     if not future.done():
                         future.set_exception(exc if isinstance(exc, Exception) else RuntimeError(str(exc)))
                 if not isinstance(exc, Exception):
                     raise
                 continue
-            for (_ops, future), result in zip(batch, results):
+            at = 0
+            for _records, begins, future in batch:
                 if not future.done():
-                    future.set_result(result)
+                    future.set_result(began[at:at + len(begins)])
+                at += len(begins)
+
+
+# Rows of one connection marked `sending` together (one commit before their DATA, one for their
+# outcomes with the next window's marks): at most connections x IN_FLIGHT rows per process are in
+# `sending` at any time, so a kill -9 leaves at most that many rows UNKNOWN.
+IN_FLIGHT = 2
+MAX_IN_FLIGHT = 4
 
 
 def worker_name() -> str:
@@ -181,12 +225,15 @@ class CampaignSender(BackgroundLoop):
 
     def __init__(self, uow: Callable, clock: Clock, mailer: CampaignMailer, smtp: SmtpConfig, *,
                  rate: float = 20, connections: int = 2, batch: int = 50, lease_seconds: float = 300,
-                 poll_seconds: float = 15, name: str | None = None) -> None:
+                 poll_seconds: float = 15, name: str | None = None, in_flight: int = IN_FLIGHT) -> None:
         super().__init__()
         self.uow, self.clock, self.mailer, self.smtp = uow, clock, mailer, smtp
         self.rate = RateLimit(rate)
         self.connections = connections
         self.batch = batch
+        if not 1 <= in_flight <= MAX_IN_FLIGHT:
+            raise ValueError(f"in_flight must be 1..{MAX_IN_FLIGHT}")
+        self.in_flight = in_flight
         self.lease = timedelta(seconds=lease_seconds)
         self.poll_seconds = poll_seconds
         self.name = name or worker_name()
@@ -258,25 +305,25 @@ class CampaignSender(BackgroundLoop):
             out = await uow.consents.opted_out(Channel.EMAIL, [row.email for row in rows]) if rows else set()
             await uow.recipients.skip([row.id for row in rows if row.email in out], worker)
             await uow.commit()
-        handled, pending = 0, None  # pending: the last outcome, committed with the next `sending`
+        sendable = [row for row in rows if row.email not in out]
+        handled = len(rows) - len(sendable)
+        pending: list[Record] = []  # the outcomes of the last window, committed with the next `sending`s
         try:
-            for row in rows:
+            for start in range(0, len(sendable), self.in_flight):
                 if self._stopping:
                     break
-                if row.email in out:
-                    handled += 1
-                    continue
                 try:
                     await connection.ensure()
                 except SmtpDown as exc:
                     self.smtp_down = str(exc)
                     break
-                began, pending = await self._send_row(worker, connection, row, pending)
-                if not began:
+                sent, pending, go_on = await self._send_window(
+                    worker, connection, sendable[start:start + self.in_flight], pending)
+                handled += sent
+                if not go_on:
                     break
-                handled += 1
         finally:
-            if pending is not None:
+            if pending:
                 await self._journal.run(pending)
         return handled
 
@@ -289,42 +336,74 @@ class CampaignSender(BackgroundLoop):
                 self._content[key] = (campaign.name, CompiledContent(content))
         return self._content[key]
 
-    async def _send_row(self, worker: str, connection: Connection, row, pending):
-        """(began, the outcome to commit next). began False: stop this batch (the campaign was paused
-        or cancelled, or the row is not ours any more)."""
-        name, content = await self._compiled(row.campaign_id, row.language)
-        message_id = self.mailer.message_id(row.campaign_id, row.id)
-        recipient = Recipient(row.contact_kind, row.contact_id, row.email, row.name, row.company,
-                              row.salesperson, row.id)
-        try:
-            data = self.mailer.build(content, name, recipient, message_id, campaign_id=row.campaign_id)
-        except ValueError as exc:  # an address no server would take: failed, never retried
-            data, problem = None, f"cannot build message: {exc}"
-        await self.rate.wait()
-        began_at = self.clock.now()
-
-        async def begin(uow):
-            return await uow.recipients.begin_sending(row.id, worker, message_id, began_at)
-        began = (await self._journal.run(pending, begin))[-1]
-        if not began:
-            return False, None
+    async def _send_window(self, worker: str, connection: Connection, window: list, pending: list[Record]):
+        """Send up to `in_flight` rows: their `sending` marks are committed together with the previous
+        window's outcomes, before any of their DATA (the first row's MAIL FROM and RCPT TO go out while
+        that commits). (rows begun, their outcomes to commit next, go on). Not go on: the campaign was
+        paused or cancelled, a row is not ours any more, or the server went away."""
+        prepared = []
+        for row in window:
+            name, content = await self._compiled(row.campaign_id, row.language)
+            message_id = self.mailer.message_id(row.campaign_id, row.id)
+            recipient = Recipient(row.contact_kind, row.contact_id, row.email, row.name, row.company,
+                                  row.salesperson, row.id)
+            try:
+                data, problem = self.mailer.build(content, name, recipient, message_id,
+                                                  campaign_id=row.campaign_id), ""
+            except ValueError as exc:  # an address no server would take: failed, never retried
+                data, problem = None, f"cannot build message: {exc}"
+            await self.rate.wait()
+            prepared.append((row, message_id, data, problem))
         now = self.clock.now()
-        if data is None:
-            attempt, outcome = Attempt(False, detail=problem), Outcome(RecipientState.FAILED)
-        else:
-            attempt = await connection.send(self.mailer.mail_from_address, row.email, data)
+        committed = self._journal.submit(pending, [Begin(row.id, worker, message_id, now)
+                                                   for row, message_id, _data, _problem in prepared])
+        first_data = prepared[0][2]
+        refused = None
+        try:
+            if first_data is not None:  # the envelope goes out while the `sending` marks commit
+                refused = await connection.envelope(self.mailer.mail_from_address, prepared[0][0].email)
+            began = await committed
+        except BaseException:
+            if not committed.done():
+                committed.cancel()
+            if first_data is not None and refused is None:
+                await connection.abandon()
+            raise
+        if not began[0] and first_data is not None and refused is None:
+            await connection.abandon()
+        records, go_on = [], all(began)
+        for n, ((row, _message_id, data, problem), took) in enumerate(zip(prepared, began)):
+            if not took:  # not marked: never handed over, stays queued (released at the end)
+                continue
+            # DATA only now: the row's `sending` is committed
+            if data is None:
+                attempt, outcome = Attempt(False, detail=problem), Outcome(RecipientState.FAILED)
+            else:
+                if n == 0:
+                    attempt = refused or await connection.data(data)
+                else:
+                    attempt = await self._send_marked(connection, row.email, data)
+                    if attempt.code is None and not attempt.delivered and connection.smtp is None:
+                        go_on = False
             now = self.clock.now()
-            outcome = outcome_of(attempt.code, attempt.delivered, row.attempts + 1, now, attempt.ambiguous)
-        if outcome.state is RecipientState.QUEUED:
-            log.info("campaign mail to recipient %s deferred: %s", row.id, attempt.detail)
+            if data is not None:
+                outcome = outcome_of(attempt.code, attempt.delivered, row.attempts + 1, now, attempt.ambiguous)
+            if outcome.state is RecipientState.QUEUED:
+                log.info("campaign mail to recipient %s deferred: %s", row.id, attempt.detail)
+            records.append(Record(row.id, worker, outcome.state, now, outcome.retry_at,
+                                  None if attempt.delivered else attempt.detail,
+                                  (row.email, row.contact_kind, row.contact_id) if outcome.opt_out else None))
+        return len(records), records, go_on
 
-        async def record(uow):
-            await uow.recipients.record(row.id, worker, outcome.state, now, outcome.retry_at,
-                                        None if attempt.delivered else attempt.detail)
-            if outcome.opt_out:
-                await uow.consents.opt_out(Channel.EMAIL, row.email, ConsentSource.BOUNCE, now,
-                                           row.contact_kind, row.contact_id)
-        return True, record
+    async def _send_marked(self, connection: Connection, email: str, data: bytes) -> Attempt:
+        """A row already committed `sending`: sent, or an attempt that hands nothing over (the server
+        cannot be reached: retried with backoff like any failure before DATA)."""
+        try:
+            await connection.ensure()
+        except SmtpDown as exc:
+            self.smtp_down = str(exc)
+            return Attempt(False, None, detail=str(exc))
+        return await connection.send(self.mailer.mail_from_address, email, data)
 
     async def send_test(self, content: CompiledContent, name: str, recipient: Recipient, to: str) -> Attempt:
         """The test send to oneself: one message on its own connection, recorded nowhere."""
