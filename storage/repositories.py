@@ -33,6 +33,7 @@ from storage.campaign_store import CampaignRepository, ConsentRepository, Recipi
 from storage.contact_store import CampaignContacts, ContactTagRepository  # noqa: F401
 from storage.notice_repository import DelayNoticeRepository  # noqa: F401
 from storage.response_store import CampaignResponseRepository  # noqa: F401
+from storage.send_claims import LeasedQueue
 
 
 class _Repository:
@@ -166,6 +167,11 @@ class PostingProfileRepository(_Repository):
 
 class OutboxRepository(_Repository):
     model = OutboxMail
+
+    def __init__(self, session: AsyncSession) -> None:
+        super().__init__(session)
+        # claim / renew / locked / release for the senders of every process (storage/send_claims.py)
+        self.claims = LeasedQueue(session, t.outbox_mails, OutboxMail, MailStatus.QUEUED)
 
     async def due(self, now: datetime, limit: int) -> Sequence[OutboxMail]:
         o = t.outbox_mails.c
@@ -480,6 +486,8 @@ class QuotationAnswerRepository:
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+        self.delivery_claims = LeasedQueue(session, t.telegram_deliveries, TelegramDelivery,
+                                           DeliveryStatus.QUEUED)
 
     async def add(self, answer: QuotationAnswer) -> None:
         self.session.add(answer)
