@@ -119,6 +119,14 @@ class QuotationRepository(_Repository):
         return await self._all(select(Quotation).where(
             q.status.in_(list(OPEN_STATUSES)), q.valid_until == day).order_by(q.id))
 
+    async def mark_expiry_warned(self, quotation_id: int, day: date) -> bool:
+        """A conditional UPDATE: of two runs recording the same warning, exactly one gets True. It
+        leaves the version alone, so a salesperson editing the quotation meanwhile is not refused."""
+        q = t.quotations.c
+        result = await self.session.execute(update(t.quotations).where(
+            q.id == quotation_id, q.expiry_warned_on.is_(None)).values(expiry_warned_on=day))
+        return result.rowcount == 1
+
 
 class SalesOrderRepository(_Repository):
     model = SalesOrder
