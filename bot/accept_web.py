@@ -38,7 +38,8 @@ class AcceptAndWeb:
               notifier: Notifier, dispatcher: Dispatcher) -> AcceptAndWeb:
         notices = AnswerNotices(notifier)
         deliveries = TelegramDeliveries(bot, uow, documents, clock, settings.currency, settings.locale,
-                                        settings.company_name, poll_seconds=settings.telegram_poll_seconds)
+                                        settings.company_name, poll_seconds=settings.telegram_poll_seconds,
+                                        lease_seconds=settings.send_lease_seconds)
         page = QuotationPage(uow, clock, secret_of(settings), settings.currency, settings.company_name,
                              settings.locale, told=notices.tell_salesperson)
         web = cls(notices, deliveries, page)

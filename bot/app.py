@@ -188,7 +188,8 @@ def build_app(settings: Settings, bot: Bot, *, transport: MailTransport | None =
     documents = DocumentRenderer(company_header(settings), settings.currency)
     links = CustomerLinks.from_settings(settings)
     outbox = OutboxSender(uow, transport or make_transport(settings), MailComposer(settings, documents, links=links), clock,
-                          on_failure=notifier.mail_failed, poll_seconds=settings.outbox_poll_seconds)
+                          on_failure=notifier.mail_failed, poll_seconds=settings.outbox_poll_seconds,
+                          lease_seconds=settings.send_lease_seconds)
     deps = Deps(uow=uow, clock=clock, currency=settings.currency, mail_queued=outbox.wake,
                 documents=documents, links=links,
                 warehouse_management=settings.warehouse_management)

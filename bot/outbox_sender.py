@@ -1,9 +1,22 @@
-"""Drains the mail outbox: compose, deliver outside any transaction, record the outcome.
+"""Drains the mail outbox: claim, compose, deliver outside any transaction, record the outcome.
 
 Crash safety: a row is marked sent only after the server accepted it. A crash between the two
 sends that mail again on restart, with the same Message-ID (at least once, never lost); a crash
-before sending loses nothing because the row is still queued. Only one sender runs per database
-in this release (the polling process); see README for the scale-out note.
+before sending loses nothing because the row is still queued.
+
+Several processes (every bot process runs a sender; storage/send_claims.py): a round claims a batch
+of due rows (committed; `FOR UPDATE SKIP LOCKED` on PostgreSQL), so two senders never take the same
+row. Just before a mail goes to SMTP its lease is renewed, conditionally: a row another sender has
+taken over is skipped. The outcome is recorded under a row lock; a retry or failure is recorded only
+by the row's holder, an accepted mail by whoever delivered it. Rows claimed but not reached (the
+sender is stopping) are given back at once.
+
+A holder that dies or hangs keeps its rows until their lease (`send_lease_seconds`, 300 s) runs out;
+then any sender takes them over. A row whose lease ran out while its mail was with the server (the
+holder died after SMTP accepted it, or hung past the lease) is sent again by the next holder, with
+the same Message-ID: transactional mail is at least once, never lost, unlike the campaign sender,
+which marks such rows unknown and never resends them. The lease is far longer than one delivery
+(the SMTP timeout is 30 s), so two live senders do not overlap.
 """
 from __future__ import annotations
 
@@ -11,11 +24,13 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 
+from bot.campaign_sender import worker_name
 from bot.mail import Delivery, DeliveryResult, MailTransport, OutgoingMail, next_step
 from bot.mail_composer import MailComposer
 from bot.worker import BackgroundLoop
-from domain.outbox import OutboxMail
+from domain.outbox import MailStatus, OutboxMail
 from domain.ports import Clock, UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -29,11 +44,14 @@ class OutboxSender(BackgroundLoop):
     task_name = "outbox-sender"
 
     def __init__(self, uow: Callable[[], UnitOfWork], transport: MailTransport, composer: MailComposer,
-                 clock: Clock, on_failure: FailureNotifier | None = None, poll_seconds: float = 30) -> None:
+                 clock: Clock, on_failure: FailureNotifier | None = None, poll_seconds: float = 30,
+                 lease_seconds: float = 300, name: str | None = None) -> None:
         super().__init__()
         self.uow, self.transport, self.composer, self.clock = uow, transport, composer, clock
         self.on_failure = on_failure
         self.poll_seconds = poll_seconds
+        self.lease = timedelta(seconds=lease_seconds)
+        self.name = name or worker_name()  # the claim holder: unique per sender
 
     async def run(self) -> None:
         while not self._stopping:
@@ -56,9 +74,13 @@ class OutboxSender(BackgroundLoop):
             self._wake.clear()
 
     async def drain_once(self) -> int:
-        """Send what is due now; returns how many rows were handled."""
+        """Claim and send what is due now; returns how many rows were claimed."""
         async with self.uow() as uow:
-            due = list(await uow.outbox.due(self.clock.now(), BATCH))
+            due = await uow.outbox.claims.claim(self.name, self.clock.now(), self.lease, BATCH)
+            await uow.commit()
+        if not due:
+            return 0
+        async with self.uow() as uow:
             composed: list[tuple[OutboxMail, OutgoingMail | None, str]] = []
             for row in due:
                 try:
@@ -67,15 +89,39 @@ class OutboxSender(BackgroundLoop):
                     log.exception("cannot compose outbox mail %s", row.id)
                     composed.append((row, None, f"cannot compose: {exc}"))
         for row, outgoing, error in composed:
+            if self._stopping:
+                break
+            if not await self._renew(row.id):
+                log.warning("mail %s was taken over by another sender: skipped here", row.id)
+                continue
             delivery = (await self.transport.deliver(outgoing) if outgoing is not None
                         else Delivery(DeliveryResult.FAILED, error))
             await self._record(row.id, delivery)
+        if self._stopping:
+            await self._release()
         return len(composed)
+
+    async def _renew(self, row_id: int) -> bool:
+        async with self.uow() as uow:
+            ours = await uow.outbox.claims.renew(row_id, self.name, self.clock.now(), self.lease)
+            await uow.commit()
+        return ours
+
+    async def _release(self) -> None:
+        async with self.uow() as uow:
+            await uow.outbox.claims.release(self.name)
+            await uow.commit()
 
     async def _record(self, row_id: int, delivery: Delivery) -> None:
         async with self.uow() as uow:
-            row = await uow.outbox.get(row_id)
+            row = await uow.outbox.claims.locked(row_id)
             step = next_step(delivery, row.attempts + 1)
+            if row.status != MailStatus.QUEUED or (row.claimed_by != self.name and step.action != "sent"):
+                # Another sender took the row over after our lease ran out (we hung): its holder
+                # decides a retry or a failure; only an accepted mail is recorded whoever sent it.
+                log.warning("mail %s no longer ours (%s, held by %s): outcome %s not recorded",
+                            row.id, row.status, row.claimed_by, step.action)
+                return
             if step.action == "sent":
                 row.mark_sent(self.clock.now())
             elif step.action == "retry":

@@ -1,41 +1,81 @@
 """APScheduler 3 jobs. The work itself lives in our tables, so a missed or crashed run is picked
-up by the next one; jobs run however late (misfire_grace_time=None) and backlogs coalesce."""
+up by the next one; jobs run however late (misfire_grace_time=None) and backlogs coalesce.
+
+Several bot processes (each runs this scheduler): a run of the expiry job first takes the leader
+lock `quotation-expiry` (storage LeaderLock, as the campaign schedules do) and gives it back when it
+is done, so one process at a time warns and expires; the others' runs find the lock held and do
+nothing (the next run, of whichever process, finds whatever is left). The lock is renewed before
+each warning; a holder that died is replaced once its TTL ran out. A warning is recorded after it
+went out (a crash in between repeats it, never skips it), with a conditional UPDATE, so should two
+runs overlap anyway (a holder that hung past its TTL) only one records it and the hung one stops at
+its next renewal: at worst one warning twice, never none.
+"""
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.campaign_sender import worker_name
 from bot.i18n import _, use_locale
 from bot.notifier import Notifier
 from domain.ports import Clock
 from domain.services import expiry
 from handlers.text import day, esc
+from storage.campaign_store import LeaderLock
 
 log = logging.getLogger(__name__)
 JOB_DEFAULTS = {"misfire_grace_time": None, "coalesce": True, "max_instances": 1}
+LOCK = "quotation-expiry"
 
 
 class ExpiryJob:
-    def __init__(self, uow, clock: Clock, notifier: Notifier) -> None:
+    def __init__(self, uow, clock: Clock, notifier: Notifier, holder: str | None = None,
+                 ttl_seconds: float = 120) -> None:
         self.uow, self.clock, self.notifier = uow, clock, notifier
+        self.holder, self.ttl = holder or worker_name(), timedelta(seconds=ttl_seconds)
 
-    async def run(self) -> None:
-        await self.warn()
-        expired = await expiry.expire_quotations(self.uow(), self.clock)
-        if expired:
-            log.info("expired %d quotation(s)", len(expired))
+    async def run(self) -> bool:
+        """Warn and expire, if no other process is doing it; False: another one was."""
+        if not await self.lead():
+            log.info("the expiry job runs in another process")
+            return False
+        try:
+            if await self.warn():
+                expired = await expiry.expire_quotations(self.uow(), self.clock)
+                if expired:
+                    log.info("expired %d quotation(s)", len(expired))
+        finally:
+            await self.resign()
+        return True
 
-    async def warn(self) -> None:
+    async def lead(self) -> bool:
+        """Take or renew the lock (committed at once)."""
+        async with self.uow() as uow:
+            leader = await LeaderLock(uow.session).acquire(LOCK, self.holder, self.clock.now(), self.ttl)
+            await uow.commit()
+        return leader
+
+    async def resign(self) -> None:
+        async with self.uow() as uow:
+            await LeaderLock(uow.session).release(LOCK, self.holder)
+            await uow.commit()
+
+    async def warn(self) -> bool:
+        """Called with the lock held (run); False: the lock passed to another process meanwhile."""
         for warning in await expiry.quotations_to_warn(self.uow(), self.clock):
+            if not await self.lead():
+                log.warning("the expiry lock passed to another process: it warns the rest")
+                return False
             q, salesperson = warning.quotation, warning.salesperson
             with use_locale(self.notifier.locale_of(salesperson)):
                 text = _("Quotation {number} expires after today ({date}). Confirm it or extend it "
                          "in /quotes before then.").format(number=esc(q.number), date=day(q.valid_until))
             await self.notifier.send(salesperson.telegram_id, text)
             await expiry.mark_warned(self.uow(), self.clock, q.id)
+        return True
 
 
 def build_scheduler(job: ExpiryJob, every_minutes: int, timezone: str) -> AsyncIOScheduler:

@@ -75,6 +75,9 @@ class Settings(BaseSettings):
     campaign_batch: int = Field(default=50, ge=1, le=1000)
     campaign_poll_seconds: float = Field(default=15, gt=0)
     campaign_lease_seconds: float = Field(default=300, gt=0)
+    # How long a claimed outbox mail or Telegram delivery of a quotation stays one process's before
+    # another process may take it over (its holder died); longer than one delivery can take.
+    send_lease_seconds: float = Field(default=300, gt=0)
     # Telegram campaigns (issue 5 §4): messages per second over all chats (Telegram allows about 30);
     # each chat gets at most one per `telegram_chat_interval` seconds.
     telegram_campaign_rate: float = Field(default=25, gt=0, le=30)

@@ -39,6 +39,8 @@ class OutboxMail:
     attempts: int = 0
     sent_at: datetime | None = None
     last_error: str | None = None
+    claimed_by: str | None = None  # the sender holding the row until lease_until (storage claims it)
+    lease_until: datetime | None = None
     id: int | None = None
 
     @classmethod
@@ -52,13 +54,21 @@ class OutboxMail:
         self.attempts += 1
         self.sent_at = now
         self.last_error = None
+        self.release()
 
     def retry_later(self, now: datetime, delay: timedelta, error: str) -> None:
         self.attempts += 1
         self.next_attempt_at = now + delay
         self.last_error = error[:2000]
+        self.release()
 
     def mark_failed(self, error: str) -> None:
         self.status = MailStatus.FAILED
         self.attempts += 1
         self.last_error = error[:2000]
+        self.release()
+
+    def release(self) -> None:
+        """The outcome is recorded: nobody holds the row any more."""
+        self.claimed_by = None
+        self.lease_until = None

@@ -89,6 +89,8 @@ class TelegramDelivery:
     attempts: int = 0
     sent_at: datetime | None = None
     last_error: str | None = None
+    claimed_by: str | None = None  # the process delivering it until lease_until (storage claims it)
+    lease_until: datetime | None = None
     id: int | None = None
 
     STEPS = 2
@@ -98,12 +100,19 @@ class TelegramDelivery:
         if self.step >= self.STEPS:
             self.status = DeliveryStatus.SENT
             self.sent_at = now
+            self.release()
 
     def retry_later(self, now: datetime, delay: timedelta, error: str) -> None:
         self.attempts += 1
         self.next_attempt_at = now + delay
         self.last_error = error[:2000]
+        self.release()
 
     def fail(self, error: str) -> None:
         self.status = DeliveryStatus.FAILED
         self.last_error = error[:2000]
+        self.release()
+
+    def release(self) -> None:
+        self.claimed_by = None
+        self.lease_until = None

@@ -33,6 +33,7 @@ from storage.campaign_store import CampaignRepository, ConsentRepository, Recipi
 from storage.contact_store import CampaignContacts, ContactTagRepository  # noqa: F401
 from storage.notice_repository import DelayNoticeRepository  # noqa: F401
 from storage.response_store import CampaignResponseRepository  # noqa: F401
+from storage.send_claims import LeasedQueue
 
 
 class _Repository:
@@ -118,6 +119,14 @@ class QuotationRepository(_Repository):
         return await self._all(select(Quotation).where(
             q.status.in_(list(OPEN_STATUSES)), q.valid_until == day).order_by(q.id))
 
+    async def mark_expiry_warned(self, quotation_id: int, day: date) -> bool:
+        """A conditional UPDATE: of two runs recording the same warning, exactly one gets True. It
+        leaves the version alone, so a salesperson editing the quotation meanwhile is not refused."""
+        q = t.quotations.c
+        result = await self.session.execute(update(t.quotations).where(
+            q.id == quotation_id, q.expiry_warned_on.is_(None)).values(expiry_warned_on=day))
+        return result.rowcount == 1
+
 
 class SalesOrderRepository(_Repository):
     model = SalesOrder
@@ -166,6 +175,11 @@ class PostingProfileRepository(_Repository):
 
 class OutboxRepository(_Repository):
     model = OutboxMail
+
+    def __init__(self, session: AsyncSession) -> None:
+        super().__init__(session)
+        # claim / renew / locked / release for the senders of every process (storage/send_claims.py)
+        self.claims = LeasedQueue(session, t.outbox_mails, OutboxMail, MailStatus.QUEUED)
 
     async def due(self, now: datetime, limit: int) -> Sequence[OutboxMail]:
         o = t.outbox_mails.c
@@ -480,6 +494,8 @@ class QuotationAnswerRepository:
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+        self.delivery_claims = LeasedQueue(session, t.telegram_deliveries, TelegramDelivery,
+                                           DeliveryStatus.QUEUED)
 
     async def add(self, answer: QuotationAnswer) -> None:
         self.session.add(answer)

@@ -260,6 +260,9 @@ outbox_mails = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("sent_at", UTCDateTime),
     Column("last_error", Text),
+    # The sender holding the row until lease_until (several processes on PostgreSQL).
+    Column("claimed_by", String(80)),
+    Column("lease_until", UTCDateTime),
     Index("ix_outbox_mails_status_next_attempt_at", "status", "next_attempt_at"),
 )
 
@@ -486,6 +489,8 @@ telegram_deliveries = Table(
     Column("attempts", Integer, nullable=False),
     Column("sent_at", UTCDateTime),
     Column("last_error", Text),
+    Column("claimed_by", String(80)),
+    Column("lease_until", UTCDateTime),
     Index("ix_telegram_deliveries_status_next_attempt_at", "status", "next_attempt_at"),
 )
 

@@ -39,10 +39,10 @@ async def quotations_to_warn(uow: UnitOfWork, clock: Clock) -> Sequence[ExpiryWa
         return warnings
 
 
-async def mark_warned(uow: UnitOfWork, clock: Clock, quotation_id: int) -> None:
-    """Recorded after the message went out: a crash in between repeats a warning, never skips one."""
+async def mark_warned(uow: UnitOfWork, clock: Clock, quotation_id: int) -> bool:
+    """Recorded after the message went out: a crash in between repeats a warning, never skips one.
+    False: another run had recorded it already (only one of two overlapping runs records it)."""
     async with uow:
-        quotation = await uow.quotations.get(quotation_id)
-        if quotation is not None and quotation.expiry_warned_on is None:
-            quotation.expiry_warned_on = clock.today()
-            await uow.commit()
+        recorded = await uow.quotations.mark_expiry_warned(quotation_id, clock.today())
+        await uow.commit()
+    return recorded
