@@ -20,8 +20,6 @@ which marks such rows unknown and never resends them. The lease is far longer th
 """
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
@@ -52,26 +50,6 @@ class OutboxSender(BackgroundLoop):
         self.poll_seconds = poll_seconds
         self.lease = timedelta(seconds=lease_seconds)
         self.name = name or worker_name()  # the claim holder: unique per sender
-
-    async def run(self) -> None:
-        while not self._stopping:
-            try:
-                while not self._stopping and await self.drain_once():
-                    pass
-            except Exception:  # keep the loop alive: the rows stay queued for the next round
-                if asyncio.current_task().cancelling():
-                    # A database driver may report our own cancellation as its error (asyncpg
-                    # does): stop as asked instead of going round again.
-                    raise asyncio.CancelledError from None
-                log.exception("outbox round failed")
-            if self._stopping:
-                break
-            # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a cancellation
-            # that arrives as the wake-up does, and the sender would then never stop.
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(self.poll_seconds):
-                    await self._wake.wait()
-            self._wake.clear()
 
     async def drain_once(self) -> int:
         """Claim and send what is due now; returns how many rows were claimed."""

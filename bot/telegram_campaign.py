@@ -17,7 +17,6 @@ Each round also sends the salespeople's notices of new responses (campaign_respo
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections.abc import Callable
@@ -70,22 +69,6 @@ class TelegramCampaignSender(BackgroundLoop):
         self.rate, self.pace = RateLimit(rate), ChatPace(chat_interval)
         self.batch, self.lease, self.poll_seconds = batch, timedelta(seconds=lease_seconds), poll_seconds
         self._content: dict[tuple[int, str], tuple[str, CompiledContent]] = {}
-
-    async def run(self) -> None:
-        while not self._stopping:
-            try:
-                while not self._stopping and await self.drain_once():
-                    pass
-            except Exception:
-                if asyncio.current_task().cancelling():
-                    raise
-                log.exception("telegram campaign round failed; trying again shortly")
-            if self._stopping:
-                break
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(self.poll_seconds):
-                    await self._wake.wait()
-            self._wake.clear()
 
     async def drain_once(self) -> int:
         handled = await self.send_notices()

@@ -19,7 +19,6 @@ Rows claimed but not reached when stopping are given back at once.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable
 from datetime import timedelta
@@ -58,22 +57,6 @@ class TelegramDeliveries(BackgroundLoop):
         self.poll_seconds = poll_seconds
         self.lease = timedelta(seconds=lease_seconds)
         self.name = name or worker_name()  # the claim holder: unique per process
-
-    async def run(self) -> None:
-        while not self._stopping:
-            try:
-                while not self._stopping and await self.drain_once():
-                    pass
-            except Exception:
-                if asyncio.current_task().cancelling():
-                    raise asyncio.CancelledError from None
-                log.exception("telegram delivery round failed")
-            if self._stopping:
-                break
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(self.poll_seconds):
-                    await self._wake.wait()
-            self._wake.clear()
 
     async def drain_once(self) -> int:
         """Claim the due deliveries and bring them; returns how many were claimed."""

@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
+
+log = logging.getLogger(__name__)
 
 
 class BackgroundLoop:
@@ -11,6 +14,7 @@ class BackgroundLoop:
     of its delivery would be sent again after the restart."""
 
     task_name = "background-loop"
+    poll_seconds: float = 15
 
     def __init__(self) -> None:
         self._wake = asyncio.Event()
@@ -37,4 +41,27 @@ class BackgroundLoop:
         self._task = None
 
     async def run(self) -> None:
+        """Drain until nothing is left, then sleep until woken or the poll interval passed. A failed
+        round is logged and the loop lives on: what was not done stays queued for the next round."""
+        while not self._stopping:
+            try:
+                while not self._stopping and await self.drain_once():
+                    pass
+            except Exception:
+                if asyncio.current_task().cancelling():
+                    # A database driver may report our own cancellation as its error (asyncpg
+                    # does): stop as asked instead of going round again.
+                    raise asyncio.CancelledError from None
+                log.exception("%s: a round failed; trying again at the next one", self.task_name)
+            if self._stopping:
+                break
+            # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a cancellation
+            # that arrives as the wake-up does, and the loop would then never stop.
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(self.poll_seconds):
+                    await self._wake.wait()
+            self._wake.clear()
+
+    async def drain_once(self) -> int:
+        """One round of work; how many items it handled (0: nothing left, sleep)."""
         raise NotImplementedError
