@@ -23,10 +23,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.campaign import Campaign, CampaignStatus, CampaignType, RecipientState, Selection
 from domain.consent import Channel, Consent, ConsentSource, email_key
-from domain.relationship import Stage
 from domain.user import Role
 from storage import tables as t
-from storage.contact_store import tagged
+from storage.contact_store import contact_selects
 from storage.types import UTCDateTime
 
 r, cp = t.campaign_recipients.c, t.campaigns.c
@@ -42,39 +41,17 @@ def _insert(session: AsyncSession, table):
 # --- targets -----------------------------------------------------------------------------------------
 
 def _target_selects(selection: Selection, language: str, need_email: bool = True):
-    """(customers, parties) selects of the target columns; None where the selection excludes them.
+    """(customers, parties) selects of an e-mail campaign's target columns (storage/contact_store.py
+    chooses the contacts); `need_email`: only those with an address."""
+    return tuple(None if s is None else _email_columns(s, need_email)
+                 for s in contact_selects(selection, language))
 
-    Customers are the stage Customer; parties at the earlier stages. Parties have no customer group
-    and no language of their own: a group or language in the selection leaves them out, and they get
-    the campaign's language.
-    """
-    c, p, u = t.customers.c, t.parties.c, t.users.c
-    customers = parties = None
-    if selection.stage in (None, Stage.CUSTOMER):
-        owner = t.parties.alias("owner_party")
-        customers = (
-            select(literal("customer").label("contact_kind"), c.id.label("contact_id"),
-                   func.lower(c.email).label("email"), c.language.label("language"),
-                   c.name.label("name"), c.name.label("company"),
-                   func.coalesce(u.name, "").label("salesperson"))
-            .select_from(t.customers.outerjoin(owner, owner.c.customer_id == c.id)
-                         .outerjoin(t.users, t.users.c.id == owner.c.owner_id))
-            .where(tagged("customer", c.id, selection.tags)))
-        if need_email:
-            customers = customers.where(c.email != "")
-        if selection.customer_group:
-            customers = customers.where(c.customer_group == selection.customer_group)
-        if selection.language:
-            customers = customers.where(c.language == selection.language)
-    if selection.stage != Stage.CUSTOMER and not selection.customer_group and not selection.language:
-        stages = [selection.stage] if selection.stage else [Stage.PROSPECT, Stage.LEAD, Stage.OPPORTUNITY]
-        parties = (
-            select(literal("party").label("contact_kind"), p.id.label("contact_id"),
-                   func.lower(p.email).label("email"), literal(language).label("language"),
-                   p.name.label("name"), p.company.label("company"), u.name.label("salesperson"))
-            .select_from(t.parties.join(t.users, t.users.c.id == p.owner_id))
-            .where(p.email != "", p.stage.in_([str(s) for s in stages]), tagged("party", p.id, selection.tags)))
-    return customers, parties
+
+def _email_columns(contacts, need_email: bool):
+    col = contacts.selected_columns
+    chosen = contacts.with_only_columns(col.contact_kind, col.contact_id, func.lower(col.email).label("email"),
+                                        col.language, col.name, col.company, col.salesperson)
+    return chosen.where(col.email != "") if need_email else chosen
 
 
 def _opted_out(email_column):

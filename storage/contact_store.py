@@ -33,18 +33,25 @@ def refused_post(email_column):
 
 
 def contact_selects(selection: Selection, language: str):
-    """(customers, parties) selects of every target, with or without an e-mail address; the same
-    stage, group and language rules as the e-mail campaigns, plus tags."""
-    c, p = t.customers.c, t.parties.c
+    """(customers, parties) selects of every contact a selection reaches, with or without an e-mail
+    address or phone; None where the selection excludes them. Every campaign type starts here.
+
+    Customers are the stage Customer; parties at the earlier stages. Parties have no customer group
+    and no language of their own: a group or language in the selection leaves them out, and they get
+    the campaign's language. A contact's salesperson is the account's, else its party's owner.
+    """
+    c, p, u = t.customers.c, t.parties.c, t.users.c
     customers = parties = None
     if selection.stage in (None, Stage.CUSTOMER):
         owner = t.parties.alias("owner_party")
+        salesperson_id = func.coalesce(c.salesperson_id, owner.c.owner_id)
         customers = (
             select(literal("customer").label("contact_kind"), c.id.label("contact_id"),
                    c.name.label("name"), c.name.label("company"), c.email.label("email"),
                    func.coalesce(owner.c.phone, "").label("phone"), c.language.label("language"),
-                   func.coalesce(c.salesperson_id, owner.c.owner_id).label("salesperson_id"))
-            .select_from(t.customers.outerjoin(owner, owner.c.customer_id == c.id))
+                   salesperson_id.label("salesperson_id"), func.coalesce(u.name, "").label("salesperson"))
+            .select_from(t.customers.outerjoin(owner, owner.c.customer_id == c.id)
+                         .outerjoin(t.users, u.id == salesperson_id))
             .where(tagged("customer", c.id, selection.tags)))
         if selection.customer_group:
             customers = customers.where(c.customer_group == selection.customer_group)
@@ -55,7 +62,9 @@ def contact_selects(selection: Selection, language: str):
         parties = (
             select(literal("party").label("contact_kind"), p.id.label("contact_id"), p.name.label("name"),
                    p.company.label("company"), p.email.label("email"), p.phone.label("phone"),
-                   literal(language).label("language"), p.owner_id.label("salesperson_id"))
+                   literal(language).label("language"), p.owner_id.label("salesperson_id"),
+                   func.coalesce(u.name, "").label("salesperson"))
+            .select_from(t.parties.outerjoin(t.users, u.id == p.owner_id))
             .where(p.stage.in_([str(s) for s in stages]), tagged("party", p.id, selection.tags)))
     return customers, parties
 

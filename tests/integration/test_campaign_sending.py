@@ -123,3 +123,20 @@ async def test_targets_are_chosen_by_stage_group_and_language_and_each_address_c
     assert (await count("group=retail language=nl")).targets == 3
     assert (await count("stage=lead")).targets == 2
     assert (await count("all")).targets == 8
+
+
+async def test_the_salesperson_merge_field_is_the_accounts_salesperson(uow_factory, clock, seeded, sink):
+    """A customer's own salesperson signs, else the owner of the customer's party, else nobody."""
+    own, via_party, nobody = await add_customers(uow_factory, 3)
+    party = await add_party(uow_factory, clock, seeded["sales2"].id, "Buyer", "buyer@party.example")
+    async with uow_factory() as uow:
+        (await uow.customers.get(own.id)).salesperson_id = seeded["sales"].id
+        (await uow.parties.get(party.id)).customer_id = via_party.id
+        await uow.commit()
+    created = await ready_campaign(uow_factory, clock, seeded["marketing"], "group=retail")
+    await send_now(uow_factory, clock, seeded["marketing"], created.campaign.id)
+    await drain(sender(uow_factory, clock, sink.port))
+    signed = {m.rcpt_tos[0]: m.message.get_body(("plain",)).get_content() for m in sink.messages}
+    assert f"spring range. {seeded['sales'].name}" in signed[own.email]
+    assert f"spring range. {seeded['sales2'].name}" in signed[via_party.email]
+    assert "spring range. \n" in signed[nobody.email].replace("\r\n", "\n")
