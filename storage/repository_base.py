@@ -1,0 +1,20 @@
+"""The base of the ORM repositories: get, add and list mapped domain objects in a session."""
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+
+class _Repository:
+    model: type
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, id_: int):
+        return await self.session.get(self.model, id_)
+
+    async def add(self, obj) -> None:
+        self.session.add(obj)
+
+    async def _all(self, stmt) -> list:
+        return list((await self.session.scalars(stmt)).all())
