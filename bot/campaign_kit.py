@@ -82,7 +82,8 @@ class CampaignKit:
     def require_ready(self) -> None:
         require_unsubscribe_secret(self.mailer.secret)
 
-    async def preview(self, user: User, campaign_id: int) -> tuple[Rendered, Recipient]:
+    async def _sample(self, user: User, campaign_id: int) -> tuple[str, CompiledContent, Recipient]:
+        """The campaign's name, its content for the first contact it reaches, and that contact."""
         self.require_ready()
         campaign, target = await campaigns.first_target(self.uow(), user, campaign_id)
         content = campaign.content_for(target.language)
@@ -91,22 +92,19 @@ class CampaignKit:
                                number=campaign.label)
         recipient = Recipient(target.contact_kind, target.contact_id, target.email, target.name,
                               target.company, target.salesperson)
-        return CompiledContent(content).render(self.mailer.fields(campaign.name, recipient)), recipient
+        return campaign.name, CompiledContent(content), recipient
+
+    async def preview(self, user: User, campaign_id: int) -> tuple[Rendered, Recipient]:
+        name, content, recipient = await self._sample(user, campaign_id)
+        return content.render(self.mailer.fields(name, recipient)), recipient
 
     async def send_test(self, user: User, campaign_id: int) -> Attempt:
         """The preview, mailed to the user's own address."""
         if not user.email:
             raise InvalidInput(N_("You have no e-mail address of your own to send a test to; ask the "
                                   "administrator to add one."))
-        self.require_ready()
-        campaign, target = await campaigns.first_target(self.uow(), user, campaign_id)
-        content = campaign.content_for(target.language)
-        if content is None:
-            raise InvalidInput(N_("Campaign {number} has no content yet: send /content first."),
-                               number=campaign.label)
-        recipient = Recipient(target.contact_kind, target.contact_id, target.email, target.name,
-                              target.company, target.salesperson)
-        return await self.sender.send_test(CompiledContent(content), campaign.name, recipient, user.email)
+        name, content, recipient = await self._sample(user, campaign_id)
+        return await self.sender.send_test(content, name, recipient, user.email)
 
     async def telegram_blocked(self, chat_id: int) -> None:
         await campaigns.telegram_opt_out(self.uow(), self.clock, chat_id, ConsentSource.BLOCKED)
