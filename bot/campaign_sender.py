@@ -37,7 +37,7 @@ from domain.campaign import Outcome, RecipientState, outcome_of
 from domain.campaign_content import CompiledContent
 from domain.consent import Channel
 from domain.ports import Clock
-from storage.campaign_store import Begin, Record
+from storage.campaign_store import Begin, Record, SenderConnection
 
 log = logging.getLogger(__name__)
 
@@ -165,8 +165,11 @@ class GroupCommit:
         self._flusher: asyncio.Task | None = None
         self._direct: Callable | None = None  # RecipientQueue.one_call_journal, where there is one
         self._direct_checked = False
+        self.own: SenderConnection | None = None  # the sender's own SQLite connection, during a round
 
     async def _write(self, records: list[Record], begins: list[Begin]) -> list[bool]:
+        if self.own is not None:
+            return await self.own.journal(records, begins)
         if self._direct is None:
             async with self.uow() as uow:
                 if not self._direct_checked:
@@ -214,6 +217,8 @@ class GroupCommit:
 # `sending` at any time, so a kill -9 leaves at most that many rows UNKNOWN.
 IN_FLIGHT = 2
 MAX_IN_FLIGHT = 4
+# A sending round's length: its connections claim batch after batch for up to this long.
+ROUND_SECONDS = 10.0
 
 
 def worker_name() -> str:
@@ -263,7 +268,10 @@ class CampaignSender(BackgroundLoop):
     # --- one round ---------------------------------------------------------------------------------
 
     async def drain_once(self) -> int:
-        """Every connection claims and sends one batch; the number of rows handled."""
+        """One round: every connection claims and sends batches, the next as soon as one is done, until
+        nothing is left to claim or the round has run ROUND_SECONDS; the number of rows handled.
+        Between rounds: rows left `sending` by a dead sender expire, finished campaigns close, the
+        campaigns' content is read afresh."""
         if not self.mailer.secret:  # no signed unsubscribe link, no campaign mail (rows stay queued)
             log.error("campaign mail needs SALESBOT_SECRET_KEY for its unsubscribe links")
             return 0
@@ -272,8 +280,17 @@ class CampaignSender(BackgroundLoop):
             if await uow.recipients.expire_stale(now, self.lease):
                 log.warning("campaign rows found in `sending` after a crash are now `unknown` (not resent)")
             await uow.commit()
+            engine = uow.session.bind
         self._content.clear()
-        counts = await asyncio.gather(*(self._work(f"{self.name}/{n}") for n in range(self.connections)))
+        self._journal.own = own = await SenderConnection.open(engine)
+        try:
+            until = time.monotonic() + ROUND_SECONDS
+            counts = await asyncio.gather(*(self._work(f"{self.name}/{n}", until)
+                                            for n in range(self.connections)))
+        finally:
+            self._journal.own = None
+            if own is not None:
+                await own.close()
         async with self.uow() as uow:
             done = await uow.recipients.finish_campaigns(self.clock.now())
             await uow.commit()
@@ -281,51 +298,69 @@ class CampaignSender(BackgroundLoop):
             log.info("campaign %s is done", campaign_id)
         return sum(counts)
 
-    async def _work(self, worker: str) -> int:
+    async def _work(self, worker: str, until: float) -> int:
         connection = Connection(self.smtp)
+        handled = 0
         try:
-            return await self._send_batch(worker, connection)
+            while True:
+                count, more = await self._send_batch(worker, connection)
+                handled += count
+                if not more or self._stopping or time.monotonic() >= until:
+                    return handled
         finally:
             await connection.close()
-            async with self.uow() as uow:  # whatever was claimed and not begun goes back now
-                await uow.recipients.release(worker)
-                await uow.commit()
+            # whatever was claimed and not begun goes back now
+            if self._journal.own is not None:
+                await self._journal.own.release(worker)
+            else:
+                async with self.uow() as uow:
+                    await uow.recipients.release(worker)
+                    await uow.commit()
 
-    async def _send_batch(self, worker: str, connection: Connection) -> int:
+    async def _send_batch(self, worker: str, connection: Connection) -> tuple[int, bool]:
+        """Claim a batch and send it: (rows handled, whether to claim another: the batch was full and
+        all of it went through)."""
         try:
             await connection.ensure()
         except SmtpDown as exc:
             if self.smtp_down is None:
                 log.warning("SMTP server unreachable, campaign sending waits: %s", exc)
             self.smtp_down = str(exc)
-            return 0
+            return 0, False
         self.smtp_down = None
-        async with self.uow() as uow:
-            rows = await uow.recipients.claim(worker, self.clock.now(), self.lease, self.batch)
-            out = await uow.consents.opted_out(Channel.EMAIL, [row.email for row in rows]) if rows else set()
-            await uow.recipients.skip([row.id for row in rows if row.email in out], worker)
-            await uow.commit()
+        if self._journal.own is not None:  # claim, consent check and skip in one transaction
+            rows, out = await self._journal.own.claim(worker, self.clock.now(), self.lease, self.batch)
+        else:
+            async with self.uow() as uow:
+                rows = await uow.recipients.claim(worker, self.clock.now(), self.lease, self.batch)
+                out = await uow.consents.opted_out(Channel.EMAIL, [row.email for row in rows]) if rows else set()
+                await uow.recipients.skip([row.id for row in rows if row.email in out], worker)
+                await uow.commit()
         sendable = [row for row in rows if row.email not in out]
         handled = len(rows) - len(sendable)
+        more = len(rows) == self.batch
         pending: list[Record] = []  # the outcomes of the last window, committed with the next `sending`s
         try:
             for start in range(0, len(sendable), self.in_flight):
                 if self._stopping:
+                    more = False
                     break
                 try:
                     await connection.ensure()
                 except SmtpDown as exc:
                     self.smtp_down = str(exc)
+                    more = False
                     break
                 sent, pending, go_on = await self._send_window(
                     worker, connection, sendable[start:start + self.in_flight], pending)
                 handled += sent
                 if not go_on:
+                    more = False
                     break
         finally:
             if pending:
                 await self._journal.run(pending)
-        return handled
+        return handled, more
 
     async def _compiled(self, campaign_id: int, language: str) -> tuple[str, CompiledContent]:
         key = (campaign_id, language)

@@ -26,6 +26,7 @@ from domain.consent import Channel, Consent, ConsentSource, email_key
 from domain.user import Role
 from storage import tables as t
 from storage.contact_store import contact_selects
+from storage.database import SQLITE_BUSY_TIMEOUT_MS
 from storage.types import UTCDateTime
 
 r, cp = t.campaign_recipients.c, t.campaigns.c
@@ -268,6 +269,106 @@ def _run_in_one_transaction(connection, statements: list) -> list[int]:
         connection.execute("ROLLBACK")
         raise
     return counts
+
+
+_SQLITE_CLAIM = (
+    "UPDATE campaign_recipients SET claimed_by = ?, claimed_at = ? WHERE id IN ("
+    "SELECT id FROM campaign_recipients WHERE campaign_id IN (SELECT id FROM campaigns WHERE status = ?) "
+    "AND channel = ? AND state = ? AND next_attempt_at <= ? AND (claimed_by IS NULL OR claimed_at < ?) "
+    "ORDER BY id LIMIT ?) RETURNING id, campaign_id, contact_kind, contact_id, email, language, name, "
+    "company, salesperson, attempts, chat_id")
+
+
+def _claim_in_one_transaction(connection, claim: tuple, channel: str) -> tuple[list[tuple], set[str]]:
+    """In aiosqlite's thread: claim a batch, read which of its addresses opted out of `channel` and
+    mark those rows skipped, in one write transaction. (claimed rows, opted-out addresses)"""
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        rows = sorted(connection.execute(_SQLITE_CLAIM, claim).fetchall())
+        out: set[str] = set()
+        if rows:
+            emails = sorted({row[4] for row in rows})
+            out = {address for (address,) in connection.execute(
+                f"SELECT address FROM consents WHERE channel = ? AND address IN ({', '.join('?' * len(emails))}) "
+                "AND opted_out IS 1", (channel, *emails))}
+            skipped = [row[0] for row in rows if row[4] in out]
+            if skipped:
+                connection.execute(
+                    f"UPDATE campaign_recipients SET state = ?, last_error = ? WHERE id IN "
+                    f"({', '.join('?' * len(skipped))}) AND claimed_by = ? AND state = ?",
+                    (Q.SKIPPED.value, "opted out", *skipped, claim[0], Q.QUEUED.value))
+        connection.execute("COMMIT")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    return rows, out
+
+
+def _release(connection, worker: str) -> None:
+    connection.execute("UPDATE campaign_recipients SET claimed_by = NULL, claimed_at = NULL "
+                       "WHERE claimed_by = ? AND state = ?", (worker, Q.QUEUED.value))
+
+
+class SenderConnection:
+    """On SQLite over aiosqlite: the e-mail sender's own connection to the database file, open for one
+    sending round and used by nothing else. Each of its operations (a journal group, a claim with the
+    consent check, a release) is ONE call into its aiosqlite thread, a transaction committed on
+    return. Through the engine's pool the same journal cost a second call (the pool rolls a connection
+    back when it is returned), a claim through a unit of work about ten, and both waited for the
+    pool's single connection. The engine's own connection and this one are two SQLite connections to
+    one file: a write of either that meets the other's write lock waits in SQLite's busy handler.
+
+    `open` returns None where this does not apply (another database or driver, an in-memory
+    database, an aiosqlite without the private `_execute` hook): the caller uses `RecipientQueue`."""
+
+    def __init__(self, connection: aiosqlite.Connection) -> None:
+        self._connection = connection
+
+    @classmethod
+    async def open(cls, engine) -> SenderConnection | None:
+        if engine is None or engine.dialect.name != "sqlite" or engine.dialect.driver != "aiosqlite":
+            return None
+        if not hasattr(aiosqlite.Connection, "_execute"):  # a private hook: without it, the Core path
+            return None
+        database = engine.url.database
+        if not database or database == ":memory:" or "mode=memory" in database:
+            return None
+        connection = await aiosqlite.connect(database, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000,
+                                             isolation_level=None)
+        try:
+            await connection._execute(_pragmas, connection._conn, SQLITE_BUSY_TIMEOUT_MS)
+        except BaseException:
+            await connection.close()
+            raise
+        return cls(connection)
+
+    async def close(self) -> None:
+        await self._connection.close()
+
+    async def journal(self, records: Sequence[Record], begins: Sequence[Begin]) -> list[bool]:
+        """As `RecipientQueue.journal`, committed on return."""
+        statements, first_begin = _sqlite_statements(records, begins)
+        counts = await self._connection._execute(_run_in_one_transaction, self._connection._conn, statements)
+        return [count == 1 for count in counts[first_begin:]]
+
+    async def claim(self, worker: str, now: datetime, lease: timedelta, limit: int,
+                    channel: Channel = Channel.EMAIL) -> tuple[list[ClaimedRow], set[str]]:
+        """As `RecipientQueue.claim`, then `ConsentRepository.opted_out` of the claimed addresses and
+        `RecipientQueue.skip` of their rows, committed on return: (rows, opted-out addresses)."""
+        claim = (worker, _SQLITE_TS(now), CampaignStatus.SENDING.value, channel.value, Q.QUEUED.value,
+                 _SQLITE_TS(now), _SQLITE_TS(now - lease), limit)
+        rows, out = await self._connection._execute(_claim_in_one_transaction, self._connection._conn,
+                                                    claim, channel.value)
+        return [ClaimedRow(*row) for row in rows], out
+
+    async def release(self, worker: str) -> None:
+        """As `RecipientQueue.release`, committed on return."""
+        await self._connection._execute(_release, self._connection._conn, worker)
+
+
+def _pragmas(connection, busy_timeout_ms: int) -> None:
+    for pragma in (f"busy_timeout={busy_timeout_ms}", "foreign_keys=ON", "synchronous=NORMAL"):
+        connection.execute(f"PRAGMA {pragma}")
 
 
 class RecipientQueue:

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select, text
 
 from domain.campaign import CampaignStatus, RecipientState
+from domain.consent import Channel, ConsentSource
 from storage import tables as t
 from storage.campaign_store import Begin, Record
 from tests.integration.campaign_helpers import add_customers, ready_campaign, send_now
@@ -161,3 +162,75 @@ async def test_a_server_lost_inside_a_window_sends_its_marked_rows_later_never_t
         sink.stop()
     received = sorted(m.rcpt_tos[0] for m in sink.messages)
     assert received == sorted(f"c{n}@shop.example" for n in range(6))
+
+
+async def test_the_senders_own_connection_claims_what_the_core_claim_claims(uow_factory, clock, seeded, engine):
+    """On SQLite the sender claims through its own connection (one UPDATE ... RETURNING, the consent
+    check and the skip in one transaction): rows in order, stored as the Core claim stores them."""
+    from storage.campaign_store import SenderConnection
+
+    own = await SenderConnection.open(engine)
+    if engine.dialect.name != "sqlite":
+        assert own is None
+        return
+    await add_customers(uow_factory, 6)
+    created = await ready_campaign(uow_factory, clock, seeded["marketing"], "group=retail")
+    await send_now(uow_factory, clock, seeded["marketing"], created.campaign.id)
+    async with uow_factory() as uow:
+        first = sorted((await uow.session.scalars(select(r.email).where(
+            r.campaign_id == created.campaign.id).order_by(r.id))).all())
+        opted_out = (await uow.session.scalars(select(r.email).where(
+            r.campaign_id == created.campaign.id).order_by(r.id).limit(2))).all()[1]
+        await uow.consents.opt_out(Channel.EMAIL, opted_out, ConsentSource.UNSUBSCRIBE, clock.now())
+        await uow.commit()
+    try:
+        rows, out = await own.claim("own", clock.now(), timedelta(minutes=5), 3)
+        async with uow_factory() as uow:
+            core = await uow.recipients.claim("core", clock.now(), timedelta(minutes=5), 3)
+            await uow.commit()
+        assert [row.id for row in rows] == sorted(row.id for row in rows)
+        assert max(row.id for row in rows) < min(row.id for row in core) and len(core) == 3
+        assert out == {opted_out} and len(first) == 6
+        async with uow_factory() as uow:
+            stored = (await uow.session.execute(text(
+                "SELECT email, claimed_by, claimed_at, state FROM campaign_recipients"))).all()
+        claimed_at = {by: at for _email, by, at, _state in stored}
+        assert claimed_at["own"] == claimed_at["core"]  # stored alike
+        assert (opted_out, "own", claimed_at["own"], "skipped") in stored
+        assert await own.claim("own", clock.now(), timedelta(minutes=5), 3) == ([], set())
+        await own.release("own")
+        async with uow_factory() as uow:
+            held = set((await uow.session.execute(select(r.email, r.state, r.claimed_by))).all())
+    finally:
+        await own.close()
+    for row in rows:
+        if row.email == opted_out:
+            assert (row.email, RecipientState.SKIPPED, "own") in held
+        else:
+            assert (row.email, RecipientState.QUEUED, None) in held
+
+
+async def test_without_aiosqlites_private_hook_the_sender_uses_the_core_path(uow_factory, clock, seeded,
+                                                                             engine, monkeypatch):
+    import aiosqlite
+
+    from storage.campaign_store import SenderConnection
+    from tests.fakes.smtp import SmtpSink
+    from tests.integration.campaign_helpers import drain, sender
+
+    with monkeypatch.context() as patched:  # aiosqlite itself needs the hook to close connections
+        patched.delattr(aiosqlite.Connection, "_execute")
+        assert await SenderConnection.open(engine) is None
+
+    async def no_own_connection(cls, engine):
+        return None
+    monkeypatch.setattr(SenderConnection, "open", classmethod(no_own_connection))
+    await add_customers(uow_factory, 5)
+    created = await ready_campaign(uow_factory, clock, seeded["marketing"], "group=retail")
+    await send_now(uow_factory, clock, seeded["marketing"], created.campaign.id)
+    sink = SmtpSink().start()
+    try:
+        await drain(sender(uow_factory, clock, sink.port, connections=2, batch=2))
+    finally:
+        sink.stop()
+    assert sorted(m.rcpt_tos[0] for m in sink.messages) == sorted(f"c{n}@shop.example" for n in range(5))
