@@ -8,6 +8,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine, AsyncSession
 
 from storage.mapping import start_mappers
+from storage.sqlite_driver import dialect_for
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 
@@ -33,7 +34,8 @@ def _create(url: str, **kwargs) -> AsyncEngine:
         kwargs.setdefault("pool_size", 1)
         kwargs.setdefault("max_overflow", 0)
         kwargs.setdefault("pool_timeout", 60)
-        engine = create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+        # Each statement one hand-off to aiosqlite's thread instead of four (storage/sqlite_driver.py).
+        engine = create_async_engine(dialect_for(url), connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
                                      **kwargs)
         _configure_sqlite(engine)
         return engine

@@ -1,0 +1,60 @@
+"""storage/sqlite_driver.py: one call into aiosqlite's thread per statement, same results."""
+from __future__ import annotations
+
+import aiosqlite
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
+
+from storage.database import create_engine
+from storage.sqlite_driver import DRIVERNAME, dialect_for
+
+
+def test_only_aiosqlite_urls_change_driver(monkeypatch):
+    assert dialect_for("sqlite+aiosqlite:///x.db").drivername == DRIVERNAME
+    assert dialect_for("postgresql+asyncpg://u@h/db").drivername == "postgresql+asyncpg"
+    monkeypatch.delattr(aiosqlite.Connection, "_execute")
+    assert dialect_for("sqlite+aiosqlite:///x.db").drivername == "sqlite+aiosqlite"
+
+
+@pytest.fixture
+async def engine(tmp_path):
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'driver.db'}")
+    yield engine
+    await engine.dispose()
+
+
+async def test_rows_counts_ids_and_errors_come_back_as_before(engine):
+    assert engine.dialect.driver == "aiosqlite"  # what the rest of storage checks for
+    async with engine.begin() as conn:
+        await conn.execute(text("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT UNIQUE, n INT)"))
+        inserted = await conn.execute(text("INSERT INTO t (name, n) VALUES (:a, 1)"), {"a": "één"})
+        assert inserted.lastrowid == 1
+        many = await conn.execute(text("INSERT INTO t (name, n) VALUES (:a, 2)"), [{"a": "b"}, {"a": "c"}])
+        assert many.rowcount == 2
+        updated = await conn.execute(text("UPDATE t SET n = n + 1 WHERE n = 2"))
+        assert updated.rowcount == 2
+        returned = await conn.execute(text("UPDATE t SET n = 0 WHERE name = 'b' RETURNING id, n"))
+        assert returned.all() == [(2, 0)]
+        assert (await conn.execute(text("SELECT name FROM t ORDER BY id"))).scalars().all() == ["één", "b", "c"]
+    with pytest.raises(IntegrityError):
+        async with engine.begin() as conn:
+            await conn.execute(text("INSERT INTO t (name, n) VALUES ('b', 9)"))
+    async with engine.connect() as conn:  # the failed transaction left nothing behind
+        assert (await conn.execute(text("SELECT count(*) FROM t"))).scalar() == 3
+
+
+async def test_a_statement_is_one_hand_off_to_the_driver_thread(engine, monkeypatch):
+    async with engine.connect() as conn:
+        await conn.execute(text("SELECT 1"))  # connected and begun
+        calls = []
+        original = aiosqlite.Connection._execute
+
+        async def counting(self, fn, *args, **kwargs):
+            calls.append(fn)
+            return await original(self, fn, *args, **kwargs)
+
+        monkeypatch.setattr(aiosqlite.Connection, "_execute", counting)
+        rows = (await conn.execute(text("SELECT 1 UNION ALL SELECT 2"))).all()
+        assert rows == [(1,), (2,)]
+        assert len(calls) == 1  # the stock adapter: cursor, execute, fetchall, close
