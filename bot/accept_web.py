@@ -48,7 +48,7 @@ class AcceptAndWeb:
                 raise ValueError("SALESBOT_WEBHOOK_URL needs the HTTP server (SALESBOT_HTTP_PORT)")
             secret = secret_of(settings)
             web.webhook = Webhook(dispatcher, bot, settings.webhook_url,
-                                  webhook_secret(secret) if secret else "")
+                                  webhook_secret(secret) if secret else "", uow, clock)
         if settings.http_port is not None:
             web.server = WebServer(settings.http_host, settings.http_port, web.route_adders)
         return web

@@ -33,6 +33,7 @@ from storage.relationship_store import PartyRepository  # noqa: F401
 from storage.repository_base import _Repository
 from storage.response_store import CampaignResponseRepository  # noqa: F401
 from storage.send_claims import LeasedQueue
+from storage.update_log import UpdateLog  # noqa: F401
 
 
 class UserRepository(_Repository):

@@ -622,6 +622,14 @@ leader_locks = Table(
     Column("expires_at", UTCDateTime, nullable=False),
 )
 
+# Telegram updates taken in through the webhook, so that one Telegram re-sends to another bot
+# process is recognised there too (scale-out); forgotten after two days (Telegram keeps one 24 h).
+telegram_updates = Table(
+    "telegram_updates", metadata,
+    Column("update_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("received_at", UTCDateTime, nullable=False, index=True),
+)
+
 # Backorder delay notices: one per (order line, expected date), so no run can tell a date twice;
 # their Telegram messages (drained by a sender) and the morning digests sent (one per day).
 delay_notices = Table(

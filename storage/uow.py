@@ -56,6 +56,7 @@ class SqlUnitOfWork:
         self.contact_tags = r.ContactTagRepository(s)
         self.campaign_contacts = r.CampaignContacts(s)
         self.calls = r.CallRepository(s)
+        self.telegram_updates = r.UpdateLog(s)
         return self
 
     async def __aexit__(self, exc_type, exc, tb) -> None:

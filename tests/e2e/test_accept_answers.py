@@ -305,6 +305,47 @@ async def test_the_webhook_takes_updates_only_with_the_secret_token(settings, fa
         await app.close()
 
 
+def _start_update(update_id: int) -> dict:
+    return {"update_id": update_id, "message": {
+        "message_id": update_id, "date": 0, "chat": {"id": SAM, "type": "private"},
+        "from": {"id": SAM, "is_bot": False, "first_name": "Sam", "language_code": "en"},
+        "text": "/start", "entities": [{"type": "bot_command", "offset": 0, "length": 6}]}}
+
+
+async def test_an_update_re_sent_to_another_process_is_handled_once(settings, fake_bot_api, clock, seeded):
+    """Scale-out: two bot processes behind a load balancer, one database; Telegram re-sends an
+    update (no 2xx seen in time) and the balancer gives it to the other process."""
+    settings = settings.model_copy(update={"webhook_url": "https://bot.example.test/telegram/hook"})
+    apps = [build_app(settings, make_bot(fake_bot_api), clock=clock) for _ in range(2)]
+    fake_bot_api.add_user(SAM)
+    try:
+        for app in apps:
+            await app.accept_web.start()
+        secret = (await fake_bot_api.wait_for("setWebhook")).params["secret_token"]
+        for app in apps + apps:
+            async with aiohttp.ClientSession(app.accept_web.server.url) as http:
+                async with http.post("/telegram/hook", json=_start_update(7), headers={HEADER: secret}) as r:
+                    assert r.status == 200
+        for app in apps:
+            await app.accept_web.webhook.drain()
+        assert len(fake_bot_api.calls_of("sendMessage", chat_id=SAM)) == 1
+
+        def unreachable():
+            raise ConnectionRefusedError("database down")
+        apps[1].accept_web.webhook.uow = unreachable
+        async with aiohttp.ClientSession(apps[1].accept_web.server.url) as http:
+            async with http.post("/telegram/hook", json=_start_update(8), headers={HEADER: secret}) as r:
+                assert r.status == 503  # not taken: Telegram sends it again later
+        async with aiohttp.ClientSession(apps[0].accept_web.server.url) as http:
+            async with http.post("/telegram/hook", json=_start_update(8), headers={HEADER: secret}) as r:
+                assert r.status == 200
+        await apps[0].accept_web.webhook.drain()
+        assert len(fake_bot_api.calls_of("sendMessage", chat_id=SAM)) == 2
+    finally:
+        for app in apps:
+            await app.close()
+
+
 async def test_a_delivery_resumes_after_a_crash_without_sending_a_step_twice(
         settings, fake_bot_api, uow_factory, clock, seeded):
     app = build_app(settings, make_bot(fake_bot_api), clock=clock)  # the worker is driven by hand
