@@ -10,11 +10,11 @@ should be read relative to it, not as an absolute Telegram throughput.
 from __future__ import annotations
 
 import asyncio
-import time
 
 from aiogram import Dispatcher
 from aiogram.types import Message
 
+from bench.meter import Meter, Throughput
 from tests.fakes.bot_api import FakeBotAPI
 from tests.fakes.harness import make_bot, polling
 
@@ -32,23 +32,22 @@ def echo_dispatcher() -> Dispatcher:
     return dp
 
 
-async def run_echo_baseline(n_updates: int) -> float:
-    """Push ``n_updates`` messages at once and return updates/second until every echo was sent."""
+async def run_echo_baseline(n_updates: int) -> Throughput:
+    """Push ``n_updates`` messages at once; rate and CPU until every echo was sent."""
     async with FakeBotAPI() as fake:
         bot = make_bot(fake, parse_mode=None)
         try:
             async with polling(echo_dispatcher(), bot, fake):
-                started = time.perf_counter()
-                for i in range(n_updates):
-                    fake.push_message(FIRST_USER_ID + i % USERS, f"message {i}")
-                await fake.wait_for_count("sendMessage", n_updates, timeout=max(30.0, n_updates / 20))
-                elapsed = time.perf_counter() - started
+                with Meter() as meter:
+                    for i in range(n_updates):
+                        fake.push_message(FIRST_USER_ID + i % USERS, f"message {i}")
+                    await fake.wait_for_count("sendMessage", n_updates, timeout=max(30.0, n_updates / 20))
         finally:
             await bot.session.close()
-    return n_updates / elapsed
+    return meter.result(n_updates)
 
 
 if __name__ == "__main__":
     N = 2000
-    rate = asyncio.run(run_echo_baseline(N))
-    print(f"echo baseline: {N} updates, {rate:.0f} updates/s")
+    echo = asyncio.run(run_echo_baseline(N))
+    print(f"echo baseline: {N} updates, {echo.per_second:.0f} updates/s, {echo.cpu_us_per_update:.0f} us CPU each")

@@ -12,11 +12,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import tempfile
-import time
 from decimal import Decimal
 from pathlib import Path
 
 from bench.echo_baseline import run_echo_baseline
+from bench.meter import Meter, Throughput
 from bot.app import build_app
 from bot.settings import Settings
 from domain.customer import Customer
@@ -56,7 +56,7 @@ async def conversation(fake: FakeBotAPI, user_id: int) -> int:
     return len(SCRIPT) + 1
 
 
-async def run_whole_bot(users: int) -> float:
+async def run_whole_bot(users: int) -> Throughput:
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}"
         await asyncio.to_thread(upgrade, url)
@@ -67,20 +67,22 @@ async def run_whole_bot(users: int) -> float:
             try:
                 await seed(app, users)
                 async with polling(app.dispatcher, app.bot, fake):
-                    started = time.perf_counter()
-                    counts = await asyncio.gather(*(conversation(fake, FIRST_USER + i) for i in range(users)))
-                    elapsed = time.perf_counter() - started
+                    with Meter() as meter:
+                        counts = await asyncio.gather(*(conversation(fake, FIRST_USER + i)
+                                                        for i in range(users)))
             finally:
                 await app.close()
-    return sum(counts) / elapsed
+    return meter.result(sum(counts))
 
 
 async def main(users: int, echo_updates: int) -> None:
     echo = await run_echo_baseline(echo_updates)
     whole = await run_whole_bot(users)
-    print(f"echo bot:  {echo:7.0f} updates/s ({echo_updates} updates)")
-    print(f"whole bot: {whole:7.0f} updates/s ({users} salespeople x {len(SCRIPT) + 1} updates)")
-    print(f"ratio:     {whole / echo:7.2f}  (target: at least 0.50)")
+    print(f"echo bot:  {echo.per_second:7.0f} updates/s, {echo.cpu_us_per_update:6.0f} us CPU each"
+          f" ({echo_updates} updates)")
+    print(f"whole bot: {whole.per_second:7.0f} updates/s, {whole.cpu_us_per_update:6.0f} us CPU each"
+          f" ({users} salespeople x {len(SCRIPT) + 1} updates)")
+    print(f"ratio:     {whole.per_second / echo.per_second:7.2f}  (target: at least 0.50)")
 
 
 if __name__ == "__main__":
