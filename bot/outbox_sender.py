@@ -25,7 +25,7 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from bot.campaign_sender import worker_name
-from bot.mail import Delivery, DeliveryResult, MailTransport, OutgoingMail, next_step
+from bot.mail import MAX_ATTEMPTS, Delivery, DeliveryResult, MailTransport, OutgoingMail, next_step
 from bot.mail_composer import MailComposer
 from bot.worker import BackgroundLoop
 from domain.outbox import MailStatus, OutboxMail
@@ -61,6 +61,10 @@ class OutboxSender(BackgroundLoop):
         async with self.uow() as uow:
             composed: list[tuple[OutboxMail, OutgoingMail | None, str]] = []
             for row in due:
+                if row.attempts >= MAX_ATTEMPTS:  # used up by senders that died with it: not once more
+                    composed.append((row, None, f"given up after {row.attempts} attempts; the sender "
+                                                "stopped while this mail was with it"))
+                    continue
                 try:
                     composed.append((row, await self.composer.compose(uow, row), ""))
                 except Exception as exc:  # a document that cannot be rendered is a failure, not a loop

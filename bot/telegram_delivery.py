@@ -67,6 +67,9 @@ class TelegramDeliveries(BackgroundLoop):
         for d in claimed:
             if self._stopping:
                 break
+            if d.attempts >= MAX_ATTEMPTS:  # used up by processes that died with it (send_claims.py)
+                await self._record(d.id, d.step, error=f"given up after {d.attempts} attempts", final=True)
+                continue
             await self.deliver(d.id)
         if self._stopping and claimed:
             async with self.uow() as uow:

@@ -8,12 +8,16 @@ holder renews a row's lease just before it hands the row out (`renew`, a conditi
 means the row is no longer its own) and records the outcome under a row lock (`locked`). Rows it
 claimed but did not reach are given back (`release`). On SQLite one process sends; the same
 statements run there without the row locks (SQLite has one writer, and no SKIP LOCKED).
+
+Taking over a row another holder left (its lease ran out: it died or hung) counts as an attempt,
+so a row that kills its sender every time (a document too big to render, say) is not taken over
+forever: the senders give it up after their number of attempts like any failing row.
 """
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, case, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 
@@ -31,8 +35,10 @@ class LeasedQueue:
         chosen = list((await self.session.scalars(ids)).all())
         if not chosen:
             return []
-        await self.session.execute(update(self.table).where(c.id.in_(chosen))
-                                   .values(claimed_by=worker, lease_until=now + lease))
+        taken_over = c.claimed_by.is_not(None) & (c.claimed_by != worker)
+        await self.session.execute(update(self.table).where(c.id.in_(chosen)).values(
+            claimed_by=worker, lease_until=now + lease,
+            attempts=case((taken_over, c.attempts + 1), else_=c.attempts)))
         return list((await self.session.scalars(
             select(self.model).where(c.id.in_(chosen)).order_by(c.next_attempt_at, c.id)
             .execution_options(populate_existing=True))).all())

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from bot.documents.renderer import DocumentRenderer, company_header
 from bot.settings import Settings
-from bot.telegram_delivery import TelegramDeliveries
+from bot.telegram_delivery import MAX_ATTEMPTS, TelegramDeliveries
 from domain.customer_link import issue_token
 from domain.quotation_answer import DeliveryStatus, TelegramDelivery
 from domain.services import customer_links, quotations
@@ -123,3 +123,24 @@ async def test_a_process_whose_delivery_was_taken_over_sends_no_further_step(
     await slow._record(first.id, 0, error="502 late", final=True)  # a late outcome is not recorded
     row = (await _rows(uow_factory))[0]
     assert (row.status, row.step, row.claimed_by, row.last_error) == (DeliveryStatus.QUEUED, 0, "other", None)
+
+
+async def test_a_delivery_that_kills_every_process_is_given_up(uow_factory, clock, seeded, fake_bot_api):
+    """Each takeover counts as an attempt (storage/send_claims.py): a delivery whose holders keep
+    dying is failed once they are used up, never brought to the chat."""
+    await _linked_quotations(uow_factory, clock, seeded, fake_bot_api, 1)
+    for n in range(MAX_ATTEMPTS):
+        async with uow_factory() as uow:
+            await uow.quotation_answers.delivery_claims.claim(f"dies-{n}", clock.now(),
+                                                               timedelta(seconds=LEASE), 10)
+            await uow.commit()
+        clock.advance(seconds=LEASE + 1)
+    bot = make_bot(fake_bot_api)
+    try:
+        assert await _deliveries(bot, uow_factory, clock, "live").drain_once() == 2
+    finally:
+        await bot.session.close()
+    rows = await _rows(uow_factory)
+    assert {r.status for r in rows} == {DeliveryStatus.FAILED}
+    assert all("given up" in r.last_error for r in rows)
+    assert fake_bot_api.calls_of("sendDocument") == [] and fake_bot_api.calls_of("sendMessage") == []

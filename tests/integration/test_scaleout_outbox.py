@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.documents.renderer import DocumentRenderer, company_header
-from bot.mail import Delivery, DeliveryResult, SmtpTransport
+from bot.mail import MAX_ATTEMPTS, Delivery, DeliveryResult, SmtpTransport
 from bot.mail_composer import MailComposer
 from bot.outbox_sender import OutboxSender
 from bot.settings import Settings
@@ -137,7 +137,7 @@ async def test_a_mail_whose_sender_died_after_smtp_accepted_it_is_sent_again_wit
     first, second = sink.messages
     assert first.message["Message-ID"] == second.message["Message-ID"]
     [row] = await _rows(uow_factory)
-    assert row.status == MailStatus.SENT and row.attempts == 1
+    assert row.status == MailStatus.SENT and row.attempts == 2  # the takeover counts as one
 
 
 async def test_a_sender_whose_lease_was_taken_over_neither_sends_nor_records_the_row(
@@ -154,7 +154,7 @@ async def test_a_sender_whose_lease_was_taken_over_neither_sends_nor_records_the
     assert not await slow._renew(row.id)  # so "slow" skips it instead of sending
     await slow._record(row.id, Delivery(DeliveryResult.RETRY, "451 try later"))  # a late outcome
     [row] = await _rows(uow_factory)
-    assert row.claimed_by == "other" and row.attempts == 0 and row.last_error is None
+    assert row.claimed_by == "other" and row.attempts == 1 and row.last_error is None  # 1: the takeover
 
 
 async def test_a_stopping_sender_gives_back_the_rows_it_did_not_reach(uow_factory, clock, seeded, sink):
@@ -179,3 +179,38 @@ async def test_a_stopping_sender_gives_back_the_rows_it_did_not_reach(uow_factor
     assert [r.status for r in rows] == [MailStatus.SENT] + [MailStatus.QUEUED] * 4
     assert {r.claimed_by for r in rows} == {None}  # free for the next process at once
     assert len(sink.messages) == 1
+
+
+async def test_a_mail_that_kills_every_sender_is_given_up_and_the_salesperson_told(
+        uow_factory, clock, seeded, sink):
+    """A mail whose sender dies each time (killed while rendering it, say) is not taken over forever:
+    each takeover counts as an attempt, and when they are used up the mail fails and is reported."""
+    await _queue_mails(uow_factory, clock, seeded, 0)
+    for n in range(MAX_ATTEMPTS):  # each "process" claims the row and dies with it
+        async with uow_factory() as uow:
+            assert len(await uow.outbox.claims.claim(f"dies-{n}", clock.now(), timedelta(seconds=LEASE), 20)) == 1
+            await uow.commit()
+        clock.advance(seconds=LEASE + 1)
+    told = []
+
+    async def tell(user_id, row):
+        told.append((user_id, row.id))
+    live = _sender(uow_factory, clock, sink, "live")
+    live.on_failure = tell
+    assert await live.drain_once() == 1
+    [row] = await _rows(uow_factory)
+    assert row.status == MailStatus.FAILED and "given up" in row.last_error
+    assert sink.messages == [] and told == [(seeded["sales"].id, row.id)]
+
+
+async def test_a_takeover_short_of_the_limit_still_sends(uow_factory, clock, seeded, sink):
+    await _queue_mails(uow_factory, clock, seeded, 0)
+    for n in range(MAX_ATTEMPTS - 1):
+        async with uow_factory() as uow:
+            await uow.outbox.claims.claim(f"dies-{n}", clock.now(), timedelta(seconds=LEASE), 20)
+            await uow.commit()
+        clock.advance(seconds=LEASE + 1)
+    assert await _sender(uow_factory, clock, sink, "live").drain_once() == 1
+    [row] = await _rows(uow_factory)
+    # MAX - 2 takeovers, the live sender's own one, and its delivery
+    assert row.status == MailStatus.SENT and row.attempts == MAX_ATTEMPTS and len(sink.messages) == 1
