@@ -192,7 +192,8 @@ def build_app(settings: Settings, bot: Bot, *, transport: MailTransport | None =
                           lease_seconds=settings.send_lease_seconds)
     deps = Deps(uow=uow, clock=clock, currency=settings.currency, mail_queued=outbox.wake,
                 documents=documents, links=links,
-                warehouse_management=settings.warehouse_management)
+                warehouse_management=settings.warehouse_management,
+                phone_country_code=settings.phone_country_code)
     dispatcher = build_dispatcher(deps, settings, storage or make_storage(settings))
     # Handlers that create quotation requests tell the salesperson through this (also for §3's mails).
     dispatcher["request_notices"] = RequestNotices(notifier)

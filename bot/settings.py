@@ -27,6 +27,7 @@ class Settings(BaseSettings):
 
     locale: Literal["en", "nl"] = "en"
     currency: str = "EUR"
+    phone_country_code: str = "31"  # for numbers stored without one ('06...'), in call lists
     timezone: str = "Europe/Amsterdam"
     redis_url: str | None = None
 
@@ -107,6 +108,14 @@ class Settings(BaseSettings):
         value = value.strip().upper()
         if len(value) != 3 or not value.isalpha():
             raise ValueError("currency must be an ISO 4217 code such as EUR")
+        return value
+
+    @field_validator("phone_country_code")
+    @classmethod
+    def _country_code(cls, value: str) -> str:
+        value = value.strip().lstrip("+")
+        if not (value.isdigit() and 1 <= len(value) <= 3):
+            raise ValueError("phone_country_code is the country's calling code, 1 to 3 digits, e.g. 31")
         return value
 
     @field_validator("smtp_host", "redis_url", "smtp_username", "bot_username", mode="before")

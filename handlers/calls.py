@@ -52,7 +52,7 @@ async def _show_next(message: Message, user: User, deps: Deps, note: str = "") -
     c = card.call
     lines = [_("<b>Call for campaign #{id}: {name}</b>").format(id=card.campaign_id, name=esc(card.campaign_name)),
              esc(c.name) + (f" · {esc(c.company)}" if c.company and c.company != c.name else ""),
-             _("Phone: {phone}").format(phone=esc(international(c.phone)))]
+             _("Phone: {phone}").format(phone=esc(international(c.phone, deps.phone_country_code)))]
     if c.attempts:
         lines.append(_("Earlier: {outcome} ({count} attempt(s))").format(
             outcome=outcome_label(c.outcome), count=c.attempts))

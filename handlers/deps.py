@@ -20,6 +20,7 @@ class Deps:
     documents: DocumentRenderer        # the PDFs customers get, shown to the salesperson too
     links: Any = None                  # issue 4: bot.customer_links.CustomerLinks (deep links for customers)
     warehouse_management: bool = False  # §4: Subscriptions are refused when it is on
+    phone_country_code: str = "31"     # issue 5: call lists show numbers in international form
 
     async def customer(self, customer_id: int) -> Customer:
         async with self.uow() as uow:

@@ -108,3 +108,4 @@ async def test_marketing_cannot_work_calls_and_a_paused_campaign_hides_them(runn
     call = await sam.tap("Reached")
     assert "its calls wait" in Chat.alert(call)
     assert "No calls for you" in await sam.say("/calls")
+

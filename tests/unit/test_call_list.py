@@ -4,6 +4,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
+from pydantic import ValidationError
+
+from bot.settings import Settings
 
 from domain.call_list import MAX_NO_ANSWER, Call, CallOutcome as O, CallState, international
 from domain.errors import InvalidInput, NotPermitted, TransitionNotAllowed
@@ -64,3 +67,14 @@ def test_only_the_assigned_salesperson_logs_and_an_unassigned_call_is_taken_firs
                                            ("0031201234567", "+31201234567"), ("", "")])
 def test_a_phone_number_is_shown_in_international_form(stored, shown):
     assert international(stored) == shown
+
+
+@pytest.mark.parametrize("given, kept", [("32", "32"), ("+1", "1"), (" 358 ", "358")])
+def test_the_company_calling_code_is_digits_only(given, kept):
+    assert Settings(_env_file=None, phone_country_code=given).phone_country_code == kept
+
+
+@pytest.mark.parametrize("given", ["", "NL", "3a", "1234", "+"])
+def test_a_calling_code_that_is_not_one_is_refused_at_start(given):
+    with pytest.raises(ValidationError, match="calling code"):
+        Settings(_env_file=None, phone_country_code=given)
