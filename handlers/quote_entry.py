@@ -85,12 +85,11 @@ async def _start(message: Message, user: User, state: FSMContext, deps: Deps, cu
 async def line_typed(message: Message, user: User, state: FSMContext, deps: Deps) -> None:
     quotation_id = (await state.get_data())["quotation_id"]
     item_text, quantity = parse_item_and_quantity(message.text)
-    entry = await quotations.enter_line(deps.uow(), user, quotation_id, item_text, quantity)
+    entry = await quotations.enter_line(deps.uow(), deps.clock, user, quotation_id, item_text, quantity)
     found = entry.matches
     if entry.added:
-        suggestions = await suggestions_after_line(deps, user, quotation_id, found[0].id)  # §5
         await show_draft(message, deps, entry.quotation, state, entry.customer)
-        await show_suggestions(message, suggestions)
+        await show_suggestions(message, list(entry.suggestions))  # §5
     elif not found:
         await message.answer(_("No item matches “{text}”. Try again, or /cancel.").format(text=esc(item_text)))
     elif len(found) > MAX_MATCHES:

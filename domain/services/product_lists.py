@@ -116,26 +116,34 @@ async def suggest_for_line(uow: UnitOfWork, clock: Clock, user: User, quotation_
     """After a line with `item_id` was entered on a draft: the suggestions that match it, each
     recorded as shown. Suggestions still pending from the previous line count as ignored."""
     async with uow:
-        pending = await uow.suggestion_offers.pending_of(quotation_id)
-        rules = await uow.product_list_rules.for_item(item_id)
-        if not pending and not rules:
-            return []  # the common case, kept to two small queries (bench/quotation_entry.py)
-        quotation = await visible_quotation(uow, user, quotation_id)
-        now = clock.now()
-        for offer in pending:
-            offer.ignore(now)
-        line = next((l for l in quotation.lines if l.item_id == item_id), None)
-        chosen: list[ProductListRule] = []
-        if quotation.status is QuotationStatus.CREATED and line is not None and rules:
-            customer = await uow.customers.get(quotation.customer_id)
-            chosen = suggestions_for(rules, item_id, line.quantity, customer.customer_group,
-                                     clock.today(), {l.item_id for l in quotation.lines})
-        offers = [SuggestionOffer(rule.id, quotation.id, user.id, now) for rule in chosen]
-        for offer in offers:
-            await uow.suggestion_offers.add(offer)
-        await uow.flush()
-        views = await _views(uow, chosen)
+        suggestions = await offer_suggestions(uow, clock, user, quotation_id, item_id)
         await uow.commit()
+    return suggestions
+
+
+async def offer_suggestions(uow: UnitOfWork, clock: Clock, user: User, quotation_id: int,
+                            item_id: int, quotation: Quotation | None = None) -> list[Suggestion]:
+    """`suggest_for_line` inside the caller's unit of work (which commits), e.g. the one that
+    entered the line; `quotation` when the caller has it loaded already."""
+    pending = await uow.suggestion_offers.pending_of(quotation_id)
+    rules = await uow.product_list_rules.for_item(item_id)
+    if not pending and not rules:
+        return []  # the common case, kept to two small queries (bench/quotation_entry.py)
+    quotation = quotation or await visible_quotation(uow, user, quotation_id)
+    now = clock.now()
+    for offer in pending:
+        offer.ignore(now)
+    line = next((l for l in quotation.lines if l.item_id == item_id), None)
+    chosen: list[ProductListRule] = []
+    if quotation.status is QuotationStatus.CREATED and line is not None and rules:
+        customer = await uow.customers.get(quotation.customer_id)
+        chosen = suggestions_for(rules, item_id, line.quantity, customer.customer_group,
+                                 clock.today(), {l.item_id for l in quotation.lines})
+    offers = [SuggestionOffer(rule.id, quotation.id, user.id, now) for rule in chosen]
+    for offer in offers:
+        await uow.suggestion_offers.add(offer)
+    await uow.flush()
+    views = await _views(uow, chosen)
     return [Suggestion(o.id, v.rule.kind, v.item, v.suggested, v.rule.note)
             for o, v in zip(offers, views)]
 

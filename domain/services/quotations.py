@@ -18,6 +18,7 @@ from domain.sales_order import SalesOrder, SalesOrderType, check_type_at_entry
 from domain.services.catalog import find_items_in
 from domain.services.common import next_number, visible_quotation
 from domain.services.pricing import reprice_line
+from domain.services.product_lists import Suggestion, offer_suggestions
 from domain.services import relationships
 from domain.services import quotation_delivery  # §A accept and web
 from domain.user import Permission, User
@@ -62,25 +63,28 @@ class LineEntry:
     quotation: Quotation
     customer: Customer
     matches: Sequence[Item]
+    suggestions: Sequence[Suggestion] = ()  # §5 up-sell/cross-sell for the line added
 
     @property
     def added(self) -> bool:
         return len(self.matches) == 1
 
 
-async def enter_line(uow: UnitOfWork, user: User, quotation_id: int, item_text: str,
+async def enter_line(uow: UnitOfWork, clock: Clock, user: User, quotation_id: int, item_text: str,
                      quantity: Decimal) -> LineEntry:
-    """Find the item and, when exactly one matches, add the line: one transaction, because this
-    is what a salesperson does most (see bench/quotation_entry.py)."""
+    """Find the item and, when exactly one matches, add the line and offer its suggestions (§5):
+    one transaction, because this is what a salesperson does most (bench/quotation_entry.py)."""
     user.require(Permission.QUOTE)
+    suggestions: list[Suggestion] = []
     async with uow:
         quotation = await visible_quotation(uow, user, quotation_id)
         matches = await find_items_in(uow, item_text)
         if len(matches) == 1:
             await reprice_line(uow, quotation, quotation.add_line(matches[0], quantity), matches[0])  # §2
+            suggestions = await offer_suggestions(uow, clock, user, quotation.id, matches[0].id, quotation)
         customer = await uow.customers.get(quotation.customer_id)
         await uow.commit()
-    return LineEntry(quotation, customer, matches)
+    return LineEntry(quotation, customer, matches, suggestions)
 
 
 async def remove_line(uow: UnitOfWork, user: User, quotation_id: int, line_number: int) -> Quotation:

@@ -77,13 +77,13 @@ async def test_a_quotation_line_is_priced_when_entered_and_repriced_when_its_qua
     await _groups(uow_factory, seeded)
     sam = seeded["sales"]
     q = await quotations.start_quotation(uow_factory(), clock, sam, seeded["acme"].id)
-    entry = await quotations.enter_line(uow_factory(), sam, q.id, "A-100", D(4))
+    entry = await quotations.enter_line(uow_factory(), clock, sam, q.id, "A-100", D(4))
     line = entry.quotation.lines[0]
     assert (line.unit_price, line.discount_percent, line.net_amount) == (D("129.00"), 0, D("516.00"))
     assert read_note(line.price_note).price.account_value == "WHOLESALE"
 
     # typing the same item again adds to its line and crosses the quantity breaks
-    q = (await quotations.enter_line(uow_factory(), sam, q.id, "A-100", D(56))).quotation
+    q = (await quotations.enter_line(uow_factory(), clock, sam, q.id, "A-100", D(56))).quotation
     line = q.lines[0]
     assert (line.unit_price, line.discount_percent) == (D("119.00"), D(8))
     assert line.net_amount == D("6568.80")  # 60 x 119 x 0.92

@@ -23,8 +23,8 @@ async def _draft(uow_factory, clock, seeded, *typed, who="sales", customer="acme
     shown = []
     for text in typed:
         item, qty = text.rsplit(" ", 1)
-        entry = await quotations.enter_line(uow_factory(), user, q.id, item, Decimal(qty))
-        shown = await pl.suggest_for_line(uow_factory(), clock, user, q.id, entry.matches[0].id)
+        entry = await quotations.enter_line(uow_factory(), clock, user, q.id, item, Decimal(qty))
+        shown = list(entry.suggestions)  # offered in the same transaction as the line
     return q.id, shown
 
 

@@ -134,12 +134,12 @@ async def test_an_expired_quotation_cannot_be_confirmed(uow_factory, clock, seed
 async def test_entering_a_line_adds_it_only_when_exactly_one_item_matches(uow_factory, clock, seeded):
     sam = seeded["sales"]
     q = await quotations.start_quotation(uow_factory(), clock, sam, seeded["acme"].id)
-    entry = await quotations.enter_line(uow_factory(), sam, q.id, "A-100", Decimal("2"))
+    entry = await quotations.enter_line(uow_factory(), clock, sam, q.id, "A-100", Decimal("2"))
     assert entry.added and entry.customer.account_number == "C-001"
     assert [(l.item_number, l.quantity) for l in entry.quotation.lines] == [("A-100", Decimal("2"))]
-    several = await quotations.enter_line(uow_factory(), sam, q.id, "e", Decimal("1"))  # chair, desk, handbook
+    several = await quotations.enter_line(uow_factory(), clock, sam, q.id, "e", Decimal("1"))  # chair, desk, handbook
     assert not several.added and len(several.matches) == 3
-    none = await quotations.enter_line(uow_factory(), sam, q.id, "globex", Decimal("1"))
+    none = await quotations.enter_line(uow_factory(), clock, sam, q.id, "globex", Decimal("1"))
     assert none.matches == [] and len(none.quotation.lines) == 1
     with pytest.raises(NotFound):
-        await quotations.enter_line(uow_factory(), seeded["sales2"], q.id, "A-100", Decimal("1"))
+        await quotations.enter_line(uow_factory(), clock, seeded["sales2"], q.id, "A-100", Decimal("1"))
