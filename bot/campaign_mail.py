@@ -54,13 +54,18 @@ class CampaignMailer:
         return f"{self.public_url}/interest/{interest_token(self.secret, campaign_id, row_id)}"
 
     def fields(self, campaign_name: str, recipient: Recipient, campaign_id: int = 0) -> dict[str, str]:
+        return self._fields(campaign_name, recipient, campaign_id, self._token(recipient))
+
+    def _token(self, recipient: Recipient) -> str:
+        return unsubscribe_token(self.secret, recipient.contact_kind, recipient.contact_id)
+
+    def _fields(self, campaign_name: str, recipient: Recipient, campaign_id: int, token: str) -> dict[str, str]:
         return {"contact_name": recipient.name, "company": recipient.company,
                 "salesperson": recipient.salesperson, "campaign": campaign_name,
-                "unsubscribe_url": self.unsubscribe_url(recipient.contact_kind, recipient.contact_id),
+                "unsubscribe_url": f"{self.public_url}/unsubscribe/{token}",
                 "interest_url": self.interest_url(campaign_id, recipient.row_id)}
 
-    def _headers(self, recipient: Recipient) -> tuple[tuple[str, str], ...]:
-        token = unsubscribe_token(self.secret, recipient.contact_kind, recipient.contact_id)
+    def _headers(self, token: str) -> tuple[tuple[str, str], ...]:
         return (("List-Unsubscribe", f"<mailto:{self.unsubscribe_address}?subject=unsubscribe%20{quote(token)}>, "
                                      f"<{self.public_url}/unsubscribe/{token}>"),
                 ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"))
@@ -69,11 +74,12 @@ class CampaignMailer:
               to: str | None = None, campaign_id: int = 0) -> bytes:
         """The message as bytes; `to` overrides the address (the test send to oneself), the links stay
         the recipient's. Raises ValueError for an address no server would take."""
-        rendered = content.render(self.fields(campaign_name, recipient, campaign_id))
+        token = self._token(recipient)  # signed once: the body's link and the headers share it
+        rendered = content.render(self._fields(campaign_name, recipient, campaign_id, token))
         return campaign_message(message_id=message_id, mail_from=self.mail_from, to_name=recipient.name,
                                 to_email=to or recipient.email, subject=rendered.subject,
                                 text=rendered.text, html=rendered.html,
-                                extra_headers=self._headers(recipient))
+                                extra_headers=self._headers(token))
 
     def build_with_email_package(self, content: CompiledContent, campaign_name: str,
                                  recipient: Recipient, message_id: str) -> bytes:
@@ -81,5 +87,6 @@ class CampaignMailer:
         rendered = content.render(self.fields(campaign_name, recipient))
         mail = OutgoingMail(message_id=message_id, mail_from=self.mail_from,
                             to=format_address(recipient.name, recipient.email), subject=rendered.subject,
-                            text=rendered.text, html=rendered.html, extra_headers=self._headers(recipient))
+                            text=rendered.text, html=rendered.html,
+                            extra_headers=self._headers(self._token(recipient)))
         return build_message(mail).as_bytes(policy=_WIDE)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import binascii
 import hashlib
+import time
 from datetime import datetime, timezone
 from email.header import Header
 from email.utils import format_datetime, formataddr, parseaddr
@@ -45,6 +46,20 @@ def _qp(text: str) -> bytes:
     return binascii.b2a_qp(data, quotetabs=False, istext=True, header=False)
 
 
+@lru_cache(maxsize=1)
+def _date_of_second(second: int) -> str:
+    return format_datetime(datetime.fromtimestamp(second, timezone.utc))
+
+
+def _date(now: datetime | None) -> str:
+    """The Date: header has whole seconds, so a campaign formats it once a second, not per message."""
+    return format_datetime(now) if now is not None else _date_of_second(int(time.time()))
+
+
+_PART = ('--{boundary}\r\nContent-Type: text/{kind}; charset="utf-8"\r\n'
+         "Content-Transfer-Encoding: quoted-printable\r\n\r\n")
+
+
 def campaign_message(*, message_id: str, mail_from: str, to_name: str, to_email: str, subject: str,
                      text: str, html: str, extra_headers: tuple[tuple[str, str], ...] = (),
                      now: datetime | None = None) -> bytes:
@@ -53,17 +68,15 @@ def campaign_message(*, message_id: str, mail_from: str, to_name: str, to_email:
         f"From: {_from(mail_from)}",
         f"To: {_address(to_name, to_email)}",
         f"Subject: {_header(subject)}",
-        f"Date: {format_datetime(now or datetime.now(timezone.utc))}",
+        f"Date: {_date(now)}",
         f"Message-ID: {clean_header_value(message_id)}",
         *(f"{name}: {_header(value)}" for name, value in extra_headers),
         "MIME-Version: 1.0",
         f'Content-Type: multipart/alternative; boundary="{boundary}"',
     ]
-    part = ('Content-Type: text/{kind}; charset="utf-8"\r\n'
-            "Content-Transfer-Encoding: quoted-printable\r\n\r\n")
     return b"".join([
         "\r\n".join(head).encode("ascii"), b"\r\n\r\n",
-        f"--{boundary}\r\n{part.format(kind='plain')}".encode(), _qp(text), b"\r\n",
-        f"--{boundary}\r\n{part.format(kind='html')}".encode(), _qp(html), b"\r\n",
+        _PART.format(boundary=boundary, kind="plain").encode(), _qp(text), b"\r\n",
+        _PART.format(boundary=boundary, kind="html").encode(), _qp(html), b"\r\n",
         f"--{boundary}--\r\n".encode(),
     ])

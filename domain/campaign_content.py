@@ -9,15 +9,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from jinja2 import StrictUndefined, TemplateError
+from jinja2 import StrictUndefined, Template, TemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from domain.campaign import CampaignContent
 from domain.errors import N_, InvalidInput
+from domain.merge_fill import MergeFill, merge_fill
 
 MAX_SUBJECT = 200
 MAX_BODY = 50_000
 FIELDS = ("contact_name", "company", "salesperson", "campaign", "unsubscribe_url", "interest_url")
+_FILLABLE = frozenset(FIELDS)
 SAMPLE = {"contact_name": "Anna de Vries", "company": "Acme BV", "salesperson": "Sam Sales",
           "campaign": "Spring", "unsubscribe_url": "https://example.com/unsubscribe/x",
           "interest_url": "https://example.com/interest/x"}
@@ -43,13 +45,22 @@ class CompiledContent:
             self._html = _HTML.from_string(content.html)
         except TemplateError as exc:
             raise InvalidInput(N_("The template has an error: {error}"), error=str(exc)) from None
+        # templates of plain text and merge fields are filled without Jinja2 (domain/merge_fill.py)
+        self._fills = tuple(merge_fill(env, source, _FILLABLE) for env, source in
+                            ((_TEXT, content.subject), (_TEXT, content.text), (_HTML, content.html)))
 
     def render(self, fields: dict[str, str]) -> Rendered:
         try:
-            return Rendered(" ".join(self._subject.render(fields).split()), self._text.render(fields),
-                            self._html.render(fields))
+            subject, text, html = (_render(fill, template, fields) for fill, template in
+                                   zip(self._fills, (self._subject, self._text, self._html)))
         except TemplateError as exc:
             raise InvalidInput(N_("The template has an error: {error}"), error=str(exc)) from None
+        return Rendered(" ".join(subject.split()), text, html)
+
+
+def _render(fill: MergeFill | None, template: Template, fields: dict[str, str]) -> str:
+    filled = fill.fill(fields) if fill is not None else None
+    return filled if filled is not None else template.render(fields)
 
 
 def parse_content(language: str, text: str) -> CampaignContent:

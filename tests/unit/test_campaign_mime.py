@@ -67,3 +67,21 @@ def test_the_fast_builder_is_much_faster_than_the_email_package():
         MAILER.build_with_email_package(CONTENT, "S", recipient, f"<m{n}@example.com>")
     slow = (time.perf_counter() - started) * 4
     assert fast * 3 < slow
+
+
+def test_the_date_header_formatted_once_a_second_is_that_second(monkeypatch):
+    from datetime import UTC, datetime
+    from email.utils import format_datetime
+
+    from bot import campaign_mime
+    for moment in (1_800_000_000.25, 1_800_000_000.99, 1_800_000_001.0):
+        monkeypatch.setattr(campaign_mime.time, "time", lambda moment=moment: moment)
+        assert campaign_mime._date(None) == format_datetime(datetime.fromtimestamp(moment, UTC))
+
+
+def test_the_list_unsubscribe_header_and_the_body_carry_the_recipients_own_signed_link():
+    from domain.consent import read_unsubscribe_token
+    message = _parsed(MAILER.build(CONTENT, "S", Recipient("party", 9, "a@b.example", "Anna"), "<m@example.com>"))
+    link = str(message["List-Unsubscribe"]).split("<")[2].rstrip(">")
+    assert link in message.get_body(("plain",)).get_content()
+    assert read_unsubscribe_token(b"k", link.rpartition("/")[2]) == ("party", 9)
