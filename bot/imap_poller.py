@@ -22,6 +22,7 @@ from typing import Literal
 
 import aioimaplib
 
+from bot.worker import BackgroundLoop
 from domain.services.mail_intake import FetchedMail, IntakeResult
 
 log = logging.getLogger(__name__)
@@ -48,46 +49,29 @@ class ImapConfig:
     ssl_context: ssl.SSLContext | None = None  # None: the system's trusted certificates
 
 
-class ImapPoller:
+class ImapPoller(BackgroundLoop):
+    """Polls until stopped (bot/worker.py); `stop()` lets the mail being processed finish (its
+    transaction commits or not). A round that processed mail is followed by another at once."""
+
+    task_name = "imap-poller"
+
     def __init__(self, config: ImapConfig, handle: Handle, recorded: Recorded, *,
                  last_uid: LastUid | None = None, poll_seconds: float = 60,
                  on_queued: Callable[[], None] | None = None) -> None:
+        super().__init__()
         self.config = config
         self.handle = handle
         self.recorded = recorded
         self.last_uid = last_uid
         self.poll_seconds = poll_seconds
         self.on_queued = on_queued
-        self._task: asyncio.Task[None] | None = None
-        self._stopping = asyncio.Event()
 
-    def start(self) -> None:
-        self._stopping.clear()
-        self._task = asyncio.create_task(self.run(), name="imap-poller")
+    async def drain_once(self) -> int:
+        return await self.poll_once()
 
-    async def stop(self, grace_seconds: float = 10) -> None:
-        """Let the mail being processed finish (its transaction commits or not), then stop."""
-        if self._task is None:
-            return
-        self._stopping.set()
-        done, _ = await asyncio.wait({self._task}, timeout=grace_seconds)
-        if not done:
-            self._task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._task
-        self._task = None
-
-    async def run(self) -> None:
-        while not self._stopping.is_set():
-            try:
-                await self.poll_once()
-            except Exception as error:  # keep polling: the mails stay unseen for the next round
-                if asyncio.current_task().cancelling():
-                    raise asyncio.CancelledError from None
-                log.warning("IMAP poll of %s:%s failed: %r", self.config.host, self.config.port, error)
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(self.poll_seconds):
-                    await self._stopping.wait()
+    def round_failed(self, error: Exception) -> None:
+        # A server that is down is said in one line per poll, not a traceback each time.
+        log.warning("IMAP poll of %s:%s failed: %r", self.config.host, self.config.port, error)
 
     async def poll_once(self) -> int:
         """One round; the number of mails processed (recorded now, not before)."""
@@ -104,7 +88,7 @@ class ImapPoller:
             found = _ok(await client.uid_search(*criteria, charset=None), "SEARCH")
             uids = [int(n) for line in found.lines[:-1] for n in bytes(line).split() if n.isdigit()]
             for uid in sorted(uids):
-                if self._stopping.is_set():
+                if self._stopping:
                     break
                 if not await self.recorded(folder, uidvalidity, uid):
                     raw = await self._fetch(client, uid)

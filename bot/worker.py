@@ -1,4 +1,4 @@
-"""The life of a background loop (outbox sender, campaign sender, Telegram deliveries)."""
+"""The life of a background loop (outbox sender, campaign sender, Telegram deliveries, IMAP poller)."""
 from __future__ import annotations
 
 import asyncio
@@ -47,12 +47,12 @@ class BackgroundLoop:
             try:
                 while not self._stopping and await self.drain_once():
                     pass
-            except Exception:
+            except Exception as error:
                 if asyncio.current_task().cancelling():
                     # A database driver may report our own cancellation as its error (asyncpg
                     # does): stop as asked instead of going round again.
                     raise asyncio.CancelledError from None
-                log.exception("%s: a round failed; trying again at the next one", self.task_name)
+                self.round_failed(error)
             if self._stopping:
                 break
             # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a cancellation
@@ -65,3 +65,7 @@ class BackgroundLoop:
     async def drain_once(self) -> int:
         """One round of work; how many items it handled (0: nothing left, sleep)."""
         raise NotImplementedError
+
+    def round_failed(self, error: Exception) -> None:
+        """What is left is tried again at the next round."""
+        log.exception("%s: a round failed; trying again at the next one", self.task_name)
