@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 
 import aiosqlite
 from sqlalchemy import String, case, exists, func, literal, select, union_all, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.campaign import Campaign, CampaignStatus, CampaignType, RecipientState, Selection
@@ -27,16 +27,12 @@ from domain.user import Role
 from storage import tables as t
 from storage.contact_store import contact_selects
 from storage.database import SQLITE_BUSY_TIMEOUT_MS
+from storage.repository_base import dialect_insert
 from storage.types import UTCDateTime
 
 r, cp = t.campaign_recipients.c, t.campaigns.c
 Q = RecipientState
 ADDRESS_KEY = ["campaign_id", "channel", "chat_id", "email"]
-
-
-def _insert(session: AsyncSession, table):
-    dialect = session.bind.dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
 
 # --- targets -----------------------------------------------------------------------------------------
@@ -109,7 +105,7 @@ class CampaignRepository:
                           sub.c.language, sub.c.name, sub.c.company, sub.c.salesperson, state,
                           literal(0), literal(now, t.campaign_recipients.c.next_attempt_at.type),
                           literal("")).where(sub.c.email != "")
-            stmt = _insert(self.session, t.campaign_recipients).from_select(
+            stmt = dialect_insert(self.session, t.campaign_recipients).from_select(
                 ["campaign_id", "contact_kind", "contact_id", "email", "language", "name", "company",
                  "salesperson", "state", "attempts", "next_attempt_at", "message_id"], rows)
             await self.session.execute(stmt.on_conflict_do_nothing(index_elements=ADDRESS_KEY))
@@ -132,7 +128,7 @@ class CampaignRepository:
                        literal(Channel.TELEGRAM.value), u.telegram_id)
                 .select_from(sub.join(t.users, (u.customer_id == sub.c.contact_id)
                                       & (u.role == Role.CUSTOMER.value))))
-        stmt = _insert(self.session, t.campaign_recipients).from_select(
+        stmt = dialect_insert(self.session, t.campaign_recipients).from_select(
             ["campaign_id", "contact_kind", "contact_id", "email", "language", "name", "company",
              "salesperson", "state", "attempts", "next_attempt_at", "message_id", "channel", "chat_id"], rows)
         await self.session.execute(stmt.on_conflict_do_nothing(index_elements=ADDRESS_KEY))
@@ -164,7 +160,7 @@ class ConsentRepository:
                       contact_kind: str = "", contact_id: int | None = None) -> None:
         """Record an opt-out (an upsert: safe when two happen at once)."""
         address = email_key(address) if channel is Channel.EMAIL else str(address)
-        stmt = _insert(self.session, t.consents).values(
+        stmt = dialect_insert(self.session, t.consents).values(
             channel=channel.value, address=address, opted_out=True, source=source.value, changed_at=now,
             contact_kind=contact_kind, contact_id=contact_id)
         await self.session.execute(stmt.on_conflict_do_update(
@@ -515,7 +511,7 @@ class LeaderLock:
         if result.rowcount == 1:
             return True
         result = await self.session.execute(
-            _insert(self.session, t.leader_locks).values(name=name, holder=holder, expires_at=now + ttl)
+            dialect_insert(self.session, t.leader_locks).values(name=name, holder=holder, expires_at=now + ttl)
             .on_conflict_do_nothing(index_elements=["name"]))
         return result.rowcount == 1
 
