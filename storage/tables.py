@@ -576,7 +576,9 @@ campaign_recipients = Table(
     Column("channel", _enum(Channel, "consent_channel"), nullable=False, server_default="email"),
     Column("chat_id", BigInteger, nullable=False, server_default="0"),
     UniqueConstraint("campaign_id", "channel", "chat_id", "email", name="uq_campaign_recipients_address"),
-    Index("ix_campaign_recipients_state_next_attempt_at", "state", "next_attempt_at"),
+    # the claim walks queued rows in id order and stops at its batch (a (state, next_attempt_at)
+    # index made it read and sort every queued row of the campaign for each batch)
+    Index("ix_campaign_recipients_state_channel_id", "state", "channel", "id"),
 )
 
 # A contact's answer to a campaign (issue 5 §5): one per contact per campaign. `notify_user_id` and
