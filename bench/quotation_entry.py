@@ -19,6 +19,7 @@ from bench.echo_baseline import run_echo_baseline
 from bench.meter import Meter, Throughput
 from bot.app import build_app
 from bot.settings import Settings
+from bot.warmup import freeze_startup_heap
 from domain.customer import Customer
 from domain.item import Item
 from domain.user import Role, User
@@ -66,6 +67,7 @@ async def run_whole_bot(users: int) -> Throughput:
             app = build_app(settings, make_bot(fake))
             try:
                 await seed(app, users)
+                freeze_startup_heap()  # as `salesbot run` does once the app is assembled
                 async with polling(app.dispatcher, app.bot, fake):
                     with Meter() as meter:
                         counts = await asyncio.gather(*(conversation(fake, FIRST_USER + i)

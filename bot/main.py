@@ -5,6 +5,7 @@ import logging
 
 from bot.app import build_app, make_bot
 from bot.settings import Settings
+from bot.warmup import freeze_startup_heap
 from storage.migrate import upgrade_async
 
 log = logging.getLogger(__name__)
@@ -28,6 +29,7 @@ async def run_polling(settings: Settings) -> None:
     app = build_app(settings, bot)
     try:
         await app.start_background()
+        freeze_startup_heap()
         if app.accept_web is not None and app.accept_web.webhook is not None:  # §A: SALESBOT_WEBHOOK_URL
             await app.accept_web.serve_webhook()
             return
