@@ -20,7 +20,7 @@ from handlers.deps import Deps
 from handlers.parsing import parse_day, parse_item_and_quantity
 from handlers.pricing import explain_rows  # §2 pricing
 from handlers.render import quotation_text
-from handlers.suggestions import show_suggestions, suggestions_after_line  # §5 up-sell/cross-sell
+from handlers.suggestions import show_suggestions  # §5 up-sell/cross-sell
 from handlers.text import esc
 from handlers.filters import TYPED
 from domain.money import parse_quantity
@@ -108,13 +108,12 @@ async def item_picked(query: CallbackQuery, callback_data: ItemPick, user: User,
     if "pending_quantity" not in data:
         await query.answer(_("This choice is no longer open."), show_alert=True)
         return
-    q = await quotations.add_line(deps.uow(), user, data["quotation_id"], callback_data.item_id,
-                                  parse_quantity(data["pending_quantity"]))
+    entry = await quotations.pick_line(deps.uow(), deps.clock, user, data["quotation_id"], callback_data.item_id,
+                                       parse_quantity(data["pending_quantity"]))
     await state.update_data(pending_quantity=None)
-    suggestions = await suggestions_after_line(deps, user, q.id, callback_data.item_id)  # §5
     await query.answer()
-    await show_draft(query.message, deps, q, state)
-    await show_suggestions(query.message, suggestions)
+    await show_draft(query.message, deps, entry.quotation, state, entry.customer)
+    await show_suggestions(query.message, list(entry.suggestions))  # §5
 
 
 @routes.callback_query(DraftAction.filter(F.action.in_({"remove", "qty"})))

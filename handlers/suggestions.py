@@ -11,10 +11,7 @@ from aiogram.types import InlineKeyboardButton as Button, InlineKeyboardMarkup, 
 
 from bot.i18n import _
 from domain.product_list import RuleKind
-from domain.services import product_lists
 from domain.services.product_lists import Suggestion
-from domain.user import User
-from handlers.deps import Deps
 from handlers.text import esc
 
 
@@ -39,13 +36,6 @@ def suggestions_text(suggestions: Sequence[Suggestion]) -> str:
             row += " — <i>" + esc(s.note) + "</i>"
         rows.append(row)
     return "\n".join(rows)
-
-
-async def suggestions_after_line(deps: Deps, user: User, quotation_id: int,
-                                 item_id: int) -> list[Suggestion]:
-    """After a line with `item_id` was entered: record the matching suggestions as shown (and the
-    previous line's as ignored) before the draft is answered, so the counts are settled in order."""
-    return await product_lists.suggest_for_line(deps.uow(), deps.clock, user, quotation_id, item_id)
 
 
 async def show_suggestions(message: Message, found: list[Suggestion]) -> None:

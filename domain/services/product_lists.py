@@ -111,20 +111,11 @@ async def list_rules(uow: UnitOfWork, user: User) -> list[RuleView]:
 
 # --- suggestions while a line is entered ------------------------------------------------------
 
-async def suggest_for_line(uow: UnitOfWork, clock: Clock, user: User, quotation_id: int,
-                           item_id: int) -> list[Suggestion]:
-    """After a line with `item_id` was entered on a draft: the suggestions that match it, each
-    recorded as shown. Suggestions still pending from the previous line count as ignored."""
-    async with uow:
-        suggestions = await offer_suggestions(uow, clock, user, quotation_id, item_id)
-        await uow.commit()
-    return suggestions
-
-
 async def offer_suggestions(uow: UnitOfWork, clock: Clock, user: User, quotation_id: int,
                             item_id: int, quotation: Quotation | None = None) -> list[Suggestion]:
-    """`suggest_for_line` inside the caller's unit of work (which commits), e.g. the one that
-    entered the line; `quotation` when the caller has it loaded already."""
+    """After a line with `item_id` was entered on a draft, inside the unit of work that entered it
+    (the caller commits): the suggestions that match it, each recorded as shown. Suggestions still
+    pending from the previous line count as ignored. `quotation` when the caller has it loaded."""
     pending = await uow.suggestion_offers.pending_of(quotation_id)
     rules = await uow.product_list_rules.for_item(item_id)
     if not pending and not rules:

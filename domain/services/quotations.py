@@ -59,7 +59,8 @@ async def add_line(uow: UnitOfWork, user: User, quotation_id: int, item_id: int,
 
 @dataclass(frozen=True)
 class LineEntry:
-    """What typing '<item> <quantity>' on a draft did: added a line, or found no or many items."""
+    """What typing '<item> <quantity>' (or picking the item) on a draft did: added a line, or found
+    no or many items."""
     quotation: Quotation
     customer: Customer
     matches: Sequence[Item]
@@ -80,11 +81,32 @@ async def enter_line(uow: UnitOfWork, clock: Clock, user: User, quotation_id: in
         quotation = await visible_quotation(uow, user, quotation_id)
         matches = await find_items_in(uow, item_text)
         if len(matches) == 1:
-            await reprice_line(uow, quotation, quotation.add_line(matches[0], quantity), matches[0])  # §2
-            suggestions = await offer_suggestions(uow, clock, user, quotation.id, matches[0].id, quotation)
+            suggestions = await _add_offered_line(uow, clock, user, quotation, matches[0], quantity)
         customer = await uow.customers.get(quotation.customer_id)
         await uow.commit()
     return LineEntry(quotation, customer, matches, suggestions)
+
+
+async def pick_line(uow: UnitOfWork, clock: Clock, user: User, quotation_id: int, item_id: int,
+                    quantity: Decimal) -> LineEntry:
+    """The item chosen from several that matched what was typed: as `enter_line`, one transaction."""
+    user.require(Permission.QUOTE)
+    async with uow:
+        quotation = await visible_quotation(uow, user, quotation_id)
+        item = await uow.items.get(item_id)
+        if item is None:
+            raise NotFound(N_("That item does not exist."))
+        suggestions = await _add_offered_line(uow, clock, user, quotation, item, quantity)
+        customer = await uow.customers.get(quotation.customer_id)
+        await uow.commit()
+    return LineEntry(quotation, customer, [item], suggestions)
+
+
+async def _add_offered_line(uow: UnitOfWork, clock: Clock, user: User, quotation: Quotation, item: Item,
+                            quantity: Decimal) -> list[Suggestion]:
+    """Add the priced line (§2 trade agreements) and offer its up-sell/cross-sell suggestions (§5)."""
+    await reprice_line(uow, quotation, quotation.add_line(item, quantity), item)
+    return await offer_suggestions(uow, clock, user, quotation.id, item.id, quotation)
 
 
 async def remove_line(uow: UnitOfWork, user: User, quotation_id: int, line_number: int) -> Quotation:
