@@ -45,8 +45,8 @@ class CampaignMailer:
         """Stable per recipient row: a retry (4xx) keeps it, so a receiver can deduplicate."""
         return make_message_id(f"campaign-{campaign_id}-{row_id}", self.domain)
 
-    def unsubscribe_url(self, contact_kind: str, contact_id: int) -> str:
-        return f"{self.public_url}/unsubscribe/{unsubscribe_token(self.secret, contact_kind, contact_id)}"
+    def _unsubscribe_url(self, token: str) -> str:
+        return f"{self.public_url}/unsubscribe/{token}"
 
     def interest_url(self, campaign_id: int, row_id: int) -> str:
         if not row_id:
@@ -62,12 +62,12 @@ class CampaignMailer:
     def _fields(self, campaign_name: str, recipient: Recipient, campaign_id: int, token: str) -> dict[str, str]:
         return {"contact_name": recipient.name, "company": recipient.company,
                 "salesperson": recipient.salesperson, "campaign": campaign_name,
-                "unsubscribe_url": f"{self.public_url}/unsubscribe/{token}",
+                "unsubscribe_url": self._unsubscribe_url(token),
                 "interest_url": self.interest_url(campaign_id, recipient.row_id)}
 
     def _headers(self, token: str) -> tuple[tuple[str, str], ...]:
         return (("List-Unsubscribe", f"<mailto:{self.unsubscribe_address}?subject=unsubscribe%20{quote(token)}>, "
-                                     f"<{self.public_url}/unsubscribe/{token}>"),
+                                     f"<{self._unsubscribe_url(token)}>"),
                 ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"))
 
     def build(self, content: CompiledContent, campaign_name: str, recipient: Recipient, message_id: str,
