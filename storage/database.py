@@ -60,7 +60,11 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
     def _on_begin(connection) -> None:
         # Take the write lock at the start: a transaction that reads then writes would otherwise
         # fail at once with "database is locked" despite the busy timeout (aiosqlite#251).
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        dbapi_connection = connection.connection.dbapi_connection
+        if hasattr(dbapi_connection, "begin"):  # storage/sqlite_driver.py: sent with the first statement
+            dbapi_connection.begin("BEGIN IMMEDIATE")
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

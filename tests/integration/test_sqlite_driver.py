@@ -1,10 +1,12 @@
 """storage/sqlite_driver.py: one call into aiosqlite's thread per statement, same results."""
 from __future__ import annotations
 
+import sqlite3
+
 import aiosqlite
 import pytest
 from sqlalchemy import text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from storage.database import create_engine
 from storage.sqlite_driver import DRIVERNAME, dialect_for
@@ -58,3 +60,71 @@ async def test_a_statement_is_one_hand_off_to_the_driver_thread(engine, monkeypa
         rows = (await conn.execute(text("SELECT 1 UNION ALL SELECT 2"))).all()
         assert rows == [(1,), (2,)]
         assert len(calls) == 1  # the stock adapter: cursor, execute, fetchall, close
+
+
+class HandOffs:
+    """Counts the functions sent to aiosqlite's thread (statements, COMMIT, ROLLBACK)."""
+
+    def __init__(self, monkeypatch) -> None:
+        self.calls: list[str] = []
+        original = aiosqlite.Connection._execute
+
+        async def counting(connection, fn, *args, **kwargs):
+            self.calls.append(fn.__name__)
+            return await original(connection, fn, *args, **kwargs)
+
+        monkeypatch.setattr(aiosqlite.Connection, "_execute", counting)
+
+
+async def test_a_transaction_is_its_statements_plus_one_hand_off(engine, monkeypatch):
+    async with engine.begin() as conn:  # connect outside the count
+        await conn.execute(text("CREATE TABLE t (n INT)"))
+    hand_offs = HandOffs(monkeypatch)
+    async with engine.begin() as conn:
+        await conn.execute(text("INSERT INTO t VALUES (1)"))
+        await conn.execute(text("SELECT n FROM t"))
+    # BEGIN IMMEDIATE went with the first statement; the pool's reset after COMMIT had nothing to end.
+    assert hand_offs.calls == ["run_statement", "run_statement", "commit"]
+    hand_offs.calls.clear()
+    async with engine.connect() as conn:
+        await conn.execute(text("SELECT n FROM t"))
+    assert hand_offs.calls == ["run_statement", "rollback"]
+    hand_offs.calls.clear()
+    async with engine.begin():
+        pass  # begun, no statement: nothing reached SQLite, nothing to end
+    assert hand_offs.calls == []
+
+
+async def test_the_write_lock_is_taken_with_the_first_statement(engine, tmp_path):
+    async with engine.begin() as conn:
+        await conn.execute(text("CREATE TABLE t (n INT)"))
+    other = sqlite3.connect(tmp_path / "driver.db", timeout=0, isolation_level=None)
+    try:
+        async with engine.connect() as conn:
+            await conn.execute(text("SELECT count(*) FROM t"))  # a read, yet the lock is ours
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                other.execute("BEGIN IMMEDIATE")
+        other.execute("BEGIN IMMEDIATE")  # given back when our transaction ended
+        other.execute("ROLLBACK")
+    finally:
+        other.close()
+
+
+async def test_a_begin_that_cannot_get_the_lock_fails_its_statement_and_leaves_no_transaction(
+        engine, tmp_path):
+    async with engine.begin() as conn:
+        await conn.execute(text("CREATE TABLE t (n INT)"))
+        await conn.execute(text("PRAGMA busy_timeout=50"))  # the pool's one connection keeps it
+    holder = sqlite3.connect(tmp_path / "driver.db", isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")
+        with pytest.raises(OperationalError, match="locked"):
+            async with engine.begin() as conn:
+                await conn.execute(text("INSERT INTO t VALUES (1)"))
+        holder.execute("ROLLBACK")
+    finally:
+        holder.close()
+    async with engine.begin() as conn:  # the connection is whole: no half-open transaction
+        await conn.execute(text("INSERT INTO t VALUES (2)"))
+    async with engine.connect() as conn:
+        assert (await conn.execute(text("SELECT n FROM t"))).scalars().all() == [2]
