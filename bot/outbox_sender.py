@@ -1,4 +1,5 @@
-"""Drains the mail outbox: claim, compose, deliver outside any transaction, record the outcome.
+"""Drains the mail outbox: claim, then for each mail in turn compose, deliver outside any
+transaction, and record the outcome.
 
 Crash safety: a row is marked sent only after the server accepted it. A crash between the two
 sends that mail again on restart, with the same Message-ID (at least once, never lost); a crash
@@ -25,7 +26,7 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from bot.campaign_sender import worker_name
-from bot.mail import MAX_ATTEMPTS, Delivery, DeliveryResult, MailTransport, OutgoingMail, next_step
+from bot.mail import MAX_ATTEMPTS, Delivery, DeliveryResult, MailTransport, next_step
 from bot.mail_composer import MailComposer
 from bot.worker import BackgroundLoop
 from domain.outbox import MailStatus, OutboxMail
@@ -56,32 +57,29 @@ class OutboxSender(BackgroundLoop):
         async with self.uow() as uow:
             due = await uow.outbox.claims.claim(self.name, self.clock.now(), self.lease, BATCH)
             await uow.commit()
-        if not due:
-            return 0
-        async with self.uow() as uow:
-            composed: list[tuple[OutboxMail, OutgoingMail | None, str]] = []
-            for row in due:
-                if row.attempts >= MAX_ATTEMPTS:  # used up by senders that died with it: not once more
-                    composed.append((row, None, f"given up after {row.attempts} attempts; the sender "
-                                                "stopped while this mail was with it"))
-                    continue
-                try:
-                    composed.append((row, await self.composer.compose(uow, row), ""))
-                except Exception as exc:  # a document that cannot be rendered is a failure, not a loop
-                    log.exception("cannot compose outbox mail %s", row.id)
-                    composed.append((row, None, f"cannot compose: {exc}"))
-        for row, outgoing, error in composed:
+        for row in due:  # in claim order, one at a time: a takeover charges only the row in hand
             if self._stopping:
                 break
             if not await self._renew(row.id):
                 log.warning("mail %s was taken over by another sender: skipped here", row.id)
                 continue
-            delivery = (await self.transport.deliver(outgoing) if outgoing is not None
-                        else Delivery(DeliveryResult.FAILED, error))
-            await self._record(row.id, delivery)
+            await self._record(row.id, await self._attempt(row))
         if self._stopping:
             await self._release()
-        return len(composed)
+        return len(due)
+
+    async def _attempt(self, row: OutboxMail) -> Delivery:
+        """Compose the mail and hand it to the server."""
+        if row.attempts >= MAX_ATTEMPTS:  # used up by senders that died with it: not once more
+            return Delivery(DeliveryResult.FAILED, f"given up after {row.attempts} attempts; the sender "
+                                                   "stopped while this mail was with it")
+        try:
+            async with self.uow() as uow:
+                outgoing = await self.composer.compose(uow, row)
+        except Exception as exc:  # a document that cannot be rendered is a failure, not a loop
+            log.exception("cannot compose outbox mail %s", row.id)
+            return Delivery(DeliveryResult.FAILED, f"cannot compose: {exc}")
+        return await self.transport.deliver(outgoing)
 
     async def _renew(self, row_id: int) -> bool:
         async with self.uow() as uow:

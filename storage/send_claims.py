@@ -9,15 +9,18 @@ means the row is no longer its own) and records the outcome under a row lock (`l
 claimed but did not reach are given back (`release`). On SQLite one process sends; the same
 statements run there without the row locks (SQLite has one writer, and no SKIP LOCKED).
 
-Taking over a row another holder left (its lease ran out: it died or hung) counts as an attempt,
-so a row that kills its sender every time (a document too big to render, say) is not taken over
-forever: the senders give it up after their number of attempts like any failing row.
+Taking over the rows another holder left (its lease ran out: it died or hung) counts an attempt for
+the one it was working on, so a row that kills its sender every time (a document too big to render,
+say) is not taken over forever: the senders give it up after their number of attempts like any
+failing row. The others it held and had not reached are not charged. That row is the holder's first
+still queued in claim order, because a sender works through its claim in that order and records
+each row's outcome (which gives the row back) before it starts the next.
 """
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import Table, case, select, update
+from sqlalchemy import Table, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 
@@ -28,20 +31,36 @@ class LeasedQueue:
     async def claim(self, worker: str, now: datetime, lease: timedelta, limit: int) -> list:
         c = self.table.c
         free = c.claimed_by.is_(None) | (c.lease_until < now) | (c.claimed_by == worker)
-        ids = (select(c.id).where(c.status == self.queued, c.next_attempt_at <= now, free)
-               .order_by(c.next_attempt_at, c.id).limit(limit))
+        rows = (select(c.id, c.claimed_by).where(c.status == self.queued, c.next_attempt_at <= now, free)
+                .order_by(c.next_attempt_at, c.id).limit(limit))
         if self.session.bind.dialect.name == "postgresql":
-            ids = ids.with_for_update(skip_locked=True)
-        chosen = list((await self.session.scalars(ids)).all())
-        if not chosen:
+            rows = rows.with_for_update(skip_locked=True)
+        found = (await self.session.execute(rows)).all()
+        if not found:
             return []
-        taken_over = c.claimed_by.is_not(None) & (c.claimed_by != worker)
+        chosen = [row_id for row_id, _holder in found]
+        charged = [row_id for row_id in await self._in_hand({holder for _id, holder in found} - {None, worker})
+                   if row_id in chosen]
         await self.session.execute(update(self.table).where(c.id.in_(chosen)).values(
-            claimed_by=worker, lease_until=now + lease,
-            attempts=case((taken_over, c.attempts + 1), else_=c.attempts)))
+            claimed_by=worker, lease_until=now + lease))
+        if charged:
+            await self.session.execute(update(self.table).where(c.id.in_(charged))
+                                       .values(attempts=c.attempts + 1))
         return list((await self.session.scalars(
             select(self.model).where(c.id.in_(chosen)).order_by(c.next_attempt_at, c.id)
             .execution_options(populate_existing=True))).all())
+
+    async def _in_hand(self, holders: set[str]) -> list[int]:
+        """The row each of these (dead or hung) holders was working on: its first still queued."""
+        c = self.table.c
+        in_hand = []
+        for holder in sorted(holders):
+            row_id = await self.session.scalar(
+                select(c.id).where(c.claimed_by == holder, c.status == self.queued)
+                .order_by(c.next_attempt_at, c.id).limit(1))
+            if row_id is not None:
+                in_hand.append(row_id)
+        return in_hand
 
     async def renew(self, row_id: int, worker: str, now: datetime, lease: timedelta) -> bool:
         """Still ours and still queued: the lease starts again (just before the row is handed out)."""

@@ -126,8 +126,9 @@ async def test_a_process_whose_delivery_was_taken_over_sends_no_further_step(
 
 
 async def test_a_delivery_that_kills_every_process_is_given_up(uow_factory, clock, seeded, fake_bot_api):
-    """Each takeover counts as an attempt (storage/send_claims.py): a delivery whose holders keep
-    dying is failed once they are used up, never brought to the chat."""
+    """Each takeover counts an attempt for the delivery its holder was on (storage/send_claims.py):
+    one whose holders keep dying is failed once they are used up, never brought to the chat. The
+    other delivery those holders had claimed but not reached is not charged, and goes out."""
     await _linked_quotations(uow_factory, clock, seeded, fake_bot_api, 1)
     for n in range(MAX_ATTEMPTS):
         async with uow_factory() as uow:
@@ -135,12 +136,14 @@ async def test_a_delivery_that_kills_every_process_is_given_up(uow_factory, cloc
                                                                timedelta(seconds=LEASE), 10)
             await uow.commit()
         clock.advance(seconds=LEASE + 1)
+    in_hand, not_reached = await _rows(uow_factory)
+    assert (in_hand.attempts, not_reached.attempts) == (MAX_ATTEMPTS - 1, 0)  # the last death: at the takeover
     bot = make_bot(fake_bot_api)
     try:
         assert await _deliveries(bot, uow_factory, clock, "live").drain_once() == 2
     finally:
         await bot.session.close()
-    rows = await _rows(uow_factory)
-    assert {r.status for r in rows} == {DeliveryStatus.FAILED}
-    assert all("given up" in r.last_error for r in rows)
-    assert fake_bot_api.calls_of("sendDocument") == [] and fake_bot_api.calls_of("sendMessage") == []
+    in_hand, not_reached = await _rows(uow_factory)
+    assert in_hand.status is DeliveryStatus.FAILED and "given up" in in_hand.last_error
+    assert not_reached.status is DeliveryStatus.SENT
+    assert [c.chat_id for c in fake_bot_api.calls_of("sendDocument")] == [not_reached.chat_id]

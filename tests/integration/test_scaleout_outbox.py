@@ -44,6 +44,15 @@ class DiesAfterSmtp(Recording):
         raise asyncio.CancelledError
 
 
+class DiesOnThird(Recording):
+    """The process dies (is cancelled) while its third mail is with the server."""
+
+    async def deliver(self, mail):
+        if len(self.handed) == 2:
+            raise asyncio.CancelledError
+        return await super().deliver(mail)
+
+
 @pytest.fixture
 def sink():
     sink = SmtpSink().start()
@@ -117,7 +126,24 @@ async def test_a_claim_left_by_a_dead_sender_is_taken_over_after_its_lease(uow_f
     clock.advance(seconds=2)
     assert await live.drain_once() == 5
     assert len(sink.messages) == 5
-    assert {r.status for r in await _rows(uow_factory)} == {MailStatus.SENT}
+    rows = await _rows(uow_factory)
+    assert {r.status for r in rows} == {MailStatus.SENT}
+    # The takeover is charged to the mail the dead sender had in hand (its first), not to the rest.
+    assert [r.attempts for r in rows] == [2, 1, 1, 1, 1]
+
+
+async def test_a_takeover_charges_the_mail_its_sender_died_on_not_those_it_had_sent(
+        uow_factory, clock, seeded, sink):
+    await _queue_mails(uow_factory, clock, seeded, 4)
+    dying = _sender(uow_factory, clock, sink, "dying", DiesOnThird)
+    with pytest.raises(asyncio.CancelledError):
+        await dying.drain_once()
+    assert len(sink.messages) == 2
+    clock.advance(seconds=LEASE + 1)
+    assert await _sender(uow_factory, clock, sink, "live").drain_once() == 3
+    rows = await _rows(uow_factory)
+    assert {r.status for r in rows} == {MailStatus.SENT} and len(sink.messages) == 5
+    assert [r.attempts for r in rows] == [1, 1, 2, 1, 1]
 
 
 async def test_a_mail_whose_sender_died_after_smtp_accepted_it_is_sent_again_with_the_same_message_id(
