@@ -105,7 +105,9 @@ async def _run(args: argparse.Namespace, settings: Settings) -> str:
                 args.out.write_bytes(pdf)
                 return pdf
             printed = await campaign_letters.print_letters(uow(), clock, ADMIN, args.id, write)
-            return (f"campaign #{args.id}: {printed.letters} letter(s) written to {args.out}; "
+            missing = (f"; {printed.without_address} without a postal address" if printed.without_address
+                       else "")
+            return (f"campaign #{args.id}: {printed.letters} letter(s) written to {args.out}{missing}; "
                     f"the campaign is {printed.campaign.status}")
         if action == "schedule":
             if args.when.strip().lower() == "now":

@@ -32,12 +32,12 @@ ITEMS = (
 )
 
 # (account number, name, e-mail, language of their documents)
-CUSTOMERS = (
-    ("C-001", "Acme Office BV", "buyer@acme.example", "en"),
-    ("C-002", "Café Hoogvliet", "inkoop@hoogvliet.example", "nl"),
-    ("C-003", "ООО Ромашка", "zakupki@romashka.example", "en"),
-    ("C-004", "Nordwind Logistik GmbH", "einkauf@nordwind.example", "en"),
-    ("C-005", "Bakkerij De Gouden Korst", "info@goudenkorst.example", "nl"),
+CUSTOMERS = (  # account, name, e-mail, language, postal address (printed on mailing letters)
+    ("C-001", "Acme Office BV", "buyer@acme.example", "en", "Herengracht 100, 1015 BS Amsterdam"),
+    ("C-002", "Café Hoogvliet", "inkoop@hoogvliet.example", "nl", "Markt 7, 3011 AA Rotterdam"),
+    ("C-003", "ООО Ромашка", "zakupki@romashka.example", "en", "ул. Ленина 1, 119019 Москва, Россия"),
+    ("C-004", "Nordwind Logistik GmbH", "einkauf@nordwind.example", "en", "Hafenstraße 3, 20457 Hamburg, Deutschland"),
+    ("C-005", "Bakkerij De Gouden Korst", "info@goudenkorst.example", "nl", ""),
 )
 
 # The quotation whose last valid day is today, so the expiry warning shows at start.
@@ -58,8 +58,8 @@ async def seed(uow: Callable[[], UnitOfWork], clock: Clock) -> None:
         await u.users.add(user)
         for number, name, unit, price, tax, on_hand in ITEMS:
             await u.items.add(Item(number, name, unit, D(price), D(tax), D(on_hand)))
-        for account, name, email, language in CUSTOMERS:
-            await u.customers.add(Customer(account, name, email, language))
+        for account, name, email, language, address in CUSTOMERS:
+            await u.customers.add(Customer(account, name, email, language, postal_address=address))
         await u.commit()
 
     async with uow() as u:

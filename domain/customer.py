@@ -17,6 +17,23 @@ def check_email(email: str) -> str:
     return email
 
 
+MAX_ADDRESS_LINES = 5
+MAX_ADDRESS_LINE = 80
+
+
+def check_postal_address(text: str) -> str:
+    """A postal address as its lines (street and number, postal code and city, country), typed on
+    separate lines or separated by commas as on an envelope; kept one line per line. Empty: none."""
+    lines = [part.strip() for line in (text or "").splitlines() for part in line.split(",")]
+    lines = [line for line in lines if line]
+    if len(lines) > MAX_ADDRESS_LINES:
+        raise InvalidInput(N_("A postal address has at most {count} lines."), count=MAX_ADDRESS_LINES)
+    if any(len(line) > MAX_ADDRESS_LINE for line in lines):
+        raise InvalidInput(N_("A line of a postal address can have at most {count} characters."),
+                           count=MAX_ADDRESS_LINE)
+    return "\n".join(lines)
+
+
 def check_language(language: str) -> str:
     language = (language or "en").strip().lower()[:2]
     if language not in LANGUAGES:
@@ -35,6 +52,7 @@ class Customer:
     customer_group: str = ""
     id: int | None = None
     salesperson_id: int | None = None  # issue 4 §2: the account's salesperson (quotation requests)
+    postal_address: str = ""  # lines separated by newlines; a mailing campaign's letters print it
 
     def __post_init__(self) -> None:
         if not self.account_number.strip():
@@ -44,3 +62,4 @@ class Customer:
         self.email = check_email(self.email)
         self.language = check_language(self.language)
         self.customer_group = (self.customer_group or "").strip()
+        self.postal_address = check_postal_address(self.postal_address)

@@ -26,7 +26,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from domain.customer import check_email
+from domain.customer import check_email, check_postal_address
 from domain.errors import N_, InvalidInput, TransitionNotAllowed
 from domain.money import CENT, MAX_PRICE
 from domain.workflow import Workflow
@@ -236,6 +236,7 @@ class Party:
     opportunities: list[Opportunity] = field(default_factory=list)
     id: int | None = None
     version: int = 1
+    postal_address: str = ""  # lines separated by newlines; a mailing campaign's letters print it
 
     @classmethod
     def capture(cls, details: LeadDetails, stage: Stage, owner_id: int, now: datetime) -> Party:
@@ -325,6 +326,10 @@ class Party:
 
     def set_email(self, email: str) -> None:
         self.email = check_email(email)
+
+    def set_postal_address(self, text: str) -> None:
+        """Empty text removes the address."""
+        self.postal_address = check_postal_address(text)
 
     def become_customer(self, reason: str, by: int, now: datetime) -> None:
         """The party buys: it must have a customer account by now; an open opportunity is won."""

@@ -40,7 +40,7 @@ class PartyOpen(CallbackData, prefix="ro"):
 
 
 class PartyAction(CallbackData, prefix="ra"):
-    action: str  # lead / qualify / estimate / quote / win / lose / email
+    action: str  # lead / qualify / estimate / quote / win / lose / email / address
     party_id: int
 
 
@@ -52,6 +52,7 @@ class LeadEntry(StatesGroup):
     win = State()
     lose = State()
     email = State()
+    address = State()
 
 
 LEAD_HELP = N_("Send the lead in one message, one item per line:\n"
@@ -161,7 +162,7 @@ def party_keyboard(party: Party, user: User) -> InlineKeyboardMarkup | None:
             rows.append([b(_("Create quotation"), "quote")])
         rows.append([b(_("Won"), "win"), b(_("Lost"), "lose")])
     if party.stage is not Stage.CUSTOMER and party.customer_id is None:
-        rows.append([b(_("E-mail address"), "email")])
+        rows.append([b(_("E-mail address"), "email"), b(_("Postal address"), "address")])
     return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
 
 
@@ -187,6 +188,9 @@ ASK = {
     "win": (LeadEntry.win, N_("Why was it won? Type the reason.")),
     "lose": (LeadEntry.lose, N_("Why was it lost? Type the reason.")),
     "email": (LeadEntry.email, N_("Which e-mail address?")),
+    "address": (LeadEntry.address, N_("Which postal address? One line each for street and number, postal "
+                                      "code and city, and country (or separate them with commas). "
+                                      "Type - to remove it.")),
 }
 
 
@@ -245,6 +249,15 @@ async def win_typed(message: Message, user: User, state: FSMContext, deps: Deps)
 async def email_typed(message: Message, user: User, state: FSMContext, deps: Deps) -> None:
     party_id = (await state.get_data())["party_id"]
     await relationships.set_email(deps.uow(), user, party_id, message.text)
+    await state.clear()
+    await show_party(message, user, deps, party_id)
+
+
+@routes.message(LeadEntry.address, TYPED)
+async def address_typed(message: Message, user: User, state: FSMContext, deps: Deps) -> None:
+    party_id = (await state.get_data())["party_id"]
+    text = "" if message.text.strip() == "-" else message.text
+    await relationships.set_postal_address(deps.uow(), user, party_id, text)
     await state.clear()
     await show_party(message, user, deps, party_id)
 

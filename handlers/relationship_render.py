@@ -59,6 +59,8 @@ def duplicate_lines(duplicates: Sequence[Duplicate]) -> list[str]:
 def party_text(party: Party, names: Mapping[int, str], account: str | None, currency: str) -> str:
     head = [_("<b>{name}</b> · {stage}").format(name=esc(party.display_name), stage=esc(label(party.stage)))]
     head += contact_lines(party.name, party.company, party.email, party.phone, party.source, party.note)[1:]
+    if party.postal_address:
+        head.append(_("Postal address: {address}").format(address=esc(", ".join(party.postal_address.splitlines()))))
     if account:
         head.append(_("Customer account: {account}").format(account=esc(account)))
     rows = []

@@ -49,7 +49,8 @@ def contact_selects(selection: Selection, language: str):
             select(literal("customer").label("contact_kind"), c.id.label("contact_id"),
                    c.name.label("name"), c.name.label("company"), c.email.label("email"),
                    func.coalesce(owner.c.phone, "").label("phone"), c.language.label("language"),
-                   salesperson_id.label("salesperson_id"), func.coalesce(u.name, "").label("salesperson"))
+                   salesperson_id.label("salesperson_id"), func.coalesce(u.name, "").label("salesperson"),
+                   c.postal_address.label("postal_address"))
             .select_from(t.customers.outerjoin(owner, owner.c.customer_id == c.id)
                          .outerjoin(t.users, u.id == salesperson_id))
             .where(tagged("customer", c.id, selection.tags)))
@@ -63,7 +64,7 @@ def contact_selects(selection: Selection, language: str):
             select(literal("party").label("contact_kind"), p.id.label("contact_id"), p.name.label("name"),
                    p.company.label("company"), p.email.label("email"), p.phone.label("phone"),
                    literal(language).label("language"), p.owner_id.label("salesperson_id"),
-                   func.coalesce(u.name, "").label("salesperson"))
+                   func.coalesce(u.name, "").label("salesperson"), p.postal_address.label("postal_address"))
             .select_from(t.parties.outerjoin(t.users, u.id == p.owner_id))
             .where(p.stage.in_([str(s) for s in stages]), tagged("party", p.id, selection.tags)))
     return customers, parties
@@ -78,6 +79,7 @@ class LetterTarget:
     email: str
     language: str
     salesperson: str
+    postal_address: str  # lines separated by newlines; "" when unknown
 
 
 @dataclass(frozen=True)
@@ -132,7 +134,7 @@ class CampaignContacts:
             return []
         rows = await self.session.execute(
             select(sub.c.contact_kind, sub.c.contact_id, sub.c.name, sub.c.company, sub.c.email,
-                   sub.c.language, func.coalesce(t.users.c.name, ""))
+                   sub.c.language, func.coalesce(t.users.c.name, ""), sub.c.postal_address)
             .select_from(sub.outerjoin(t.users, t.users.c.id == sub.c.salesperson_id))
             .where(~refused_post(sub.c.email)).order_by(sub.c.name, sub.c.contact_kind, sub.c.contact_id))
         return [LetterTarget(*row) for row in rows.all()]

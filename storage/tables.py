@@ -54,6 +54,7 @@ customers = Table(
     Column("customer_group", String(40), nullable=False, server_default=""),
     # issue 4 §2: the account's salesperson, if any (no foreign key: users already refer to customers)
     Column("salesperson_id", Integer),
+    Column("postal_address", Text, nullable=False, server_default=""),
 )
 
 items = Table(
@@ -282,6 +283,7 @@ parties = Table(
     Column("customer_id", ForeignKey("customers.id"), unique=True),
     Column("created_at", UTCDateTime, nullable=False),
     Column("version", Integer, nullable=False),
+    Column("postal_address", Text, nullable=False, server_default=""),
 )
 
 party_stage_changes = Table(

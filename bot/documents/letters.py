@@ -48,6 +48,8 @@ def _letter(pdf: FPDF, company: CompanyHeader, letter: Letter) -> None:
     _line(pdf, letter.contact_name, 10.5)
     if letter.company and letter.company != letter.contact_name:
         _line(pdf, letter.company, 10.5)
+    for text in letter.address:
+        _line(pdf, text, 10.5)
     pdf.ln(10)
     pdf.set_font(FONT, "", 10)
     pdf.cell(WIDTH, 5, format_date(letter.dated, letter.language), align="R",

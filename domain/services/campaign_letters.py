@@ -4,6 +4,10 @@ Consent: a postal letter is not an e-mail, but a contact who opted out themselve
 link, /stop, or staff on their word) has said no to our marketing, so they get no letter either; an
 address that merely bounced does not stop a letter. Producing the file makes the campaign DONE; a
 done mailing can be printed again (same targets as now), which changes nothing.
+
+Each letter carries the contact's postal address where one is known (a customer's from the customer
+import, a party's from its card in /leads). Letters without one are still made, so the file keeps one
+letter per target, and the marketer is told how many lack an address before they go to the printer.
 """
 from __future__ import annotations
 
@@ -28,6 +32,7 @@ class Letter:
     subject: str
     body: str
     dated: date
+    address: tuple[str, ...] = ()  # the postal address's lines; () when unknown
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,7 @@ class PrintFile:
     campaign: Campaign
     letters: int
     pdf: bytes
+    without_address: int = 0  # letters with no postal address to print
 
 
 async def print_letters(uow: UnitOfWork, clock: Clock, user: User, campaign_id: int,
@@ -59,7 +65,8 @@ async def print_letters(uow: UnitOfWork, clock: Clock, user: User, campaign_id: 
                                         "salesperson": target.salesperson, "campaign": campaign.name,
                                         "unsubscribe_url": ""})
             letters.append(Letter(content.language, target.name, target.company, rendered.subject,
-                                  rendered.text.strip("\n"), now.date()))
+                                  rendered.text.strip("\n"), now.date(),
+                                  tuple(target.postal_address.splitlines())))
         pdf = await asyncio.to_thread(render, letters)
         await uow.commit()
-    return PrintFile(campaign, len(letters), pdf)
+    return PrintFile(campaign, len(letters), pdf, sum(1 for letter in letters if not letter.address))

@@ -31,12 +31,10 @@ COLUMNS = {
     "posting_profiles": ("code", "summary_account"),
     "purchase_orders": ("purchase_order", "vendor", "item_number", "quantity", "expected_date",
                         "received"),  # optional: vendor_name
-
-    # customers: an optional column `salesperson` (a staff member's Telegram id) sets the account's
-    # salesperson, who gets the account's quotation requests
-
-
 }
+# Optional customers columns: customer_group; address (the postal address, its lines separated by
+# commas; a file without the column leaves addresses as they are); salesperson (a staff member's
+# Telegram id: the account's salesperson, who gets its quotation requests).
 
 
 @dataclass(frozen=True)
@@ -98,7 +96,7 @@ def _item(row: Mapping[str, str]) -> Item:
 def _customer(row: Mapping[str, str]) -> Customer:
     return Customer(account_number=_text(row, "account_number"), name=_text(row, "name"),
                     email=_text(row, "email"), language=_text(row, "language") or "en",
-                    customer_group=_text(row, "customer_group"))
+                    customer_group=_text(row, "customer_group"), postal_address=_text(row, "address"))
 
 
 def _user(row: Mapping[str, str]) -> User:
@@ -133,9 +131,11 @@ def _copy_item(existing: Item, item: Item) -> None:
     existing.item_group = item.item_group
 
 
-def _copy_customer(existing: Customer, customer: Customer) -> None:
+def _copy_customer(existing: Customer, customer: Customer, with_address: bool) -> None:
     existing.name, existing.email, existing.language = customer.name, customer.email, customer.language
     existing.customer_group = customer.customer_group
+    if with_address:
+        existing.postal_address = customer.postal_address
 
 
 def _copy_user(existing: User, user: User) -> None:
@@ -149,9 +149,11 @@ async def import_products(uow: UnitOfWork, rows: Iterable[Row]) -> ImportResult:
 
 
 async def import_customers(uow: UnitOfWork, rows: Iterable[Row]) -> ImportResult:
+    rows = list(rows)
+    with_address = bool(rows) and "address" in rows[0][1]
     return await _upsert(uow, _parse_rows(rows, _customer, lambda c: c.account_number),
                          lambda u, c: u.customers.by_account(c.account_number),
-                         lambda u, c: u.customers.add(c), _copy_customer)
+                         lambda u, c: u.customers.add(c), lambda old, new: _copy_customer(old, new, with_address))
 
 
 async def import_stock(uow: UnitOfWork, rows: Iterable[Row]) -> ImportResult:

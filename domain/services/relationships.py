@@ -131,6 +131,14 @@ async def set_email(uow: UnitOfWork, user: User, party_id: int, email: str) -> P
     return party
 
 
+async def set_postal_address(uow: UnitOfWork, user: User, party_id: int, text: str) -> Party:
+    async with uow:
+        party = await visible_party(uow, user, party_id)
+        party.set_postal_address(text)
+        await uow.commit()
+    return party
+
+
 async def lose_opportunity(uow: UnitOfWork, clock: Clock, user: User, party_id: int,
                            reason: str) -> Party:
     async with uow:
@@ -202,7 +210,7 @@ async def _customer_account(uow: UnitOfWork, party: Party, language: str, *,
     sequence, prefix = ((PROSPECT_ACCOUNTS, PROSPECT_PREFIX) if provisional
                         else (CUSTOMER_ACCOUNTS, CUSTOMER_PREFIX))
     customer = Customer(await _free_account(uow, sequence, prefix), party.company or party.name,
-                        party.email, language)
+                        party.email, language, postal_address=party.postal_address)
     await uow.customers.add(customer)
     await uow.flush()
     party.attach_customer(customer.id)

@@ -26,6 +26,7 @@ async def _parties(uow_factory, owner):
             await uow.parties.add(party)
         await uow.consents.opt_out(Channel.EMAIL, "piet@weg.example", ConsentSource.UNSUBSCRIBE, NOW)
         await uow.consents.opt_out(Channel.EMAIL, "bo@bounce.example", ConsentSource.BOUNCE, NOW)
+        parties[0].set_postal_address("Dorpsstraat 1, 1234 AB Één-dorp")
         await uow.commit()
     return parties
 
@@ -48,10 +49,12 @@ async def test_the_marketer_gets_the_letters_pdf_from_the_card_and_the_mailing_i
     filename, data = call.files["document"]
     assert filename == "campaign-1-letters.pdf"
     assert "3 letter(s)" in call.params["caption"]
+    assert "2 of them have no postal address" in call.params["caption"]
     pages = [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
     assert len(pages) == 3
     text = "\n".join(pages)
     assert "Beste Renée de Bruïne," in text and "Bakkerij Één" in text
+    assert "Dorpsstraat 1\n1234 AB Één-dorp" in pages[[n for n, p in enumerate(pages) if "Renée" in p][0]]
     assert "Beste Иван Петров," in text and "Winteraanbieding voor ООО Ромашка" in text
     assert "€ 149,95" in text and "Sam Sales" in text and "Salesbot Demo BV" in text
     assert "Bo Uncer" in text and "Piet Weg" not in text

@@ -230,3 +230,17 @@ async def test_a_lead_in_dutch(running):
     assert "Jouw pijplijn" in text and "Verkoopkans: 1 · €\xa025.000,00 (gewogen €\xa015.000,00)" in text
     photo = await running.fake.wait_for("sendPhoto", chat_id=SAM)
     assert photo.params["caption"].startswith("Waarde per fase")
+
+
+async def test_a_party_s_postal_address_is_set_on_its_card_and_can_be_removed(running):
+    chat = running.chat(SAM)
+    await _capture(chat, "Piet\nPiet BV\npiet@pietbv.example\nreferral")
+    await chat.reply()
+    await chat.tap("Postal address")
+    assert "Which postal address?" in await chat.reply()
+    assert "at most 80 characters" in await chat.say("x" * 81)
+    card = await chat.say("Stationsweg 12, 3511 AB Utrecht")
+    assert "Postal address: Stationsweg 12, 3511 AB Utrecht" in card
+    await chat.tap("Postal address")
+    await chat.reply()
+    assert "Postal address" not in (await chat.say("-")).split("History")[0]
