@@ -7,6 +7,8 @@ from typing import Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from domain.call_list import DEFAULT_COUNTRY_CODE
+
 TELEGRAM_API = "https://api.telegram.org"
 
 
@@ -27,7 +29,7 @@ class Settings(BaseSettings):
 
     locale: Literal["en", "nl"] = "en"
     currency: str = "EUR"
-    phone_country_code: str = "31"  # for numbers stored without one ('06...'), in call lists
+    phone_country_code: str = DEFAULT_COUNTRY_CODE  # for numbers stored without one ('06...'), in call lists
     timezone: str = "Europe/Amsterdam"
     redis_url: str | None = None
 

@@ -38,7 +38,11 @@ class CallOutcome(StrEnum):
 CLOSING = frozenset({CallOutcome.REACHED, CallOutcome.INTERESTED, CallOutcome.NOT_INTERESTED})
 
 
-def international(phone: str, country_code: str = "31") -> str:
+# The calling code for numbers stored without one ('06...'): the seed's company is Dutch.
+DEFAULT_COUNTRY_CODE = "31"
+
+
+def international(phone: str, country_code: str = DEFAULT_COUNTRY_CODE) -> str:
     """A stored number in international form: '+31612345678' stays; '0612345678' gets the company's
     country code; '0031...' becomes '+31...'. Telegram makes such a number in a message tappable."""
     phone = (phone or "").strip()

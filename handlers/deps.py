@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.documents.renderer import DocumentRenderer
+from domain.call_list import DEFAULT_COUNTRY_CODE
 from domain.customer import Customer
 from domain.errors import N_, NotFound
 from domain.ports import Clock, UnitOfWork
@@ -20,7 +21,7 @@ class Deps:
     documents: DocumentRenderer        # the PDFs customers get, shown to the salesperson too
     links: Any = None                  # issue 4: bot.customer_links.CustomerLinks (deep links for customers)
     warehouse_management: bool = False  # §4: Subscriptions are refused when it is on
-    phone_country_code: str = "31"     # issue 5: call lists show numbers in international form
+    phone_country_code: str = DEFAULT_COUNTRY_CODE  # issue 5: call lists show numbers in international form
 
     async def customer(self, customer_id: int) -> Customer:
         async with self.uow() as uow:
