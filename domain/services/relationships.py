@@ -2,7 +2,7 @@
 lose it."""
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -94,21 +94,23 @@ async def open_parties(uow: UnitOfWork, user: User) -> Sequence[Party]:
         return await uow.parties.of_owner(owner, LIST_LIMIT, OPEN_STAGES)
 
 
-async def make_lead(uow: UnitOfWork, clock: Clock, user: User, party_id: int) -> Party:
+async def _change(uow: UnitOfWork, user: User, party_id: int, change: Callable[[Party], object]) -> Party:
+    """One of the user's visible parties, changed by `change` (a Party method that checks its rule)."""
     async with uow:
         party = await visible_party(uow, user, party_id)
-        party.make_lead(user.id, clock.now())
+        change(party)
         await uow.commit()
     return party
+
+
+async def make_lead(uow: UnitOfWork, clock: Clock, user: User, party_id: int) -> Party:
+    return await _change(uow, user, party_id, lambda party: party.make_lead(user.id, clock.now()))
 
 
 async def qualify(uow: UnitOfWork, clock: Clock, user: User, party_id: int, value: Decimal,
                   probability: Decimal, expected_close: date) -> Party:
-    async with uow:
-        party = await visible_party(uow, user, party_id)
-        party.qualify(value, probability, expected_close, clock.today(), user.id, clock.now())
-        await uow.commit()
-    return party
+    return await _change(uow, user, party_id, lambda party: party.qualify(
+        value, probability, expected_close, clock.today(), user.id, clock.now()))
 
 
 async def estimate(uow: UnitOfWork, clock: Clock, user: User, party_id: int, value: Decimal,
@@ -116,36 +118,21 @@ async def estimate(uow: UnitOfWork, clock: Clock, user: User, party_id: int, val
     """Set or revise the estimate of the party's open opportunity (one a campaign response opened
     with its estimate pending, or one already estimated): a salesperson their own parties', a
     manager (who sees all) anyone's; `visible_party` checks both."""
-    async with uow:
-        party = await visible_party(uow, user, party_id)
-        party.estimate(value, probability, expected_close, clock.today())
-        await uow.commit()
-    return party
+    return await _change(uow, user, party_id, lambda party: party.estimate(
+        value, probability, expected_close, clock.today()))
 
 
 async def set_email(uow: UnitOfWork, user: User, party_id: int, email: str) -> Party:
-    async with uow:
-        party = await visible_party(uow, user, party_id)
-        party.set_email(email)
-        await uow.commit()
-    return party
+    return await _change(uow, user, party_id, lambda party: party.set_email(email))
 
 
 async def set_postal_address(uow: UnitOfWork, user: User, party_id: int, text: str) -> Party:
-    async with uow:
-        party = await visible_party(uow, user, party_id)
-        party.set_postal_address(text)
-        await uow.commit()
-    return party
+    return await _change(uow, user, party_id, lambda party: party.set_postal_address(text))
 
 
 async def lose_opportunity(uow: UnitOfWork, clock: Clock, user: User, party_id: int,
                            reason: str) -> Party:
-    async with uow:
-        party = await visible_party(uow, user, party_id)
-        party.lose(reason, clock.now())
-        await uow.commit()
-    return party
+    return await _change(uow, user, party_id, lambda party: party.lose(reason, clock.now()))
 
 
 async def win_opportunity(uow: UnitOfWork, clock: Clock, user: User, party_id: int, reason: str,
