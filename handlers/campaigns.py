@@ -211,8 +211,9 @@ async def act(query: CallbackQuery, callback_data: CampaignAct, user: User, deps
         printed = await campaign_letters.print_letters(deps.uow(), deps.clock, user, cid, kit.render_letters)
         caption = _("{count} letter(s), one per page, for the print shop.").format(count=printed.letters)
         if printed.without_address:
-            caption += "\n" + _("{count} of them have no postal address. Add it (customers: the customer "
-                                 "import; parties: their card in /leads) and print again.").format(
+            caption += "\n" + _("{count} of them have no postal address. Customers get it from the "
+                                 "customer import, parties from their salesperson (Postal address on "
+                                 "the card in /leads); then print again.").format(
                 count=printed.without_address)
         await query.message.answer_document(
             BufferedInputFile(printed.pdf, filename=f"campaign-{cid}-letters.pdf"), caption=caption)
