@@ -117,7 +117,10 @@ class OneHopConnection(AsyncAdapt_aiosqlite_connection):
         """False when there is nothing to end: the begin never reached SQLite, or it is over.
 
         Reading sqlite3's `in_transaction` from this thread is safe: it only asks SQLite whether
-        the connection is in autocommit, and no statement runs while the pool lends it to us."""
+        the connection is in autocommit, and no statement of ours is running then. A statement whose
+        caller was cancelled may still wait in the driver's queue, but SQLAlchemy discards a
+        connection interrupted that way (closing it, after that statement, ends its transaction);
+        tests/integration/test_sqlite_driver.py checks it."""
         if self.pending_begin is not None:
             self.pending_begin = None
             return False

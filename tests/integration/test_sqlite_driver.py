@@ -1,7 +1,9 @@
 """storage/sqlite_driver.py: one call into aiosqlite's thread per statement, same results."""
 from __future__ import annotations
 
+import asyncio
 import sqlite3
+import time
 
 import aiosqlite
 import pytest
@@ -128,3 +130,30 @@ async def test_a_begin_that_cannot_get_the_lock_fails_its_statement_and_leaves_n
         await conn.execute(text("INSERT INTO t VALUES (2)"))
     async with engine.connect() as conn:
         assert (await conn.execute(text("SELECT n FROM t"))).scalars().all() == [2]
+
+
+async def test_a_statement_cancelled_while_queued_still_has_its_transaction_ended(engine, tmp_path):
+    """The awaiting task is cancelled while its statement (and the BEGIN with it) waits in the
+    driver's queue. The statement still runs later, so the transaction it opens must be ended after
+    it, not judged closed (and its ROLLBACK skipped) before it ran."""
+    async with engine.begin() as conn:
+        await conn.execute(text("CREATE TABLE t (n INT)"))
+    async with engine.connect() as conn:
+        driver = (await conn.get_raw_connection()).driver_connection
+        busy = asyncio.create_task(driver._execute(time.sleep, 0.3))  # the thread is busy meanwhile
+        await asyncio.sleep(0.05)
+        statement = asyncio.create_task(conn.execute(text("INSERT INTO t VALUES (1)")))
+        await asyncio.sleep(0.05)
+        statement.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await statement
+        await busy
+    other = sqlite3.connect(tmp_path / "driver.db", timeout=5, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")  # the cancelled transaction gave the write lock back
+        other.execute("ROLLBACK")
+        assert other.execute("SELECT count(*) FROM t").fetchone() == (0,)
+    finally:
+        other.close()
+    async with engine.begin() as conn:  # and the connection can begin again
+        await conn.execute(text("INSERT INTO t VALUES (2)"))
