@@ -15,7 +15,7 @@ from domain.item import Item
 from domain.ports import Clock, UnitOfWork
 from domain.purchase_order import Vendor
 from domain.sales_order import SalesOrder, SalesOrderLine
-from domain.services.common import visible_order
+from domain.services.common import existing_item, visible_order
 from domain.user import Permission, User
 
 LIST_LIMIT = 20
@@ -46,13 +46,6 @@ async def by_vendor(uow: UnitOfWork, user: User) -> list[VendorBackorders]:
         return await uow.backorders.by_vendor(LIST_LIMIT)
 
 
-async def _item(uow: UnitOfWork, item_id: int) -> Item:
-    item = await uow.items.get(item_id)
-    if item is None:
-        raise NotFound(N_("That item does not exist."))
-    return item
-
-
 def _no_backorders(item: Item) -> ItemBackorders:
     return ItemBackorders(item.id, item.item_number, item.name, item.unit, item.on_hand, 0, Decimal(0),
                           Decimal(0))
@@ -63,7 +56,7 @@ async def item_detail(uow: UnitOfWork, user: User, item_id: int) -> ItemDetail:
     the missing vendor deliveries, and the shortage with the confirmed dates checked."""
     owner = _owner(user)
     async with uow:
-        item = await _item(uow, item_id)
+        item = await existing_item(uow, item_id)
         found = await uow.backorders.by_item(None, 1, item_id=item_id)
         summary = found[0] if found else _no_backorders(item)
         all_lines = await uow.backorders.lines(None, item_ids=[item_id])

@@ -10,7 +10,6 @@ from domain.consent import Channel, ConsentSource
 from domain.errors import N_, ConcurrentChange, NotFound, NotPermitted
 from domain.ports import Clock, UnitOfWork
 from domain.relationship import Stage
-from domain.user import Permission, User
 
 NOT_YOURS = N_("This button is not meant for you.")
 

@@ -1,7 +1,8 @@
-"""Helpers every service uses: numbering and loading a document the user may see."""
+"""Helpers every service uses: numbering, loading a document the user may see, and an item."""
 from __future__ import annotations
 
 from domain.errors import N_, NotFound
+from domain.item import Item
 from domain.numbering import Sequence, format_number
 from domain.ports import UnitOfWork
 from domain.quotation import Quotation
@@ -26,3 +27,11 @@ async def visible_order(uow: UnitOfWork, user: User, order_id: int) -> SalesOrde
     if order is None or not user.may_see(order.salesperson_id):
         raise NotFound(N_("That sales order does not exist or is not yours."))
     return order
+
+
+async def existing_item(uow: UnitOfWork, item_id: int) -> Item:
+    """The item with this id (a button or a stored line names it), or a clear answer that it is gone."""
+    item = await uow.items.get(item_id)
+    if item is None:
+        raise NotFound(N_("That item does not exist."))
+    return item

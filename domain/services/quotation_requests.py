@@ -23,7 +23,7 @@ from domain.quotation import Quotation
 from domain.quotation_request import (NUMBER_SEQUENCE, QuotationRequest, RequestedLine, RequestLine,
                                       RequestSource, format_request_number)
 from domain.services.catalog import MAX_MATCHES, find_items_in
-from domain.services.common import next_number
+from domain.services.common import existing_item, next_number
 from domain.services.pricing import reprice_line
 from domain.user import Permission, User
 
@@ -99,9 +99,7 @@ async def priced_item(uow: UnitOfWork, clock: Clock, user: User, item_id: int) -
     """One item for a customer's request, at the customer's price."""
     customer_id = user.require_customer()
     async with uow:
-        item = await uow.items.get(item_id)
-        if item is None:
-            raise NotFound(N_("That item does not exist."))
+        item = await existing_item(uow, item_id)
         return (await _priced(uow, clock, [item], await uow.customers.get(customer_id)))[0]
 
 

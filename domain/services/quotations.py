@@ -16,7 +16,7 @@ from domain.ports import Clock, UnitOfWork
 from domain.quotation import Quotation, QuotationStatus
 from domain.sales_order import SalesOrder, SalesOrderType, check_type_at_entry
 from domain.services.catalog import find_items_in
-from domain.services.common import next_number, visible_quotation
+from domain.services.common import existing_item, next_number, visible_quotation
 from domain.services.pricing import reprice_line
 from domain.services.product_lists import Suggestion, offer_suggestions
 from domain.services import relationships
@@ -48,9 +48,7 @@ async def add_line(uow: UnitOfWork, user: User, quotation_id: int, item_id: int,
     user.require(Permission.QUOTE)
     async with uow:
         quotation = await visible_quotation(uow, user, quotation_id)
-        item = await uow.items.get(item_id)
-        if item is None:
-            raise NotFound(N_("That item does not exist."))
+        item = await existing_item(uow, item_id)
         line = quotation.add_line(item, quantity)
         await reprice_line(uow, quotation, line, item)  # §2 pricing: trade agreements
         await uow.commit()
@@ -93,9 +91,7 @@ async def pick_line(uow: UnitOfWork, clock: Clock, user: User, quotation_id: int
     user.require(Permission.QUOTE)
     async with uow:
         quotation = await visible_quotation(uow, user, quotation_id)
-        item = await uow.items.get(item_id)
-        if item is None:
-            raise NotFound(N_("That item does not exist."))
+        item = await existing_item(uow, item_id)
         suggestions = await _add_offered_line(uow, clock, user, quotation, item, quantity)
         customer = await uow.customers.get(quotation.customer_id)
         await uow.commit()

@@ -16,7 +16,7 @@ from domain.sales_agreement import (SEQUENCE, CommitmentType, Fulfilment, SalesA
                                     format_agreement_number, fulfilment)
 from domain.sales_order import SalesOrder
 from domain.services.catalog import find_items_in
-from domain.services.common import next_number
+from domain.services.common import existing_item, next_number
 from domain.user import Permission, User
 
 LIST_LIMIT = 20
@@ -106,9 +106,7 @@ async def add_line(uow: UnitOfWork, user: User, agreement_id: int, item_id: int,
     user.require(Permission.AGREEMENT)
     async with uow:
         agreement = await _visible(uow, user, agreement_id)
-        item = await uow.items.get(item_id)
-        if item is None:
-            raise NotFound(N_("That item does not exist."))
+        item = await existing_item(uow, item_id)
         agreement.add_line(item, agreed_price, discount_percent, committed)
         await uow.commit()
         return await _view(uow, agreement)
