@@ -114,7 +114,8 @@ class OneHopConnection(AsyncAdapt_aiosqlite_connection):
             super().rollback()
 
     def _transaction_open(self) -> bool:
-        """False when there is nothing to end: the begin never reached SQLite, or it is over.
+        """False when there is nothing to end: the begin never reached SQLite (it is dropped here, as
+        the COMMIT or ROLLBACK asking ends the transaction), or the transaction is over.
 
         Reading sqlite3's `in_transaction` from this thread is safe: it only asks SQLite whether
         the connection is in autocommit, and no statement of ours is running then. A statement whose
