@@ -55,6 +55,9 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")  # safe in WAL mode; a crash loses no commit
         cursor.close()
+        # SQLite's lower() (and so ilike and icontains) folds only A-Z: "élan" would miss "Élan"
+        # and "мир" "Мир". Python's folds every script, as PostgreSQL's does in a UTF-8 database.
+        dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
 
     @event.listens_for(sync_engine, "begin")
     def _on_begin(connection) -> None:
@@ -65,6 +68,10 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
             dbapi_connection.begin("BEGIN IMMEDIATE")
         else:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _lower(value: object) -> object:
+    return value.lower() if isinstance(value, str) else value
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
