@@ -1,6 +1,7 @@
-"""Helpers every service uses: numbering, loading a document the user may see, and an item."""
+"""Helpers every service uses: numbering, loading a document the user may see, an item, a customer."""
 from __future__ import annotations
 
+from domain.customer import Customer
 from domain.errors import N_, NotFound
 from domain.item import Item
 from domain.numbering import Sequence, format_number
@@ -35,3 +36,11 @@ async def existing_item(uow: UnitOfWork, item_id: int) -> Item:
     if item is None:
         raise NotFound(N_("That item does not exist."))
     return item
+
+
+async def existing_customer(uow: UnitOfWork, customer_id: int) -> Customer:
+    """The customer with this id (a button names it), or a clear answer that it is gone."""
+    customer = await uow.customers.get(customer_id)
+    if customer is None:
+        raise NotFound(N_("That customer does not exist."))
+    return customer

@@ -9,6 +9,7 @@ from domain.customer_link import USED, LinkRefused, LinkUse, read_token
 from domain.errors import N_, ConcurrentChange, InvalidInput, NotFound, NotPermitted
 from domain.outbox import MailKind, OutboxMail
 from domain.ports import Clock, UnitOfWork
+from domain.services.common import existing_customer
 from domain.user import Permission, Role, User
 
 SEARCH_LIMIT = 10
@@ -36,9 +37,7 @@ async def link_account(uow: UnitOfWork, clock: Clock, secret: bytes | None, toke
                                   "linked to a customer."))
         if await uow.customer_channel.link_used(claim.nonce):
             raise LinkRefused(USED)
-        customer = await uow.customers.get(claim.customer_id)
-        if customer is None:
-            raise NotFound(N_("That customer does not exist."))
+        customer = await existing_customer(uow, claim.customer_id)
         if existing is not None and existing.customer_id != customer.id:
             raise InvalidInput(N_("This Telegram account is linked to another customer. Send /unlink "
                                   "first, then open the link again."))

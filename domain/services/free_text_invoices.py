@@ -7,7 +7,7 @@ from domain.invoice import ProForma
 from domain.numbering import Sequence as Seq
 from domain.outbox import MailKind, OutboxMail
 from domain.ports import Clock, UnitOfWork
-from domain.services.common import next_number
+from domain.services.common import existing_customer, next_number
 from domain.user import Permission, User
 
 
@@ -22,8 +22,7 @@ async def start_free_text_invoice(uow: UnitOfWork, clock: Clock, user: User,
                                   customer_id: int) -> FreeTextInvoice:
     user.require(Permission.INVOICE)
     async with uow:
-        if await uow.customers.get(customer_id) is None:
-            raise NotFound(N_("That customer does not exist."))
+        await existing_customer(uow, customer_id)
         invoice = FreeTextInvoice(customer_id=customer_id, salesperson_id=user.id,
                                   created_at=clock.now())
         await uow.free_text_invoices.add(invoice)

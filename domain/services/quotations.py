@@ -8,7 +8,7 @@ from decimal import Decimal
 from dataclasses import dataclass
 
 from domain.customer import Customer
-from domain.errors import N_, NotFound, TransitionNotAllowed
+from domain.errors import N_, TransitionNotAllowed
 from domain.item import Item
 from domain.numbering import Sequence as Seq
 from domain.outbox import MailKind, OutboxMail
@@ -16,7 +16,7 @@ from domain.ports import Clock, UnitOfWork
 from domain.quotation import Quotation, QuotationStatus
 from domain.sales_order import SalesOrder, SalesOrderType, check_type_at_entry
 from domain.services.catalog import find_items_in
-from domain.services.common import existing_item, next_number, visible_quotation
+from domain.services.common import existing_customer, existing_item, next_number, visible_quotation
 from domain.services.pricing import reprice_line
 from domain.services.product_lists import Suggestion, offer_suggestions
 from domain.services import relationships
@@ -29,8 +29,7 @@ OPEN_LIST_LIMIT = 20
 async def start_quotation(uow: UnitOfWork, clock: Clock, user: User, customer_id: int) -> Quotation:
     user.require(Permission.QUOTE)
     async with uow:
-        if await uow.customers.get(customer_id) is None:
-            raise NotFound(N_("That customer does not exist."))
+        await existing_customer(uow, customer_id)
         quotation = Quotation.create(await next_number(uow, Seq.QUOTATION), customer_id,
                                      user.id, clock.now())
         await uow.quotations.add(quotation)
