@@ -34,7 +34,7 @@ from bot.warmup import pin_response_models
 from domain.ports import Clock
 from handlers import (agreement_entry, agreements, backorders, calls as call_handlers, campaign_responses,
                       campaign_results, campaigns as campaign_handlers, common,
-                      contact_tags as contact_tag_handlers, customer_link, customer_view, delay_notices,
+                      contact_tags as contact_tag_handlers, customer_link, customer_view, customers, delay_notices,
                       errors, free_text_drafts, free_text_invoices, invoice_slips,
                       invoicing as invoicing_handlers, language, leads, order_types as order_types_handlers,
                       orders, pipeline, pricing as pricing_handlers, product_lists, quotation_answers,
@@ -83,7 +83,7 @@ def build_dispatcher(deps: Deps, settings: Settings, storage: BaseStorage | None
     # Order matters: /cancel wins in any state; the fallback answers what no router took.
     routes = (errors.routes, common.cancel_routes, start.routes, language.routes,
               quote_entry.routes, quotation_list.routes, orders.routes, free_text_invoices.routes,
-              leads.routes, pipeline.routes,
+              leads.routes, pipeline.routes, customers.routes,
               pricing_handlers.routes,
               agreements.routes, agreement_entry.routes,
               order_types_handlers.routes,

@@ -63,3 +63,15 @@ class Customer:
         self.language = check_language(self.language)
         self.customer_group = (self.customer_group or "").strip()
         self.postal_address = check_postal_address(self.postal_address)
+
+    # -- contact data a salesperson keeps up to date in the chat (/customer) ----------------------
+    def set_email(self, email: str) -> None:
+        """Quotations, invoices and notices go here from now on; a mail already queued keeps its address."""
+        self.email = check_email(email)
+
+    def set_postal_address(self, text: str) -> None:
+        """Empty text removes the address."""
+        self.postal_address = check_postal_address(text)
+
+    def set_language(self, language: str) -> None:
+        self.language = check_language(language)

@@ -89,6 +89,15 @@ class User:
         """A salesperson sees their own documents; managers and admins see all."""
         return self.can(Permission.SEE_ALL) or owner_id == self.id
 
+    def require_may_maintain_customer(self, salesperson_id: int | None) -> None:
+        """A customer's contact data (e-mail, postal address, language) is kept by whoever quotes:
+        the account's own salesperson, any salesperson while the account has none, managers and
+        admins always. Another salesperson's account is theirs to keep."""
+        self.require(Permission.QUOTE)
+        if salesperson_id is not None and not self.may_see(salesperson_id):
+            raise NotPermitted(N_("This customer is another salesperson's account; ask them or a "
+                                  "manager to change it."))
+
     # -- the customer channel (issue 4) ----------------------------------------------------------
     @property
     def is_customer(self) -> bool:

@@ -211,9 +211,9 @@ async def act(query: CallbackQuery, callback_data: CampaignAct, user: User, deps
         printed = await campaign_letters.print_letters(deps.uow(), deps.clock, user, cid, kit.render_letters)
         caption = _("{count} letter(s), one per page, for the print shop.").format(count=printed.letters)
         if printed.without_address:
-            caption += "\n" + _("{count} of them have no postal address. Customers get it from the "
-                                 "customer import, parties from their salesperson (Postal address on "
-                                 "the card in /leads); then print again.").format(
+            caption += "\n" + _("{count} of them have no postal address. Salespeople add it: a "
+                                 "customer's in /customer (or the customer import), a party's on its "
+                                 "card in /leads. Then print again.").format(
                 count=printed.without_address)
         await query.message.answer_document(
             BufferedInputFile(printed.pdf, filename=f"campaign-{cid}-letters.pdf"), caption=caption)

@@ -13,12 +13,14 @@ from handlers.deps import Deps
 from handlers.text import esc
 
 
-async def answer_customer_search(message: Message, deps: Deps,
-                                 start: Callable[[int], Awaitable[None]]) -> None:
-    """One match starts at once; a few give buttons (CustomerPick); none or too many say so."""
-    found = await catalog.find_customers(deps.uow(), message.text)
+async def answer_customer_search(message: Message, deps: Deps, start: Callable[[int], Awaitable[None]],
+                                 text: str | None = None) -> None:
+    """One match starts at once; a few give buttons (CustomerPick); none or too many say so.
+    `text`: what to look for, when it is not the message's whole text (a command's argument)."""
+    text = message.text if text is None else text
+    found = await catalog.find_customers(deps.uow(), text)
     if not found:
-        await message.answer(_("No customer matches “{text}”. Try again, or /cancel.").format(text=esc(message.text)))
+        await message.answer(_("No customer matches “{text}”. Try again, or /cancel.").format(text=esc(text)))
     elif len(found) > MAX_MATCHES:
         await message.answer(_("More than {count} customers match. Type more of the name.").format(count=MAX_MATCHES))
     elif len(found) == 1:

@@ -180,6 +180,8 @@ async def make_lead(query: CallbackQuery, callback_data: PartyAction, user: User
     await show_party(query.message, user, deps, party.id)
 
 
+POSTAL_ADDRESS_QUESTION = N_("Which postal address? One line each for street and number, postal code and "
+                             "city, and country (or separate them with commas). Type - to remove it.")
 OPPORTUNITY_FORMAT = N_("Type the estimated value, the probability and the expected close date, "
                         "for example: 25000 60% 31-12-2026")
 ASK = {
@@ -188,9 +190,7 @@ ASK = {
     "win": (LeadEntry.win, N_("Why was it won? Type the reason.")),
     "lose": (LeadEntry.lose, N_("Why was it lost? Type the reason.")),
     "email": (LeadEntry.email, N_("Which e-mail address?")),
-    "address": (LeadEntry.address, N_("Which postal address? One line each for street and number, postal "
-                                      "code and city, and country (or separate them with commas). "
-                                      "Type - to remove it.")),
+    "address": (LeadEntry.address, POSTAL_ADDRESS_QUESTION),
 }
 
 

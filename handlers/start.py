@@ -25,6 +25,7 @@ COMMANDS = (
     ("leads", N_("My prospects, leads and opportunities"), Permission.LEADS),
     ("pipeline", N_("Count and value per stage"), Permission.LEADS),
     ("calls", N_("My call list: the next telemarketing call"), Permission.LEADS),
+    ("customer", N_("A customer's e-mail, postal address and language"), Permission.QUOTE),
     ("tag", N_("Tag a customer or party"), (Permission.LEADS, Permission.CAMPAIGNS)),
     ("prices", N_("Trade agreements: prices and discounts"), Permission.SEE_ALL),
     ("agreements", N_("Sales agreements"), Permission.AGREEMENT),
