@@ -10,6 +10,7 @@ from bot.campaign_sender import Attempt, CampaignSender, SmtpConfig, worker_name
 from bot.documents.letters import render_letters
 from bot.documents.renderer import company_header
 from bot.documents.view import CompanyHeader
+from bot.rate_limit import SharedRateLimit, connect_redis
 from bot.settings import Settings
 from bot.telegram_campaign import TelegramCampaignSender
 from domain.campaign_content import CompiledContent, Rendered
@@ -39,13 +40,17 @@ class CampaignKit:
     poll_seconds: float
     telegram: TelegramCampaignSender | None = None  # set by build_app (it needs the bot)
     company: CompanyHeader | None = None  # the letters' header (mailing campaigns)
+    redis: object | None = None  # with REDIS_URL: the client of the paces shared by all processes
 
     def attach_telegram(self, bot, settings: Settings) -> None:
         self.telegram = TelegramCampaignSender(
             bot, self.uow, self.clock, self.mailer, default_locale=settings.locale, name=self.sender.name,
             rate=settings.telegram_campaign_rate, chat_interval=settings.telegram_chat_interval,
             batch=settings.campaign_batch, lease_seconds=settings.campaign_lease_seconds,
-            poll_seconds=settings.campaign_poll_seconds)
+            poll_seconds=settings.campaign_poll_seconds,
+            # Telegram counts a bot's messages, whichever process sends them.
+            pace=self.redis and SharedRateLimit(self.redis, f"salesbot:rate:telegram:{bot.id}",
+                                                settings.telegram_campaign_rate))
         self.job.wake = self.wake_all
 
     def wake_all(self) -> None:
@@ -67,13 +72,17 @@ class CampaignKit:
                           settings.smtp_password.get_secret_value() if settings.smtp_password else None,
                           settings.smtp_security)
         name = worker_name()
+        redis = connect_redis(settings.redis_url) if settings.redis_url else None
+        # A mail provider counts an account's messages, whichever process sends them.
+        pace = redis and SharedRateLimit(redis, f"salesbot:rate:smtp:{smtp.username or ''}@{smtp.host}",
+                                         settings.campaign_rate)
         sender = CampaignSender(uow, clock, mailer, smtp, rate=settings.campaign_rate,
                                 connections=settings.campaign_connections, batch=settings.campaign_batch,
                                 lease_seconds=settings.campaign_lease_seconds,
-                                poll_seconds=settings.campaign_poll_seconds, name=name)
+                                poll_seconds=settings.campaign_poll_seconds, name=name, pace=pace)
         job = CampaignJob(uow, clock, name, settings.campaign_poll_seconds, wake=sender.wake)
         return cls(uow, clock, mailer, sender, job, settings.campaign_poll_seconds,
-                   company=company_header(settings))
+                   company=company_header(settings), redis=redis)
 
     def render_letters(self, letters: Sequence[Letter]) -> bytes:
         """A mailing's print file (called in a worker thread)."""
@@ -123,3 +132,5 @@ class CampaignKit:
             await self.job.resign()
         except Exception:  # the database may already be gone at shutdown; the lock expires anyway
             pass
+        if self.redis is not None:
+            await self.redis.aclose()

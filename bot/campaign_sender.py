@@ -32,6 +32,7 @@ from typing import Literal
 import aiosmtplib
 
 from bot.campaign_mail import CampaignMailer, Recipient
+from bot.rate_limit import Pace, RateLimit
 from bot.worker import BackgroundLoop
 from domain.campaign import Outcome, RecipientState, outcome_of
 from domain.campaign_content import CompiledContent
@@ -136,23 +137,6 @@ class Connection:
         return await self.envelope(sender, recipient) or await self.data(data)
 
 
-class RateLimit:
-    """At most `rate` messages per second over all connections of this process (0: no limit)."""
-
-    def __init__(self, rate: float) -> None:
-        self.interval = 1 / rate if rate > 0 else 0.0
-        self._next = time.monotonic()
-
-    async def wait(self) -> None:
-        if not self.interval:
-            return
-        now = time.monotonic()
-        slot = max(self._next, now)
-        self._next = slot + self.interval
-        if slot > now:
-            await asyncio.sleep(slot - now)
-
-
 class GroupCommit:
     """Runs the small writes of all connections of this process in shared transactions: whoever
     submits while a commit is running joins the next one (group commit). Each submitter's
@@ -241,10 +225,12 @@ class CampaignSender(BackgroundLoop):
 
     def __init__(self, uow: Callable, clock: Clock, mailer: CampaignMailer, smtp: SmtpConfig, *,
                  rate: float = 20, connections: int = 2, batch: int = 50, lease_seconds: float = 300,
-                 poll_seconds: float = 15, name: str | None = None, in_flight: int = IN_FLIGHT) -> None:
+                 poll_seconds: float = 15, name: str | None = None, in_flight: int = IN_FLIGHT,
+                 pace: Pace | None = None) -> None:
+        """`pace`: one shared with other processes (bot/rate_limit.py); else `rate` for this process."""
         super().__init__()
         self.uow, self.clock, self.mailer, self.smtp = uow, clock, mailer, smtp
-        self.rate = RateLimit(rate)
+        self.rate: Pace = pace or RateLimit(rate)
         self.connections = connections
         self.batch = batch
         if not 1 <= in_flight <= MAX_IN_FLIGHT:

@@ -5,8 +5,9 @@ claimed, each row is committed `sending` BEFORE sendMessage, and its outcome aft
 `sending` after its lease becomes UNKNOWN (the e-mail sender's `expire_stale` covers both channels) and
 is never resent.
 
-Telegram's limits: one global pace (`rate` messages per second, settings: at most 30) and at most one
-message per `chat_interval` per chat. A 429 (TelegramRetryAfter) is not a failed attempt: the sender
+Telegram's limits: one global pace (`rate` messages per second, settings: at most 30; with Redis shared
+by every process of the bot, bot/rate_limit.py) and at most one message per `chat_interval` per chat
+(a chat's row is claimed by one process). A 429 (TelegramRetryAfter) is not a failed attempt: the sender
 sleeps exactly `retry_after` and sends the same row again (it stays `sending`, its lease renewed). A 403
 (blocked, deactivated) marks the chat opted out (consent, BLOCKED) and the row bounced. A 400 fails the
 row. A network or server error after the request left may have delivered it: UNKNOWN, not resent.
@@ -27,7 +28,7 @@ from aiogram.exceptions import (TelegramBadRequest, TelegramForbiddenError, Tele
                                 TelegramRetryAfter, TelegramServerError)
 
 from bot.campaign_mail import CampaignMailer, Recipient
-from bot.campaign_sender import RateLimit
+from bot.rate_limit import Pace, RateLimit
 from bot.i18n import pick_locale, use_locale
 from bot.worker import BackgroundLoop
 from domain.campaign import RecipientState
@@ -62,11 +63,13 @@ class TelegramCampaignSender(BackgroundLoop):
 
     def __init__(self, bot: Bot, uow: Callable, clock: Clock, mailer: CampaignMailer, *, default_locale: str,
                  name: str, rate: float = 25, chat_interval: float = 1.0, batch: int = 50,
-                 lease_seconds: float = 300, poll_seconds: float = 15) -> None:
+                 lease_seconds: float = 300, poll_seconds: float = 15, pace: Pace | None = None) -> None:
+        """`pace`: one shared with other processes (bot/rate_limit.py); else `rate` for this process."""
         super().__init__()
         self.bot, self.uow, self.clock, self.mailer = bot, uow, clock, mailer
         self.default_locale, self.name = default_locale, f"{name}/tg"
-        self.rate, self.pace = RateLimit(rate), ChatPace(chat_interval)
+        self.rate: Pace = pace or RateLimit(rate)
+        self.pace = ChatPace(chat_interval)
         self.batch, self.lease, self.poll_seconds = batch, timedelta(seconds=lease_seconds), poll_seconds
         self._content: dict[tuple[int, str], tuple[str, CompiledContent]] = {}
 

@@ -3,6 +3,7 @@ Interested / Not now / Stop messages, keeps to Telegram's 429 and 403, answers e
 only to its own chat, tells the salesperson at once, and /campaign N shows the funnel."""
 from __future__ import annotations
 
+import os
 import time
 from datetime import timedelta
 
@@ -12,6 +13,8 @@ from aiohttp.test_utils import TestClient, TestServer
 from pydantic import SecretStr
 
 from bot import web_interest
+from bot.app import build_app
+from bot.rate_limit import SharedRateLimit
 from domain.campaign import RecipientState
 from domain.campaign_response import interest_token
 from domain.consent import Channel, ConsentSource
@@ -19,6 +22,7 @@ from domain.relationship import LeadDetails, Party, Stage
 from domain.services import campaigns
 from domain.user import Role, User
 from storage import tables as t
+from tests.fakes.harness import make_bot
 
 ANNA, BERT, CLAIRE = 7101, 7102, 7103  # Anna and Claire speak for Acme, Bert for the café
 
@@ -202,3 +206,35 @@ async def test_a_row_left_sending_by_a_dead_sender_becomes_unknown_and_is_not_re
     assert len(running.fake.calls_of("sendMessage", chat_id=BERT)) == 1
     rows = await _rows(uow_factory, Channel.TELEGRAM)
     assert rows[ANNA].state is RecipientState.UNKNOWN
+
+
+REDIS_URL = os.environ.get("SALESBOT_TEST_REDIS_URL")
+
+
+@pytest.mark.skipif(not REDIS_URL, reason="SALESBOT_TEST_REDIS_URL is not set")
+async def test_with_redis_the_campaign_takes_its_slots_from_the_pace_all_processes_share(
+        settings, fake_bot_api, clock, linked, seeded, uow_factory):
+    settings = settings.model_copy(update={"redis_url": REDIS_URL, "telegram_campaign_rate": 4})
+    app = build_app(settings, make_bot(fake_bot_api), clock=clock)
+    kit = app.dispatcher["campaigns"]
+    key = kit.telegram.rate.key
+    await kit.redis.delete(key)
+    try:
+        marketing = seeded["marketing"]
+        created = await campaigns.create(app.uow(), clock, marketing, "e-mail", "Winter offer", "en",
+                                         "stage=customer")
+        await campaigns.set_content(app.uow(), marketing, created.campaign.id, "en", "Winter\nDear {{ contact_name }}")
+        await campaigns.schedule(app.uow(), clock, marketing, created.campaign.id, None)
+        assert await kit.job.fire() == [created.campaign.id]
+        # Another process has just taken a slot: this one's three messages come in the three after
+        # it, 0.25 s apart, so the last waits 0.75 s (its own pace alone would have let it go at 0.5).
+        assert await SharedRateLimit(kit.redis, key, 4).reserve() == pytest.approx(0, abs=0.05)
+        began = time.monotonic()
+        await kit.telegram.drain_once()
+        waited = time.monotonic() - began
+        sent_to = {c.chat_id for c in fake_bot_api.calls_of("sendMessage")}
+        assert {ANNA, BERT, CLAIRE} <= sent_to
+        assert waited >= 0.7
+    finally:
+        await kit.redis.delete(key)
+        await app.close()
