@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import os
 import random
-import signal
 import sys
 from collections import Counter
 from pathlib import Path
@@ -17,6 +16,7 @@ from domain.campaign import RecipientState
 from storage import tables as t
 from tests.fakes.smtp import SmtpSink
 from tests.integration.campaign_helpers import add_customers, ready_campaign, send_now
+from tests.integration.processes import sigkill
 
 ROOT = Path(__file__).resolve().parents[2]
 RECIPIENTS = 60
@@ -34,10 +34,9 @@ async def _run_until_done(database_url: str, port: int, rng: random.Random) -> i
         try:
             await asyncio.wait_for(proc.wait(), rng.uniform(0.01, 0.35))
         except TimeoutError:
-            proc.send_signal(signal.SIGKILL)
-            await proc.wait()
-            kills += 1
-            continue
+            if await sigkill(proc):
+                kills += 1
+                continue
         assert proc.returncode == 0
         return kills
     raise AssertionError("the campaign did not finish")

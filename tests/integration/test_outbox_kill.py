@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import os
 import random
-import signal
 import sys
 from collections import Counter
 from decimal import Decimal
@@ -19,6 +18,7 @@ from domain.outbox import MailKind, MailStatus, OutboxMail
 from domain.services import quotations
 from storage import tables as t
 from tests.fakes.smtp import SmtpSink
+from tests.integration.processes import sigkill
 
 ROOT = Path(__file__).resolve().parents[2]
 MAILS = 30
@@ -58,10 +58,8 @@ async def _kill_and_restart(database_url: str, port: int, sink: SmtpSink, rng: r
             await asyncio.sleep(rng.uniform(0, 0.004))
         else:
             await _wait_quietly(proc, rng.uniform(0.05, 1.2))
-        if proc.returncode is not None:
+        if proc.returncode is not None or not await sigkill(proc):
             break  # finished before the kill
-        proc.send_signal(signal.SIGKILL)
-        await proc.wait()
         kills += 1
     else:
         proc = await _start(database_url, port)
