@@ -17,7 +17,7 @@ from domain.services import customer_links, free_text_invoices, orders, quotatio
 from domain.services.users import set_language
 from domain.user import Role
 from handlers.customer_view import MyInvoice, MyOrder, MyQuotation
-from tests.e2e.conftest import attachment, pdf_text, wait_for_mail
+from tests.e2e.conftest import pdf_text, wait_for_mail
 
 SECRET = "a-test-secret-that-signs-customer-links"
 BOT = "salesbot_test_bot"

@@ -10,7 +10,7 @@ import pytest
 
 from domain.campaign import RecipientState
 from domain.campaign_response import Effect, ResponseKind
-from domain.consent import Channel, ConsentSource
+from domain.consent import ConsentSource
 from domain.errors import NotPermitted
 from domain.relationship import Stage
 from domain.services import campaign_responses, campaigns, quotations

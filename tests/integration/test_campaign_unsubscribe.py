@@ -9,7 +9,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from bot.web_unsubscribe import add_routes
 from domain.consent import Channel, ConsentSource, unsubscribe_token
 from domain.services import campaigns
-from tests.integration.campaign_helpers import SECRET, add_customers, add_party, ready_campaign
+from tests.integration.campaign_helpers import SECRET, add_party, ready_campaign
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """§4 properties: subscriptions over many periods, returns never exceed the invoice, type rules."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
