@@ -1,4 +1,4 @@
-"""The migrations build exactly the schema storage/tables.py describes (alembic's autogenerate
+"""The migrations build exactly the schema storage/tables/ describes (alembic's autogenerate
 comparison, over every table), on SQLite and on PostgreSQL when its URL is set."""
 from __future__ import annotations
 
