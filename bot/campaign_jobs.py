@@ -21,7 +21,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.scheduler import JOB_DEFAULTS
 from domain.ports import Clock
 from domain.services import campaigns
-from storage.campaign_store import LeaderLock
+from storage.leader_lock import LeaderLock
 
 log = logging.getLogger(__name__)
 LOCK = "campaign-scheduler"

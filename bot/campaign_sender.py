@@ -38,7 +38,8 @@ from domain.campaign import Outcome, RecipientState, outcome_of
 from domain.campaign_content import CompiledContent
 from domain.consent import Channel
 from domain.ports import Clock
-from storage.campaign_store import Begin, Record, SenderConnection
+from storage.recipient_rows import Begin, Record
+from storage.sqlite_recipient_queue import SenderConnection
 
 log = logging.getLogger(__name__)
 

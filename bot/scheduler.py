@@ -24,7 +24,7 @@ from bot.notifier import Notifier
 from domain.ports import Clock
 from domain.services import expiry
 from handlers.text import day, esc
-from storage.campaign_store import LeaderLock
+from storage.leader_lock import LeaderLock
 
 log = logging.getLogger(__name__)
 JOB_DEFAULTS = {"misfire_grace_time": None, "coalesce": True, "max_instances": 1}

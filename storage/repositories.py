@@ -21,7 +21,8 @@ from storage import tables as t
 from storage.backorder_repository import (BackorderRepository, PurchaseOrderRepository,  # noqa: F401
                                           VendorRepository)
 from storage.call_store import CallRepository  # noqa: F401
-from storage.campaign_store import CampaignRepository, ConsentRepository, RecipientQueue  # noqa: F401
+from storage.campaign_store import CampaignRepository, ConsentRepository  # noqa: F401
+from storage.recipient_queue import RecipientQueue  # noqa: F401
 from storage.contact_store import CampaignContacts, ContactTagRepository  # noqa: F401
 from storage.customer_channel_store import (CustomerChannelRepository, InboundMailRepository,  # noqa: F401
                                             QuotationAnswerRepository, QuotationRequestRepository)

@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 
-from storage.campaign_store import _SQLITE_CLAIM
+from storage.sqlite_recipient_queue import _SQLITE_CLAIM
 from storage.migrate import upgrade_async
 
 CLAIM_PARAMS = ("w", "2026-02-01 00:00:00.000000", "sending", "email", "queued",

@@ -10,7 +10,7 @@ from sqlalchemy import select, text
 from domain.campaign import CampaignStatus, RecipientState
 from domain.consent import Channel, ConsentSource
 from storage import tables as t
-from storage.campaign_store import Begin, Record
+from storage.recipient_rows import Begin, Record
 from tests.integration.campaign_helpers import add_customers, ready_campaign, send_now
 
 r, k = t.campaign_recipients.c, t.consents.c
@@ -167,7 +167,7 @@ async def test_a_server_lost_inside_a_window_sends_its_marked_rows_later_never_t
 async def test_the_senders_own_connection_claims_what_the_core_claim_claims(uow_factory, clock, seeded, engine):
     """On SQLite the sender claims through its own connection (one UPDATE ... RETURNING, the consent
     check and the skip in one transaction): rows in order, stored as the Core claim stores them."""
-    from storage.campaign_store import SenderConnection
+    from storage.sqlite_recipient_queue import SenderConnection
 
     own = await SenderConnection.open(engine)
     if engine.dialect.name != "sqlite":
@@ -214,7 +214,7 @@ async def test_without_aiosqlites_private_hook_the_sender_uses_the_core_path(uow
                                                                              engine, monkeypatch):
     import aiosqlite
 
-    from storage.campaign_store import SenderConnection
+    from storage.sqlite_recipient_queue import SenderConnection
     from tests.fakes.smtp import SmtpSink
     from tests.integration.campaign_helpers import drain, sender
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 from bot.notifier import Notifier
 from bot.scheduler import LOCK, ExpiryJob
 from domain.services import expiry, quotations
-from storage.campaign_store import LeaderLock
+from storage.leader_lock import LeaderLock
 from storage.database import create_engine, session_factory
 from storage.uow import UnitOfWorkFactory
 from tests.fakes.harness import make_bot

@@ -10,7 +10,7 @@ import pytest
 
 from bot.campaign_sender import GroupCommit
 from domain.campaign import RecipientState
-from storage.campaign_store import Begin, Record
+from storage.recipient_rows import Begin, Record
 
 AT = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 
