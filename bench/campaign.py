@@ -52,7 +52,7 @@ def _sink(conn) -> None:
 
 async def _prepare(url: str, recipients: int) -> tuple[int, bytes]:
     """Customers, a marketing user and a started campaign; returns (campaign id, one message)."""
-    from sqlalchemy import insert, text
+    from sqlalchemy import insert
     from bot.campaign_mail import CampaignMailer, Recipient
     from domain.campaign_content import CompiledContent
     from domain.services import campaigns
@@ -94,7 +94,8 @@ async def _prepare(url: str, recipients: int) -> tuple[int, bytes]:
 
 async def _send_campaign(url: str, port: int, in_flight: int) -> dict:
     from bot.campaign_mail import CampaignMailer
-    from bot.campaign_sender import CampaignSender, SmtpConfig
+    from bot.campaign_sender import CampaignSender
+    from bot.campaign_smtp import SmtpConfig
     from bot.clock import SystemClock
     from storage.database import create_engine, session_factory
     from storage.uow import UnitOfWorkFactory

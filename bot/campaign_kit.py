@@ -6,13 +6,15 @@ from dataclasses import dataclass
 
 from bot.campaign_jobs import CampaignJob
 from bot.campaign_mail import CampaignMailer, Recipient
-from bot.campaign_sender import Attempt, CampaignSender, SmtpConfig, worker_name
+from bot.campaign_sender import CampaignSender
+from bot.campaign_smtp import Attempt, SmtpConfig
 from bot.documents.letters import render_letters
 from bot.documents.renderer import company_header
 from bot.documents.view import CompanyHeader
 from bot.rate_limit import SharedRateLimit, connect_redis
 from bot.settings import Settings
 from bot.telegram_campaign import TelegramCampaignSender
+from bot.worker import worker_name
 from domain.campaign_content import CompiledContent, Rendered
 from domain.consent import ConsentSource, require_unsubscribe_secret
 from domain.errors import N_, InvalidInput

@@ -20,20 +20,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 import secrets
-import socket
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import timedelta
-from typing import Literal
-
-import aiosmtplib
 
 from bot.campaign_mail import CampaignMailer, Recipient
+from bot.campaign_smtp import Attempt, Connection, SmtpConfig, SmtpDown
+from bot.group_commit import GroupCommit
 from bot.rate_limit import Pace, RateLimit
-from bot.worker import BackgroundLoop
+from bot.worker import BackgroundLoop, worker_name
 from domain.campaign import Outcome, RecipientState, outcome_of
 from domain.campaign_content import CompiledContent
 from domain.consent import Channel
@@ -44,170 +40,6 @@ from storage.sqlite_recipient_queue import SenderConnection
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class SmtpConfig:
-    host: str
-    port: int
-    username: str | None = None
-    password: str | None = None
-    security: Literal["none", "starttls", "tls"] = "none"
-    timeout: float = 30
-    local_hostname: str = "salesbot.local"
-
-
-@dataclass(frozen=True)
-class Attempt:
-    delivered: bool
-    code: int | None = None
-    ambiguous: bool = False
-    detail: str = ""
-
-
-class SmtpDown(Exception):
-    """The server cannot be reached (or refuses the session): nothing was handed over."""
-
-
-class Connection:
-    """One SMTP session kept open across messages (the expensive part is the handshake)."""
-
-    def __init__(self, config: SmtpConfig) -> None:
-        self.config = config
-        self.smtp: aiosmtplib.SMTP | None = None
-
-    async def ensure(self) -> None:
-        if self.smtp is not None and self.smtp.is_connected:
-            return
-        c = self.config
-        smtp = aiosmtplib.SMTP(hostname=c.host, port=c.port, username=c.username, password=c.password,
-                               use_tls=c.security == "tls", start_tls=c.security == "starttls",
-                               timeout=c.timeout, local_hostname=c.local_hostname)
-        try:
-            await smtp.connect()
-        except (aiosmtplib.SMTPException, OSError) as exc:
-            raise SmtpDown(f"{type(exc).__name__}: {exc}") from exc
-        self.smtp = smtp
-
-    async def close(self) -> None:
-        if self.smtp is not None:
-            with contextlib.suppress(Exception):
-                if self.smtp.is_connected:
-                    await self.smtp.quit()
-            with contextlib.suppress(Exception):
-                self.smtp.close()
-            self.smtp = None
-
-    async def _after_refusal(self) -> None:
-        try:
-            await self.smtp.rset()
-        except (aiosmtplib.SMTPException, OSError):
-            await self.close()
-
-    async def envelope(self, sender: str, recipient: str) -> Attempt | None:
-        """MAIL FROM and RCPT TO: None once accepted, else the (undelivered) attempt. Nothing of the
-        message is handed over yet, so these may run while the row's `sending` mark commits."""
-        smtp = self.smtp
-        try:
-            await smtp.mail(sender)
-            await smtp.rcpt(recipient)
-        except aiosmtplib.SMTPResponseException as exc:  # a reply: not accepted
-            await self._after_refusal()
-            return Attempt(False, exc.code, detail=f"{exc.code} {exc.message}")
-        except (aiosmtplib.SMTPException, OSError) as exc:  # lost before DATA: not sent
-            await self.close()
-            return Attempt(False, None, detail=f"{type(exc).__name__}: {exc}")
-        return None
-
-    async def data(self, data: bytes) -> Attempt:
-        """DATA, after an accepted envelope: the message is handed over."""
-        try:
-            response = await self.smtp.data(data)
-        except aiosmtplib.SMTPResponseException as exc:  # the server answered DATA: not accepted
-            await self._after_refusal()
-            return Attempt(False, exc.code, detail=f"{exc.code} {exc.message}")
-        except (aiosmtplib.SMTPException, OSError) as exc:  # lost during DATA: maybe accepted
-            await self.close()
-            return Attempt(False, None, ambiguous=True, detail=f"{type(exc).__name__}: {exc}")
-        return Attempt(True, response.code, detail=response.message)
-
-    async def abandon(self) -> None:
-        """Drop an accepted envelope without sending (RSET; the connection closes if that fails)."""
-        if self.smtp is not None:
-            await self._after_refusal()
-
-    async def send(self, sender: str, recipient: str, data: bytes) -> Attempt:
-        return await self.envelope(sender, recipient) or await self.data(data)
-
-
-class GroupCommit:
-    """Runs the small writes of all connections of this process in shared transactions: whoever
-    submits while a commit is running joins the next one (group commit). Each submitter's
-    `await` returns only after ITS writes are committed, so "committed before DATA" still holds.
-    The writes are data (`Record`, `Begin`), so a whole group is one `RecipientQueue.journal` call.
-
-    Before each write the flusher lets the event loop run up to `linger` times (no timer: a loop
-    round is microseconds when nothing else is ready), or until `writers` submissions wait, so that
-    the other connections' marks that are a moment away join the same transaction. Without it a
-    write mostly carried one connection's two rows; the kill bound is unchanged (each row's
-    `sending` still commits before its DATA, and no connection has more rows in flight)."""
-
-    def __init__(self, uow: Callable, writers: int = 1, linger: int = 8) -> None:
-        self.uow = uow
-        self.writers, self.linger = writers, linger
-        self._pending: list[tuple[list[Record], list[Begin], asyncio.Future]] = []
-        self._flusher: asyncio.Task | None = None
-        self._direct: Callable | None = None  # RecipientQueue.one_call_journal, where there is one
-        self._direct_checked = False
-        self.own: SenderConnection | None = None  # the sender's own SQLite connection, during a round
-
-    async def _write(self, records: list[Record], begins: list[Begin]) -> list[bool]:
-        if self.own is not None:
-            return await self.own.journal(records, begins)
-        if self._direct is None:
-            async with self.uow() as uow:
-                if not self._direct_checked:
-                    self._direct, self._direct_checked = uow.recipients.one_call_journal(), True
-                if self._direct is None:
-                    began = await uow.recipients.journal(records, begins)
-                    await uow.commit()
-                    return began
-        return await self._direct(records, begins)
-
-    async def run(self, records: list[Record], begins: list[Begin] = ()) -> list[bool]:
-        """Commit `records`, then `begins`; for each begin, whether it took."""
-        return await self.submit(records, begins)
-
-    def submit(self, records: list[Record], begins: list[Begin] = ()) -> asyncio.Future:
-        """As `run`, without waiting: the future is done once committed (or failed)."""
-        future = asyncio.get_running_loop().create_future()
-        self._pending.append((list(records), list(begins), future))
-        if self._flusher is None or self._flusher.done():
-            self._flusher = asyncio.create_task(self._flush())
-        return future
-
-    async def _flush(self) -> None:
-        while self._pending:
-            for _round in range(self.linger):
-                if len(self._pending) >= self.writers:
-                    break
-                await asyncio.sleep(0)
-            batch, self._pending = self._pending, []
-            try:
-                began = await self._write([rec for records, _begins, _future in batch for rec in records],
-                                          [begin for _records, begins, _future in batch for begin in begins])
-            except BaseException as exc:  # noqa: BLE001 - handed to every waiter
-                for _records, _begin, future in batch:
-                    if not future.done():
-                        future.set_exception(exc if isinstance(exc, Exception) else RuntimeError(str(exc)))
-                if not isinstance(exc, Exception):
-                    raise
-                continue
-            at = 0
-            for _records, begins, future in batch:
-                if not future.done():
-                    future.set_result(began[at:at + len(begins)])
-                at += len(begins)
-
-
 # Rows of one connection marked `sending` together (one commit before their DATA, one for their
 # outcomes with the next window's marks): at most connections x IN_FLIGHT rows per process are in
 # `sending` at any time, so a kill -9 leaves at most that many rows UNKNOWN.
@@ -215,10 +47,6 @@ IN_FLIGHT = 2
 MAX_IN_FLIGHT = 4
 # A sending round's length: its connections claim batch after batch for up to this long.
 ROUND_SECONDS = 10.0
-
-
-def worker_name() -> str:
-    return f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(3)}"
 
 
 class CampaignSender(BackgroundLoop):

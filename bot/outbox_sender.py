@@ -25,7 +25,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
-from bot.campaign_sender import worker_name
+from bot.worker import worker_name
 from bot.mail import MAX_ATTEMPTS, Delivery, DeliveryResult, MailTransport, next_step
 from bot.mail_composer import MailComposer
 from bot.worker import BackgroundLoop

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.campaign_sender import worker_name
+from bot.worker import worker_name
 from bot.i18n import _, use_locale
 from bot.notifier import Notifier
 from domain.ports import Clock

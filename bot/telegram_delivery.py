@@ -28,7 +28,7 @@ from aiogram.exceptions import (TelegramBadRequest, TelegramForbiddenError, Tele
                                 TelegramRetryAfter, TelegramServerError)
 from aiogram.types import BufferedInputFile
 
-from bot.campaign_sender import worker_name
+from bot.worker import worker_name
 from bot.documents.renderer import DocumentRenderer
 from bot.i18n import _, pick_locale, use_locale
 from bot.worker import BackgroundLoop

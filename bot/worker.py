@@ -4,8 +4,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
+import secrets
+import socket
 
 log = logging.getLogger(__name__)
+
+
+def worker_name() -> str:
+    """This process among others that send: host, process id and a random part (a restarted
+    process on the same pid is a new worker)."""
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(3)}"
 
 
 class BackgroundLoop:

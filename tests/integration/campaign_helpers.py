@@ -4,7 +4,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.campaign_mail import CampaignMailer
-from bot.campaign_sender import CampaignSender, SmtpConfig
+from bot.campaign_sender import CampaignSender
+from bot.campaign_smtp import SmtpConfig
 from domain.customer import Customer
 from domain.relationship import LeadDetails, Party, Stage
 from domain.services import campaigns

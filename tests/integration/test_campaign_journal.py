@@ -94,7 +94,7 @@ async def test_data_goes_out_only_after_the_rows_sending_is_committed_and_in_fli
         uow_factory, clock, seeded, monkeypatch, in_flight):
     """MAIL FROM and RCPT TO overlap the commit of `sending`; DATA must wait for it. At each DATA a
     fresh unit of work sees the row `sending`, and at most connections x in_flight rows `sending`."""
-    from bot.campaign_sender import Connection
+    from bot.campaign_smtp import Connection
     from tests.fakes.smtp import SmtpSink
     from tests.integration.campaign_helpers import drain, sender
 
@@ -130,7 +130,7 @@ async def test_a_server_lost_inside_a_window_sends_its_marked_rows_later_never_t
         uow_factory, clock, seeded, monkeypatch):
     """The second row of a window is already committed `sending` when the server cannot be reached:
     it goes back to queued with backoff like any failure before DATA, and is sent once later."""
-    from bot.campaign_sender import Connection, SmtpDown
+    from bot.campaign_smtp import Connection, SmtpDown
     from tests.fakes.smtp import SmtpSink
     from tests.integration.campaign_helpers import drain, later, sender
 

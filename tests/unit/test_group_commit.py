@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.campaign_sender import GroupCommit
+from bot.group_commit import GroupCommit
 from domain.campaign import RecipientState
 from storage.recipient_rows import Begin, Record
 
