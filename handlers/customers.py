@@ -20,6 +20,7 @@ from handlers.deps import Deps
 from handlers.filters import TYPED
 from handlers.language import CHOICES
 from handlers.leads import POSTAL_ADDRESS_QUESTION
+from handlers.parsing import text_or_removal
 from handlers.routes import Routes
 from handlers.text import esc
 
@@ -136,7 +137,7 @@ async def email_typed(message: Message, user: User, state: FSMContext, deps: Dep
 @routes.message(CustomerEdit.address, TYPED)
 async def address_typed(message: Message, user: User, state: FSMContext, deps: Deps) -> None:
     customer_id = (await state.get_data())["customer_id"]
-    text = "" if message.text.strip() == "-" else message.text
+    text = text_or_removal(message.text)
     await customers.set_postal_address(deps.uow(), user, customer_id, text)
     await state.clear()
     await show_customer(message, user, deps, customer_id)

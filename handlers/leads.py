@@ -21,7 +21,7 @@ from domain.services import relationships
 from domain.user import Permission, User
 from handlers.deps import Deps
 from handlers.labels import label
-from handlers.parsing import parse_day
+from handlers.parsing import parse_day, text_or_removal
 from handlers.quote_entry import show_draft
 from handlers.relationship_render import contact_lines, duplicate_lines, party_text
 from handlers.routes import Routes
@@ -256,7 +256,7 @@ async def email_typed(message: Message, user: User, state: FSMContext, deps: Dep
 @routes.message(LeadEntry.address, TYPED)
 async def address_typed(message: Message, user: User, state: FSMContext, deps: Deps) -> None:
     party_id = (await state.get_data())["party_id"]
-    text = "" if message.text.strip() == "-" else message.text
+    text = text_or_removal(message.text)
     await relationships.set_postal_address(deps.uow(), user, party_id, text)
     await state.clear()
     await show_party(message, user, deps, party_id)

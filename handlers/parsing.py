@@ -47,3 +47,8 @@ def parse_line_quantities(text: str, open_lines: list[int]) -> dict[int, Decimal
         raise InvalidInput(N_("Type one quantity for each of the {count} open lines, in order."),
                            count=len(open_lines))
     return {line: parse_decimal(w) for line, w in zip(open_lines, words)}
+
+
+def text_or_removal(text: str) -> str:
+    """A typed value, or '-' to remove it (the empty text)."""
+    return "" if text.strip() == "-" else text
