@@ -32,6 +32,12 @@ async def test_a_salesperson_changes_a_customer_s_contact_data_and_the_next_quot
     assert "at most 80 characters" in await chat.say("x" * 81)
     card = await chat.say("Kantoorplein 1, 1000 AA Amsterdam")
     assert "Postal address: Kantoorplein 1, 1000 AA Amsterdam" in card
+    await chat.tap("Postal address")
+    await chat.reply()
+    assert "Postal address:" not in await chat.say(" - ")  # a dash removes it
+    await chat.tap("Postal address")
+    await chat.reply()
+    await chat.say("Kantoorplein 1, 1000 AA Amsterdam")
 
     answer = await chat.tap("Nederlands")
     assert chat.alert(answer) == "Saved."
