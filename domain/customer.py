@@ -10,8 +10,13 @@ LANGUAGES = ("en", "nl")
 _EMAIL = re.compile(r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;]+$")
 
 
+MAX_EMAIL = 254  # the longest address SMTP can carry (RFC 5321's path limit); the columns hold 320
+
+
 def check_email(email: str) -> str:
     email = email.strip()
+    if len(email) > MAX_EMAIL:
+        raise InvalidInput(N_("An e-mail address can have at most {count} characters."), count=MAX_EMAIL)
     if not _EMAIL.match(email):
         raise InvalidInput(N_("'{email}' is not an e-mail address."), email=email)
     return email

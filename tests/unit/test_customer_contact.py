@@ -32,6 +32,7 @@ def test_a_new_e_mail_address_language_and_postal_address_are_checked_and_kept()
 
 
 @pytest.mark.parametrize("change, value", [("set_email", "not an address"), ("set_email", ""),
+                                           ("set_email", "a" * 243 + "@example.com"),
                                            ("set_language", "de"), ("set_postal_address", "x" * 81)])
 def test_bad_contact_data_is_refused_and_the_old_data_stays(change, value):
     customer = _customer()
