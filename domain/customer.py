@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from domain import text_limits as limits
 from domain.errors import InvalidInput, N_
 
 LANGUAGES = ("en", "nl")
@@ -64,9 +65,12 @@ class Customer:
             raise InvalidInput(N_("A customer needs an account number."))
         if not self.name.strip():
             raise InvalidInput(N_("A customer needs a name."))
+        limits.check_length(self.account_number, limits.CODE, limits.ACCOUNT_NUMBER_TOO_LONG)
+        limits.check_length(self.name, limits.NAME, limits.NAME_TOO_LONG)
         self.email = check_email(self.email)
         self.language = check_language(self.language)
-        self.customer_group = (self.customer_group or "").strip()
+        self.customer_group = limits.check_length((self.customer_group or "").strip(), limits.CODE,
+                                           limits.GROUP_TOO_LONG)
         self.postal_address = check_postal_address(self.postal_address)
 
     # -- contact data a salesperson keeps up to date in the chat (/customer) ----------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from domain import text_limits as limits
 from domain.errors import InvalidInput, N_
 from domain.money import check_price, check_quantity, check_tax_percent
 
@@ -25,9 +26,13 @@ class Item:
             raise InvalidInput(N_("An item needs an item number."))
         if not self.name.strip():
             raise InvalidInput(N_("An item needs a name."))
+        limits.check_length(self.item_number, limits.CODE, limits.ITEM_NUMBER_TOO_LONG)
+        limits.check_length(self.name, limits.NAME, limits.NAME_TOO_LONG)
+        limits.check_length(self.unit, limits.UNIT, limits.UNIT_TOO_LONG)
         check_price(self.sales_price)
         check_tax_percent(self.sales_tax_percent)
-        self.item_group = (self.item_group or "").strip()
+        self.item_group = limits.check_length((self.item_group or "").strip(), limits.CODE,
+                                              limits.GROUP_TOO_LONG)
 
     def take_from_stock(self, quantity: Decimal) -> None:
         """Lower on-hand stock for a delivery; stock never goes below zero."""

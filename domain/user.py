@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from domain import text_limits as limits
 from domain.customer import check_email, check_language
 from domain.errors import N_, InvalidInput, NotPermitted
 
@@ -70,6 +71,7 @@ class User:
             raise InvalidInput(N_("A Telegram id is a positive number."))
         if not self.name.strip():
             raise InvalidInput(N_("A user needs a name."))
+        limits.check_length(self.name, limits.NAME, limits.NAME_TOO_LONG)
         self.role = Role(self.role)
         if self.email:
             self.email = check_email(self.email)

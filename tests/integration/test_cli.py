@@ -151,6 +151,36 @@ def test_bad_rows_are_all_named_by_line_and_nothing_is_imported(db_url, tmp_path
     assert count(db_url, t.items) == 0
 
 
+def test_values_longer_than_the_records_keep_are_named_by_line_and_nothing_is_imported(db_url, tmp_path, capsys):
+    """On PostgreSQL they would fail the whole file at the database; SQLite would keep them whole."""
+    products = ("item_number,name,unit,sales_price,sales_tax_percent,item_group\n"
+                f"{'A' * 41},Chair,pcs,1,21,\n"            # line 2
+                f"A-2,{'n' * 201},pcs,1,21,\n"             # line 3
+                f"A-3,Desk,{'u' * 21},1,21,\n"             # line 4
+                f"A-4,Lamp,pcs,1,21,{'g' * 41}\n"          # line 5
+                "A-5,Pen,pcs,1,21,\n")                     # line 6: fine
+    assert main(["import", "products", write(tmp_path, "p.csv", products)]) == 1
+    err = capsys.readouterr().err
+    assert "line 2: An item number can have at most 40 characters." in err
+    assert "line 3: A name can have at most 200 characters." in err
+    assert "line 4: A unit can have at most 20 characters." in err
+    assert "line 5: A group can have at most 40 characters." in err
+    assert "line 6:" not in err and count(db_url, t.items) == 0
+    customers = ("account_number,name,email,language,customer_group\n"
+                 f"{'C' * 41},Acme,a@acme.example,en,\n"
+                 f"C-2,{'n' * 201},b@acme.example,en,\n"
+                 f"C-3,Acme,c@acme.example,en,{'g' * 41}\n")
+    assert main(["import", "customers", write(tmp_path, "c.csv", customers)]) == 1
+    err = capsys.readouterr().err
+    assert "line 2: An account number can have at most 40 characters." in err
+    assert "line 3: A name can have at most 200 characters." in err
+    assert "line 4: A group can have at most 40 characters." in err
+    users = f"telegram_id,name,role,email\n5001,{'n' * 201},sales,\n"
+    assert main(["import", "users", write(tmp_path, "u.csv", users)]) == 1
+    assert "line 2: A name can have at most 200 characters." in capsys.readouterr().err
+    assert count(db_url, t.customers) == 0 and count(db_url, t.users) == 0
+
+
 def test_stock_for_an_unknown_item_is_refused_and_changes_nothing(db_url, tmp_path, capsys):
     assert main(["import", "products", write(tmp_path, "p.csv", PRODUCTS)]) == 0
     stock = "item_number,on_hand\nA-100,40\nZ-999,3\n"
