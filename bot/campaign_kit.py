@@ -51,8 +51,8 @@ class CampaignKit:
             batch=settings.campaign_batch, lease_seconds=settings.campaign_lease_seconds,
             poll_seconds=settings.campaign_poll_seconds,
             # Telegram counts a bot's messages, whichever process sends them.
-            pace=self.redis and SharedRateLimit(self.redis, f"salesbot:rate:telegram:{bot.id}",
-                                                settings.telegram_campaign_rate))
+            pace=None if self.redis is None else SharedRateLimit(
+                self.redis, f"salesbot:rate:telegram:{bot.id}", settings.telegram_campaign_rate))
         self.job.wake = self.wake_all
 
     def wake_all(self) -> None:
@@ -76,8 +76,8 @@ class CampaignKit:
         name = worker_name()
         redis = connect_redis(settings.redis_url) if settings.redis_url else None
         # A mail provider counts an account's messages, whichever process sends them.
-        pace = redis and SharedRateLimit(redis, f"salesbot:rate:smtp:{smtp.username or ''}@{smtp.host}",
-                                         settings.campaign_rate)
+        pace = None if redis is None else SharedRateLimit(
+            redis, f"salesbot:rate:smtp:{smtp.username or ''}@{smtp.host}", settings.campaign_rate)
         sender = CampaignSender(uow, clock, mailer, smtp, rate=settings.campaign_rate,
                                 connections=settings.campaign_connections, batch=settings.campaign_batch,
                                 lease_seconds=settings.campaign_lease_seconds,

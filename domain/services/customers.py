@@ -28,9 +28,7 @@ async def customer_card(uow: UnitOfWork, user: User, customer_id: int) -> Custom
 async def changeable_customer(uow: UnitOfWork, user: User, customer_id: int) -> Customer:
     """The customer, if the user may change its contact data: checked before they type anything."""
     async with uow:
-        customer = await existing_customer(uow, customer_id)
-        user.require_may_maintain_customer(customer.salesperson_id)
-    return customer
+        return await _maintained_by(uow, user, customer_id)
 
 
 async def set_email(uow: UnitOfWork, user: User, customer_id: int, email: str) -> Customer:
@@ -50,8 +48,13 @@ async def _change(uow: UnitOfWork, user: User, customer_id: int,
     """The customer, changed by `change` (a Customer method that checks its input) if the user
     may keep this account's contact data; nothing is written otherwise."""
     async with uow:
-        customer = await existing_customer(uow, customer_id)
-        user.require_may_maintain_customer(customer.salesperson_id)
+        customer = await _maintained_by(uow, user, customer_id)
         change(customer)
         await uow.commit()
+    return customer
+
+
+async def _maintained_by(uow: UnitOfWork, user: User, customer_id: int) -> Customer:
+    customer = await existing_customer(uow, customer_id)
+    user.require_may_maintain_customer(customer.salesperson_id)
     return customer
