@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import cli_campaigns, invoicing_cli
-from bot.cli_commands import CliError, add_user, db_upgrade, import_csv
+from bot.cli_commands import CliError, add_user, db_backup, db_upgrade, import_csv
 from bot.settings import Settings
 from domain.errors import DomainError
 from domain.services.imports import COLUMNS
@@ -35,6 +35,9 @@ def build_parser() -> argparse.ArgumentParser:
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     db_commands.add_parser("upgrade", help="apply the migrations up to the newest revision")
+    backup = db_commands.add_parser("backup", help="a consistent copy of the SQLite database, also "
+                                    "while the bot runs (PostgreSQL: use pg_dump)")
+    backup.add_argument("file", type=Path, help="the copy to write (must not exist yet)")
 
     imp = commands.add_parser("import", help="import a CSV file (UTF-8, header row first)",
                               epilog="columns: " + "; ".join(
@@ -76,7 +79,10 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _db(args: argparse.Namespace) -> int:
-    print(asyncio.run(db_upgrade(Settings().database_url)))
+    if args.db_command == "backup":  # never migrates: a backup is what one takes before upgrading
+        print(db_backup(Settings().database_url, args.file))
+    else:
+        print(asyncio.run(db_upgrade(Settings().database_url)))
     return 0
 
 

@@ -1,6 +1,8 @@
-"""What the admin commands do (`salesbot db upgrade`, `import`, `users add`); bot/cli.py parses.
+"""What the admin commands do (`salesbot db upgrade`, `db backup`, `import`, `users add`); bot/cli.py
+parses.
 
-Each command migrates the database first (idempotent), so a fresh install needs no extra step.
+Each command but `db backup` migrates the database first (idempotent), so a fresh install needs no
+extra step.
 """
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from domain.errors import DomainError
 from domain.services.imports import COLUMNS, IMPORTERS, ImportRejected, Row, missing_columns
 from domain.services.users import add_or_update_user
 from domain.user import parse_role
+from storage.backup import BackupRefused, backup_sqlite
 from storage.database import create_engine, session_factory
 from storage.migrate import upgrade_async
 from storage.uow import UnitOfWorkFactory
@@ -52,6 +55,14 @@ async def current_revision(url: str) -> str | None:
 async def db_upgrade(url: str) -> str:
     await upgrade_async(url)
     return f"database is at revision {await current_revision(url)} (head)"
+
+
+def db_backup(url: str, target: Path) -> str:
+    try:
+        size = backup_sqlite(url, target)
+    except BackupRefused as exc:
+        raise CliError(f"no backup: {exc}") from None
+    return f"backup written to {target} ({size:,} bytes), checked by SQLite's integrity check"
 
 
 # --- CSV import -------------------------------------------------------------------------------
