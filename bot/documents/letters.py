@@ -8,7 +8,7 @@ from datetime import datetime, time, timezone
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from bot.documents.pdf import FONT, font_paths
+from bot.documents.fonts import FONT, font_paths
 from bot.documents.view import CompanyHeader
 from bot.formatting import format_date
 from domain.services.campaign_letters import Letter

@@ -1,9 +1,7 @@
 """Printable documents: render a DocumentView to PDF bytes with fpdf2.
 
-Fonts: fpdf2's core fonts are Latin-1 only (no euro sign in some viewers, no
-Cyrillic), so we embed DejaVu Sans. matplotlib ships it in its package data;
-we only *locate* the files via importlib (importing matplotlib costs ~0.3 s
-and pulls in numpy). fpdf2 subsets the font, so a PDF stays small.
+Fonts: DejaVu Sans, embedded (bot/documents/fonts.py); the words per locale are
+bot/documents/labels.py.
 
 The table is a hand-rolled cell loop rather than fpdf2's table(): it is
 faster, and it lets us repeat the header row on each new page ourselves.
@@ -13,96 +11,19 @@ Amounts are printed exactly as the view gives them (see bot.formatting).
 
 from __future__ import annotations
 
-import importlib.util
 from dataclasses import dataclass
 from datetime import datetime, time, timezone
 from decimal import Decimal
-from functools import lru_cache
-from pathlib import Path
 
 from fpdf import FPDF
 from fpdf.enums import Align, XPos, YPos
 
+from bot.documents.fonts import FONT, font_paths
+from bot.documents.labels import labels_for
 from bot.documents.view import DocumentKind, DocumentLine, DocumentView
 from bot.formatting import format_date, format_money, format_percent, format_quantity
 
-FONT = "DejaVu"
 NO_NUMBER = "\u2014"  # em dash, printed when a document has no number (pro forma)
-
-# Labels per locale. Titles are stored in sentence case and upper-cased for the
-# heading. Unknown locales fall back to English.
-LABELS: dict[str, dict[str, str]] = {
-    "en": {
-        DocumentKind.QUOTATION: "Quotation",
-        DocumentKind.INVOICE: "Invoice",
-        DocumentKind.PRO_FORMA: "Pro forma invoice",
-        DocumentKind.PACKING_SLIP: "Packing slip",
-        DocumentKind.CREDIT_NOTE: "Credit note",
-        "number": "Number",
-        "date": "Date",
-        "valid_until": "Valid until",
-        "order_number": "Sales order",
-        "reference": "Reference",
-        "customer": "Customer",
-        "account": "Account",
-        "vat_number": "VAT no.",
-        "email": "E-mail",
-        "phone": "Phone",
-        "item": "Item",
-        "description": "Description",
-        "quantity": "Quantity",
-        "price": "Price",
-        "amount": "Amount",
-        "tax": "VAT",
-        "tax_row": "VAT {percent} on {base}",
-        "net_total": "Total excl. VAT",
-        "tax_total": "VAT",
-        "gross_total": "Total incl. VAT",
-        "page": "Page {page} of {pages}",
-        "pro_forma_mark": "PRO FORMA",
-        "discount": "Discount {discount}",  # §2 pricing
-        "discount_per_unit": "Discount {discount} per unit",  # §2 pricing
-        "pro_forma_note": (
-            "Pro forma: this is not a posted invoice. It has no invoice number "
-            "and cannot be used to reclaim VAT."
-        ),
-    },
-    "nl": {
-        DocumentKind.QUOTATION: "Offerte",
-        DocumentKind.INVOICE: "Factuur",
-        DocumentKind.PRO_FORMA: "Pro-formafactuur",
-        DocumentKind.PACKING_SLIP: "Pakbon",
-        DocumentKind.CREDIT_NOTE: "Creditnota",
-        "number": "Nummer",
-        "date": "Datum",
-        "valid_until": "Geldig tot",
-        "order_number": "Verkooporder",
-        "reference": "Referentie",
-        "customer": "Klant",
-        "account": "Klantnummer",
-        "vat_number": "Btw-nummer",
-        "email": "E-mail",
-        "phone": "Telefoon",
-        "item": "Artikel",
-        "description": "Omschrijving",
-        "quantity": "Aantal",
-        "price": "Prijs",
-        "amount": "Bedrag",
-        "tax": "Btw",
-        "tax_row": "Btw {percent} over {base}",
-        "net_total": "Totaal excl. btw",
-        "tax_total": "Btw",
-        "gross_total": "Totaal incl. btw",
-        "page": "Pagina {page} van {pages}",
-        "pro_forma_mark": "PRO FORMA",
-        "discount": "Korting {discount}",  # §2 pricing
-        "discount_per_unit": "Korting {discount} per eenheid",  # §2 pricing
-        "pro_forma_note": (
-            "Pro forma: dit is geen geboekte factuur. Er is geen factuurnummer "
-            "en de btw kan er niet mee worden teruggevorderd."
-        ),
-    },
-}
 
 # Layout, in mm (A4 portrait, 15 mm margins -> 180 mm usable width).
 MARGIN = 15.0
@@ -131,24 +52,6 @@ _PACKING_COLUMNS = (
     _Column("description", 120, Align.L),
     _Column("quantity", 30, Align.R),
 )
-
-
-@lru_cache(maxsize=1)
-def font_paths() -> tuple[Path, Path]:
-    """(regular, bold) DejaVu Sans from matplotlib's package data, without importing it."""
-    spec = importlib.util.find_spec("matplotlib")
-    if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("matplotlib is not installed: it provides the DejaVu fonts for PDFs")
-    ttf = Path(spec.submodule_search_locations[0]) / "mpl-data" / "fonts" / "ttf"
-    paths = (ttf / "DejaVuSans.ttf", ttf / "DejaVuSans-Bold.ttf")
-    for path in paths:
-        if not path.is_file():
-            raise RuntimeError(f"DejaVu font not found at {path}")
-    return paths
-
-
-def labels_for(locale: str) -> dict[str, str]:
-    return LABELS.get(locale, LABELS["en"])
 
 
 def render_pdf(view: DocumentView) -> bytes:
