@@ -31,6 +31,7 @@ from bot.request_notices import RequestNotices
 from bot.scheduler import ExpiryJob, build_scheduler
 from bot.settings import Settings
 from bot.warmup import pin_response_models
+from bot.web_health import Health, database_check
 from domain.ports import Clock
 from handlers import (agreement_entry, agreements, backorders, calls as call_handlers, campaign_responses,
                       campaign_results, campaigns as campaign_handlers, common,
@@ -159,6 +160,7 @@ class App:
 
     async def close(self) -> None:
         """Graceful: updates being handled finish first, then background work, then connections."""
+        self.dispatcher["health"].stopping = True  # a load balancer sends new updates elsewhere
         if not await self.dispatcher["in_flight"].drain(SHUTDOWN_GRACE_SECONDS):
             log.warning("some updates were still being handled at shutdown")
         if self._scheduler is not None and self._scheduler.running:
@@ -215,5 +217,12 @@ def build_app(settings: Settings, bot: Bot, *, transport: MailTransport | None =
         secret=settings.secret_key.get_secret_value().encode() if settings.secret_key else None))
 
     dispatcher["notice_locale"] = settings.locale  # the salesperson's report of a notice answer
+
+    # GET /healthz: the database, and Redis where the conversations live there (RedisStorage.redis).
+    checks = {"database": database_check(engine)}
+    if (redis := getattr(dispatcher.storage, "redis", None)) is not None:
+        checks["redis"] = redis.ping
+    dispatcher["health"] = health = Health(checks)
+    accept_web.extra_routes.append(health.add_routes)
 
     return App(settings, engine, uow, clock, bot, dispatcher, outbox, ExpiryJob(uow, clock, notifier), links)
