@@ -14,6 +14,8 @@ from aiohttp import web
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from storage.database import READ_ONLY
+
 log = logging.getLogger(__name__)
 CHECK_SECONDS = 3.0  # a check slower than this counts as failed: the balancer's own timeout is near
 
@@ -53,6 +55,7 @@ class Health:
 
 def database_check(engine: AsyncEngine) -> Check:
     async def check() -> None:
+        # Read-only: on SQLite it does not queue for the write lock behind a long write.
         async with engine.connect() as connection:
-            await connection.execute(text("SELECT 1"))
+            await (await connection.execution_options(**{READ_ONLY: True})).execute(text("SELECT 1"))
     return check

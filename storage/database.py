@@ -11,6 +11,8 @@ from storage.mapping import start_mappers
 from storage.sqlite_driver import dialect_for
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+# An execution option: this connection only reads (no BEGIN IMMEDIATE on SQLite; e.g. /healthz).
+READ_ONLY = "salesbot_read_only"
 
 
 def is_sqlite(url: str) -> bool:
@@ -63,6 +65,9 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
     def _on_begin(connection) -> None:
         # Take the write lock at the start: a transaction that reads then writes would otherwise
         # fail at once with "database is locked" despite the busy timeout (aiosqlite#251).
+        # A connection marked READ_ONLY only reads: it runs without a transaction, beside a writer.
+        if connection.get_execution_options().get(READ_ONLY):
+            return
         dbapi_connection = connection.connection.dbapi_connection
         if hasattr(dbapi_connection, "begin"):  # storage/sqlite_driver.py: sent with the first statement
             dbapi_connection.begin("BEGIN IMMEDIATE")

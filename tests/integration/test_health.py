@@ -2,7 +2,10 @@
 stopping; 503 naming the failing part, and nothing else about it, otherwise."""
 from __future__ import annotations
 
+import asyncio
 import os
+import sqlite3
+from contextlib import closing
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
@@ -10,6 +13,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from bot.app import build_app
 from bot.settings import Settings
 from bot.web import build_web_app
+from storage.migrate import upgrade
 from tests.fakes.harness import make_bot
 
 REDIS_URL = os.environ.get("SALESBOT_TEST_REDIS_URL")
@@ -35,6 +39,22 @@ async def test_a_process_that_reaches_its_database_is_healthy_until_it_stops(dat
         app.dispatcher["health"].stopping = True  # what App.close does first
         assert await _get_health(app) == (503, {"status": "unavailable", "database": "ok",
                                                 "process": "stopping"})
+    finally:
+        await app.close()
+
+
+async def test_on_sqlite_a_long_write_elsewhere_does_not_make_it_unavailable(tmp_path, fake_bot_api):
+    """The check only reads: it does not wait for the write lock (the busy timeout is 15 s, longer
+    than a check may take)."""
+    path = tmp_path / "health.db"
+    url = f"sqlite+aiosqlite:///{path}"
+    await asyncio.to_thread(upgrade, url)
+    app = build_app(_settings(url, fake_bot_api, tmp_path), make_bot(fake_bot_api))
+    try:
+        with closing(sqlite3.connect(path, isolation_level=None)) as writer:
+            writer.execute("BEGIN IMMEDIATE")  # another process in the middle of a write
+            assert await _get_health(app) == (200, {"status": "ok", "database": "ok"})
+            writer.execute("ROLLBACK")
     finally:
         await app.close()
 
