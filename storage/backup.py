@@ -13,18 +13,19 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from storage.database import is_sqlite, sqlite_file_of
+
 
 class BackupRefused(Exception):
     """Why no copy was made, in words for the admin."""
 
 
 def sqlite_file(url: str) -> Path:
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite":
+    if not is_sqlite(url):
         raise BackupRefused("this database is not SQLite: back PostgreSQL up with its own tools, "
                             "e.g. `pg_dump --format=custom --file=salesbot.dump DATABASE`")
-    database = parsed.database or ""
-    if not database or database == ":memory:" or "mode=memory" in database:
+    database = sqlite_file_of(make_url(url).database)
+    if database is None:
         raise BackupRefused("an in-memory database has nothing to back up")
     path = Path(database)
     if not path.is_file():

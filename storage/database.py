@@ -19,6 +19,13 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
+def sqlite_file_of(database: str | None) -> str | None:
+    """The file of a SQLite URL's database part; None for an in-memory database (no file to open)."""
+    if not database or database == ":memory:" or "mode=memory" in database:
+        return None
+    return database
+
+
 def create_engine(url: str, timezone: str | None = None, **kwargs) -> AsyncEngine:
     """`timezone`: the company's; timestamps read back are in it (storage/types.py UTCDateTime)."""
     start_mappers()

@@ -11,7 +11,7 @@ from sqlalchemy.dialects import sqlite
 
 from domain.campaign import CampaignStatus, RecipientState
 from domain.consent import Channel, ConsentSource, email_key
-from storage.database import SQLITE_BUSY_TIMEOUT_MS
+from storage.database import SQLITE_BUSY_TIMEOUT_MS, sqlite_file_of
 from storage.recipient_rows import Begin, ClaimedRow, Record
 from storage.types import UTCDateTime
 
@@ -133,8 +133,8 @@ class SenderConnection:
             return None
         if not hasattr(aiosqlite.Connection, "_execute"):  # a private hook: without it, the Core path
             return None
-        database = engine.url.database
-        if not database or database == ":memory:" or "mode=memory" in database:
+        database = sqlite_file_of(engine.url.database)
+        if database is None:
             return None
         connection = await aiosqlite.connect(database, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000,
                                              isolation_level=None)
