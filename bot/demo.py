@@ -7,6 +7,7 @@ Data lives in an SQLite file in the data dir; mails become .eml files in <data d
 from __future__ import annotations
 
 import asyncio
+import re
 import shutil
 import sys
 import threading
@@ -29,6 +30,7 @@ from storage.migrate import upgrade_async
 DEFAULT_DATA_DIR = Path("demo-data")
 MARKER = ".salesbot-demo"  # --reset only deletes a directory the demo made itself
 QUIT = {"/quit", "/exit"}
+TAP = re.compile(r"#\s*(\d+)")  # "#2" taps button 2, wherever the conversation is
 OUTBOX_SETTLE_SECONDS = 30
 DEMO_TELEGRAM_USER = User(id=DEMO_USER_ID, is_bot=False, first_name="Demo", last_name="Sales",
                           language_code="en")
@@ -79,8 +81,9 @@ def banner(settings: Settings, data_dir: Path) -> str:
         "Salesbot offline demo: the real bot in your terminal, no Telegram needed.",
         "You are Demo Sales, a salesperson. Type what you would type in Telegram:",
         "  /start, /help, /quote, /quotes, /orders, /cancel.",
-        "Buttons are shown as [1] [2] ...: type the number alone to tap that button",
-        "on the newest message that has buttons.",
+        "Buttons are shown as [1] [2] ...: type #1 to tap button 1 on the newest message",
+        "that has buttons. A number alone taps too, unless the bot is waiting for something",
+        "typed (a quantity, a number of days): then it is sent as text, as in Telegram.",
         f"Mails are written as .eml files to {settings.outbox_dir}/ (nothing is sent).",
         f"Data: {data_dir / 'demo.db'} (start afresh with --reset). /quit or Ctrl-D ends the demo.",
     ])
@@ -98,12 +101,25 @@ class Console:
         self._update_id += 1
         return self._update_id
 
-    def to_update(self, line: str) -> Update | None:
+    async def to_update(self, line: str) -> Update | None:
+        tap = TAP.fullmatch(line)
+        if tap is not None:
+            return self._tap(int(tap.group(1)))
         if line.isdigit():
-            return self._tap(int(line))
+            if not await self._waiting_for_text():
+                return self._tap(int(line))
+            if self.session.newest_buttons() is not None:
+                self.session.say(f"(sent as text; type #{line} to tap button {line})")
         message = Message(message_id=self.session.next_message_id(), date=datetime.now(timezone.utc),
                           chat=self.chat, from_user=DEMO_TELEGRAM_USER, text=line)
         return Update(update_id=self._next_update_id(), message=message)
+
+    async def _waiting_for_text(self) -> bool:
+        """True while a conversation is in a step that reads typed text: there a number alone may be
+        a quantity, and tapping a button instead (Deliver all, say) would do something else."""
+        context = self.app.dispatcher.fsm.get_context(bot=self.app.bot, chat_id=self.chat.id,
+                                                      user_id=DEMO_TELEGRAM_USER.id)
+        return await context.get_state() is not None
 
     def _tap(self, n: int) -> Update | None:
         newest = self.session.newest_buttons()
@@ -123,7 +139,7 @@ class Console:
         return Update(update_id=self._next_update_id(), callback_query=query)
 
     async def feed(self, line: str) -> None:
-        update = self.to_update(line)
+        update = await self.to_update(line)
         if update is not None:
             await self.app.dispatcher.feed_update(self.app.bot, update)
             await self.settle_outbox()

@@ -16,11 +16,11 @@ _BUTTON = re.compile(r"\[(\d+)\] (.+?)(?=\s{2}\[\d+\]|$)")
 
 
 def button(out: io.StringIO, label: str) -> str:
-    """The number to type for the newest printed button whose label contains `label`."""
+    """What to type (#n) to tap the newest printed button whose label contains `label`."""
     for line in reversed(out.getvalue().splitlines()):
         for number, text in _BUTTON.findall(line.strip()):
             if label in text:
-                return number
+                return f"#{number}"
     raise AssertionError(f"no button {label!r} printed yet")
 
 
@@ -43,7 +43,7 @@ async def test_start_prints_the_expiry_warning_then_greets_the_demo_salesperson(
 
     text = await play(tmp_path / "demo", script)
     startup, session = text.split("> /start", 1)
-    assert "type the number alone to tap" in startup and str(tmp_path / "demo" / "outbox") in startup
+    assert "type #1 to tap button 1" in startup and str(tmp_path / "demo" / "outbox") in startup
     assert "Quotation Q-000001 expires after today" in startup
     assert "Hello Demo Sales!" in session and "/quote — New quotation" in session
     assert "<b>" not in text and "&lt;" not in text  # HTML is shown as plain text
@@ -81,7 +81,7 @@ async def test_quotes_and_confirm_by_number(tmp_path):
         yield "/quotes"
         yield button(out, "Q-000001")     # the seeded quotation for Café Hoogvliet
         yield button(out, "Confirm")
-        yield "7"                         # the newest buttons now: just "Show sales order"
+        yield "7"                         # no conversation waits for text: a number alone taps
 
     text = await play(tmp_path / "demo", script)
     assert "Café Hoogvliet" in after(text, "Open quotations:")
@@ -91,6 +91,28 @@ async def test_quotes_and_confirm_by_number(tmp_path):
     assert "The quotation is confirmed: sales order SO-000001 is created." in confirmed
     assert "[1] Show sales order SO-000001" in confirmed
     assert "(there is no button 7; choose 1 to 1)" in confirmed
+
+
+async def test_a_number_alone_is_a_quantity_where_the_bot_waits_for_one_and_never_taps_deliver_all(tmp_path):
+    def script(out) -> Iterator[str]:
+        yield "/quotes"
+        yield button(out, "Q-000001")
+        yield button(out, "Confirm")
+        yield "1"                         # taps "Show sales order": nothing waits for text here
+        yield button(out, "Deliver")
+        yield "1"                         # the delivery step reads quantities: text, not a tap
+        yield "1 0"                       # one quantity per line of this two-line order
+
+    text = await play(tmp_path / "demo", script)
+    assert "(you tap “Show sales order SO-000001”)" in text
+    delivery = after(text, "(you tap “Deliver”)")
+    assert "[1] Deliver all" in delivery
+    assert "(sent as text; type #1 to tap button 1)" in delivery
+    assert "(you tap “Deliver all”)" not in delivery
+    posted = after(delivery, "Packing slip PS-000001 is posted.")
+    assert "Packing slip" not in delivery.split("> 1 0")[0]  # the "1" alone posted nothing
+    assert re.search(r"1\. C-100 .*ordered 10, delivered 1,", posted)
+    assert re.search(r"2\. C-110 .*ordered 20, delivered 0,", posted)
 
 
 async def test_data_is_kept_between_runs_and_reset_starts_afresh(tmp_path):
