@@ -108,7 +108,8 @@ class Console:
         if line.isdigit():
             if not await self._waiting_for_text():
                 return self._tap(int(line))
-            if self.session.newest_buttons() is not None:
+            newest = self.session.newest_buttons()
+            if newest is not None and 1 <= int(line) <= len(newest.buttons):
                 self.session.say(f"(sent as text; type #{line} to tap button {line})")
         message = Message(message_id=self.session.next_message_id(), date=datetime.now(timezone.utc),
                           chat=self.chat, from_user=DEMO_TELEGRAM_USER, text=line)

@@ -101,6 +101,7 @@ async def test_a_number_alone_is_a_quantity_where_the_bot_waits_for_one_and_neve
         yield "1"                         # taps "Show sales order": nothing waits for text here
         yield button(out, "Deliver")
         yield "1"                         # the delivery step reads quantities: text, not a tap
+        yield "7"                         # no button 7 either: no hint about tapping it
         yield "1 0"                       # one quantity per line of this two-line order
 
     text = await play(tmp_path / "demo", script)
@@ -108,7 +109,7 @@ async def test_a_number_alone_is_a_quantity_where_the_bot_waits_for_one_and_neve
     delivery = after(text, "(you tap “Deliver”)")
     assert "[1] Deliver all" in delivery
     assert "(sent as text; type #1 to tap button 1)" in delivery
-    assert "(you tap “Deliver all”)" not in delivery
+    assert "(you tap “Deliver all”)" not in delivery and "#7" not in delivery
     posted = after(delivery, "Packing slip PS-000001 is posted.")
     assert "Packing slip" not in delivery.split("> 1 0")[0]  # the "1" alone posted nothing
     assert re.search(r"1\. C-100 .*ordered 10, delivered 1,", posted)
