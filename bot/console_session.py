@@ -17,7 +17,7 @@ from typing import Any, TextIO
 from aiogram import Bot
 from aiogram.client.session.base import BaseSession
 from aiogram.methods import (AnswerCallbackQuery, DeleteMyCommands, EditMessageReplyMarkup,
-                             EditMessageText, GetMe, SendDocument, SendMessage, SetMyCommands,
+                             EditMessageText, GetMe, SendDocument, SendMessage, SendPhoto, SetMyCommands,
                              TelegramMethod)
 from aiogram.methods.base import TelegramType
 from aiogram.types import Chat, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, User
@@ -91,7 +91,9 @@ class ConsoleSession(BaseSession):
                 self.say(("[alert] " if method.show_alert else "[notice] ") + method.text)
             result = True
         elif isinstance(method, SendDocument):
-            result = await self._document(bot, method)
+            result = await self._file(bot, method, method.document, "document.bin")
+        elif isinstance(method, SendPhoto):  # a chart (/pipeline, campaign results): saved as a file
+            result = await self._file(bot, method, method.photo, "photo.png")
         elif isinstance(method, GetMe):
             result = DEMO_BOT
         elif isinstance(method, (SetMyCommands, DeleteMyCommands)) or method.__returning__ is bool:
@@ -152,10 +154,10 @@ class ConsoleSession(BaseSession):
             update={"message_id": message_id})
         return self._show(bot, message.as_(bot), prefix="(edited) ")
 
-    async def _document(self, bot: Bot, method: SendDocument) -> Message:
-        document = method.document
+    async def _file(self, bot: Bot, method: SendDocument | SendPhoto, document: InputFile | str,
+                    default_name: str) -> Message:
         if isinstance(document, InputFile):
-            name = Path(document.filename or "document.bin").name
+            name = Path(document.filename or default_name).name
             data = b"".join([chunk async for chunk in document.read(bot)])
             self.files_dir.mkdir(parents=True, exist_ok=True)
             target = self.files_dir / name

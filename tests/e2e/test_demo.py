@@ -116,6 +116,13 @@ async def test_a_number_alone_is_a_quantity_where_the_bot_waits_for_one_and_neve
     assert re.search(r"2\. C-110 .*ordered 20, delivered 0,", posted)
 
 
+async def test_the_pipeline_chart_is_saved_as_a_file_in_the_demo(tmp_path):
+    text = await play(tmp_path / "demo", lambda out: iter(["/pipeline"]))
+    assert "went wrong" not in text
+    chart = tmp_path / "demo" / "outbox" / "pipeline.png"
+    assert f"[file] {chart}" in text and chart.read_bytes().startswith(b"\x89PNG")
+
+
 async def test_data_is_kept_between_runs_and_reset_starts_afresh(tmp_path):
     data_dir = tmp_path / "demo"
 
@@ -157,6 +164,9 @@ async def test_the_console_session_answers_other_bot_methods_with_typed_results(
     assert me.is_bot and me.id == bot.id
     sent = await bot.send_document(1, BufferedInputFile(b"%PDF-1.7 demo", filename="INV-1.pdf"),
                                    caption="Invoice <b>INV-1</b>")
+    chart = await bot.send_photo(1, BufferedInputFile(b"\x89PNG demo", filename="pipeline.png"),
+                                 caption="Your pipeline")
+    assert isinstance(chart, Message) and chart.message_id > sent.message_id
     assert isinstance(sent, Message) and sent.caption == "Invoice INV-1"
     assert (tmp_path / "outbox" / "INV-1.pdf").read_bytes() == b"%PDF-1.7 demo"
     first = await bot.send_message(1, "a &lt;b&gt; c", parse_mode="HTML")
@@ -166,4 +176,6 @@ async def test_the_console_session_answers_other_bot_methods_with_typed_results(
     await bot.session.close()
     printed = out.getvalue()
     assert f"[file] {tmp_path / 'outbox' / 'INV-1.pdf'} — Invoice INV-1" in printed
+    assert f"[file] {tmp_path / 'outbox' / 'pipeline.png'} — Your pipeline" in printed
+    assert (tmp_path / "outbox" / "pipeline.png").read_bytes() == b"\x89PNG demo"
     assert "a <b> c" in printed and "(edited) now edited" in printed
