@@ -7,6 +7,9 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from bot.i18n import _
+from handlers.free_text_invoices import FreeTextEntry
+from handlers.quote_entry import QuoteEntry
+from handlers.request_entry import RequestEntry
 
 cancel_routes = Routes("cancel")
 fallback_routes = Routes("fallback")
@@ -14,10 +17,21 @@ fallback_routes = Routes("fallback")
 
 @cancel_routes.message(Command("cancel"))
 async def cancel(message: Message, state: FSMContext) -> None:
-    had_state = await state.get_state() is not None
+    step = await state.get_state()
     await state.clear()
-    await message.answer(_("Stopped. What you saved so far is kept; drafts stay in /quotes.")
-                         if had_state else _("There is nothing to cancel."))
+    await message.answer(_stopped(step) if step is not None else _("There is nothing to cancel."))
+
+
+def _stopped(step: str) -> str:
+    """Where the draft left behind can be found again: only quotations and free text invoices
+    have drafts that outlive the conversation (a customer's /cancel must not point to /quotes)."""
+    if step in QuoteEntry.__all_states_names__:
+        return _("Stopped. What you saved so far is kept; drafts stay in /quotes.")
+    if step in RequestEntry.__all_states_names__:  # a customer's basket lives in the conversation only
+        return _("Stopped. Your quotation request was not sent.")
+    if step in FreeTextEntry.__all_states_names__:
+        return _("Stopped. What you saved so far is kept; /freetext shows your drafts.")
+    return _("Stopped. What you saved so far is kept.")
 
 
 @fallback_routes.message()

@@ -97,7 +97,7 @@ async def test_a_message_nobody_expected_gets_a_hint(running):
 async def test_cancel_leaves_the_conversation_at_any_step(running):
     chat = running.chat(SAM)
     await _draft(chat)
-    assert "Stopped" in await chat.say("/cancel")
+    assert "drafts stay in /quotes" in await chat.say("/cancel")
     assert "/help" in await chat.say("A-100 3")  # no longer adding lines
     assert "nothing to cancel" in await chat.say("/cancel")
 

@@ -121,6 +121,8 @@ async def test_a_free_text_invoice_in_dutch(running):
     draft = await chat.say("C-001")
     assert "Concept" in draft and "hoofdrekening" in draft
     assert "artikelnummer" in await chat.say("A-100 5")
+    assert "/freetext" in await chat.say("/cancel")  # where the draft is found again, not /quotes
+    assert "Je concepten" in await chat.say("/freetext")
 
 
 async def test_a_pro_forma_of_chosen_packing_slips_leaves_the_choice_open_for_posting(running):

@@ -59,6 +59,12 @@ async def test_a_customer_requests_by_typing_and_their_salesperson_turns_it_into
     basket = await buyer.say("desk 2")
     assert "2. A-200 Standing desk × 2 (€499.00 per pcs)" in basket
     assert "3. B-300 Sales handbook × 1" in await buyer.say("/request B-300 1")
+    # /cancel says the request was not sent (not the staff's "drafts stay in /quotes").
+    assert await buyer.say("/cancel") == "Stopped. Your quotation request was not sent."
+    assert "Which items would you like a quote for?" in await buyer.say("/request")
+    for typed in ("chair 5", "desk 2"):
+        await buyer.say(typed)
+    assert "3. B-300 Sales handbook × 1" in await buyer.say("/request B-300 1")
     await buyer.tap("Remove a line")
     assert await buyer.reply() == "Which line?"
     await buyer.tap("3. B-300")
