@@ -105,7 +105,7 @@ class Console:
         tap = TAP.fullmatch(line)
         if tap is not None:
             return self._tap(int(tap.group(1)))
-        if line.isdigit():
+        if line.isdecimal():  # not isdigit: "²" is a digit that int() refuses
             if not await self._waiting_for_text():
                 return self._tap(int(line))
             newest = self.session.newest_buttons()

@@ -82,6 +82,7 @@ async def test_quotes_and_confirm_by_number(tmp_path):
         yield button(out, "Q-000001")     # the seeded quotation for Café Hoogvliet
         yield button(out, "Confirm")
         yield "7"                         # no conversation waits for text: a number alone taps
+        yield "²"                         # a digit but not a number: plain text, no crash
 
     text = await play(tmp_path / "demo", script)
     assert "Café Hoogvliet" in after(text, "Open quotations:")
@@ -91,6 +92,7 @@ async def test_quotes_and_confirm_by_number(tmp_path):
     assert "The quotation is confirmed: sales order SO-000001 is created." in confirmed
     assert "[1] Show sales order SO-000001" in confirmed
     assert "(there is no button 7; choose 1 to 1)" in confirmed
+    assert "I did not understand that." in after(confirmed, "> ²")
 
 
 async def test_a_number_alone_is_a_quantity_where_the_bot_waits_for_one_and_never_taps_deliver_all(tmp_path):
