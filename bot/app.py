@@ -14,6 +14,7 @@ from aiogram.fsm.storage.memory import MemoryStorage
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot import notices as delay_notice_jobs, web_interest, web_unsubscribe
+from bot.long_messages import SplitLongMessages
 from bot.accept_web import AcceptAndWeb
 from bot.campaign_jobs import add_campaign_job
 from bot.campaign_kit import CampaignKit
@@ -183,6 +184,7 @@ class App:
 def build_app(settings: Settings, bot: Bot, *, transport: MailTransport | None = None,
               clock: Clock | None = None, storage: BaseStorage | None = None) -> App:
     pin_response_models()
+    bot.session.middleware(SplitLongMessages())  # a long quotation arrives in parts (bot/long_messages.py)
     engine = create_engine(settings.database_url, settings.timezone)
     uow = UnitOfWorkFactory(session_factory(engine))
     clock = clock or SystemClock(settings.timezone)
