@@ -151,11 +151,21 @@ def inline_markup(markup: Any) -> dict[str, Any] | None:
     return None
 
 
+INLINE_BUTTONS_LIMIT = 100  # Telegram's limits on an inline keyboard, as bots meet them
+INLINE_ROW_LIMIT = 8
+MARKUP_BYTES_LIMIT = 10_000  # "reply markup is too long" beyond about 10 kB of JSON
+
+
 def check_reply_markup(markup: Any) -> None:
-    """Reject what Telegram rejects in inline keyboards (callback_data must be 1-64 bytes)."""
+    """Reject what Telegram rejects in inline keyboards (callback_data must be 1-64 bytes, at most
+    100 buttons, 8 in a row, ~10 kB in all)."""
     if not isinstance(markup, dict):
         return
-    for row in markup.get("inline_keyboard", []):
+    rows = markup.get("inline_keyboard", [])
+    if sum(len(row) for row in rows) > INLINE_BUTTONS_LIMIT or any(len(row) > INLINE_ROW_LIMIT for row in rows) \
+            or len(json.dumps(markup, ensure_ascii=False).encode()) > MARKUP_BYTES_LIMIT:
+        raise bad_request("reply markup is too long")
+    for row in rows:
         for button in row:
             data = button.get("callback_data")
             if data is not None and not 1 <= len(str(data).encode()) <= 64:
