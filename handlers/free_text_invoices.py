@@ -23,6 +23,7 @@ from handlers.render import totals_block
 from handlers.routes import Routes
 from handlers.text import esc, money
 from handlers.filters import TYPED
+from handlers.line_picker import ask_which_line
 
 routes = Routes("free_text_invoices")
 
@@ -108,11 +109,10 @@ async def line_typed(message: Message, user: User, state: FSMContext, deps: Deps
 @routes.callback_query(FreeTextAction.filter(F.action == "remove"))
 async def pick_line(query: CallbackQuery, callback_data: FreeTextAction, user: User, deps: Deps) -> None:
     invoice = await fti.get_free_text_invoice(deps.uow(), user, callback_data.invoice_id)
-    keyboard = [[Button(text=f"{l.line_number}. {l.main_account} · {l.description}"[:60],
-                        callback_data=FreeTextLinePick(invoice_id=invoice.id, line_number=l.line_number).pack())]
-                for l in invoice.lines]
-    await query.answer()
-    await query.message.answer(_("Which line?"), reply_markup=InlineKeyboardMarkup(inline_keyboard=keyboard))
+    await ask_which_line(query, [
+        (l.line_number, f"{l.line_number}. {l.main_account} · {l.description}"[:60],
+         FreeTextLinePick(invoice_id=invoice.id, line_number=l.line_number).pack())
+        for l in invoice.lines])
 
 
 @routes.callback_query(FreeTextLinePick.filter())

@@ -23,6 +23,7 @@ from handlers.render import quotation_text
 from handlers.suggestions import show_suggestions  # §5 up-sell/cross-sell
 from handlers.text import esc
 from handlers.filters import TYPED
+from handlers.line_picker import ask_which_line
 from domain.money import parse_quantity
 
 routes = Routes("quote_entry")
@@ -119,11 +120,10 @@ async def item_picked(query: CallbackQuery, callback_data: ItemPick, user: User,
 @routes.callback_query(DraftAction.filter(F.action.in_({"remove", "qty"})))
 async def pick_line(query: CallbackQuery, callback_data: DraftAction, user: User, deps: Deps) -> None:
     q = await quotations.get_quotation(deps.uow(), user, callback_data.quotation_id)
-    keyboard = [[Button(text=f"{l.line_number}. {l.item_number} · {l.description}",
-                        callback_data=LinePick(action=callback_data.action, quotation_id=q.id,
-                                               line_number=l.line_number).pack())] for l in q.lines]
-    await query.answer()
-    await query.message.answer(_("Which line?"), reply_markup=InlineKeyboardMarkup(inline_keyboard=keyboard))
+    await ask_which_line(query, [
+        (l.line_number, f"{l.line_number}. {l.item_number} · {l.description}",
+         LinePick(action=callback_data.action, quotation_id=q.id, line_number=l.line_number).pack())
+        for l in q.lines])
 
 
 @routes.callback_query(LinePick.filter(F.action == "remove"))

@@ -33,6 +33,7 @@ from handlers.deps import Deps
 from handlers.parsing import parse_item_and_quantity
 from handlers.routes import Routes
 from handlers.text import esc, money, qty
+from handlers.line_picker import ask_which_line
 
 _NUMBER = re.compile(r"^[-+]?\d+(?:[.,]\d+)?$")
 
@@ -214,10 +215,8 @@ async def note_typed(message: Message, user: User, state: FSMContext, deps: Deps
 async def pick_line(query: CallbackQuery, user: User, state: FSMContext) -> None:
     user.require_customer()
     basket = (await state.get_data()).get("basket", [])
-    keyboard = [[Button(text=f"{n}. {e['number']} · {e['name']}", callback_data=RequestRemove(line=n).pack())]
-                for n, e in enumerate(basket, start=1)]
-    await query.answer()
-    await query.message.answer(_("Which line?"), reply_markup=InlineKeyboardMarkup(inline_keyboard=keyboard))
+    await ask_which_line(query, [(n, f"{n}. {e['number']} · {e['name']}", RequestRemove(line=n).pack())
+                                 for n, e in enumerate(basket, start=1)])
 
 
 @routes.callback_query(StateFilter(RequestEntry), RequestRemove.filter())

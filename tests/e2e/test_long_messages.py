@@ -57,3 +57,39 @@ async def test_a_long_draft_arrives_in_parts_with_the_buttons_under_the_last(run
     await chat.tap("Send")  # the button under the last part works like any other
     await running.fake.wait_for("sendMessage", chat_id=SAM, timeout=10,
                                 predicate=lambda call: "is sent to buyer@acme.example" in call.params["text"])
+
+
+async def test_a_line_of_a_draft_with_more_lines_than_a_keyboard_holds_can_be_picked(running, uow_factory, clock,
+                                                                                      seeded):
+    """Telegram takes at most 100 buttons (and ~10 kB) per keyboard: past that, the lines are
+    offered as their numbers, 96 to a keyboard, in as many messages as needed."""
+    many = 130
+    async with uow_factory() as uow:
+        for n in range(1, many + 1):
+            await uow.items.add(Item(f"M-{n:03d}", NAME.format(n=n), "pcs", Decimal("1"), Decimal("21"),
+                                     Decimal("10")))
+        await uow.commit()
+        items = [await uow.items.by_number(f"M-{n:03d}") for n in range(1, many + 1)]
+    draft = await quotations.start_quotation(uow_factory(), clock, seeded["sales"], seeded["acme"].id)
+    for item in items:
+        await quotations.add_line(uow_factory(), seeded["sales"], draft.id, item.id, Decimal(1))
+    chat = running.chat(SAM)
+    await chat.say("/quotes")
+    await chat.tap(draft.number)
+    await running.fake.wait_for("sendMessage", chat_id=SAM, timeout=10,
+                                predicate=lambda call: "Go on editing" in str(call.params.get("reply_markup")))
+    await chat.tap("Go on editing")
+    await running.fake.wait_for("sendMessage", chat_id=SAM, timeout=10,
+                                predicate=lambda call: "Remove a line" in str(call.params.get("reply_markup")))
+    before = len(running.fake.calls_of("sendMessage", chat_id=SAM))
+    await chat.tap("Remove a line")
+    await running.fake.wait_for_count("sendMessage", before + 2, timeout=10)
+    pickers = running.fake.calls_of("sendMessage", chat_id=SAM)[before:]
+    labels = [b["text"] for call in pickers for row in call.params["reply_markup"]["inline_keyboard"] for b in row]
+    assert labels == [str(n) for n in range(1, many + 1)]
+    assert "Which line?" in pickers[0].params["text"]
+    await chat.tap_data(*chat.button_data("130"))
+    await running.fake.wait_for("sendMessage", chat_id=SAM, timeout=10,
+                                predicate=lambda call: "Send" in str(call.params.get("reply_markup")))
+    [left] = await quotations.open_quotations(uow_factory(), seeded["sales"])
+    assert len(left.lines) == many - 1 and all(l.item_number != "M-130" for l in left.lines)
