@@ -32,7 +32,9 @@ def visible_length(text: str, is_html: bool) -> int:
 
 def split_message(text: str, is_html: bool, limit: int = TEXT_LIMIT) -> list[str]:
     """`text` as parts of at most `limit` visible characters, split between lines."""
-    if visible_length(text, is_html) <= limit:
+    # Fast path for nearly every message: a character is at most two UTF-16 units, and parsing
+    # only shortens the text.
+    if 2 * len(text) <= limit or visible_length(text, is_html) <= limit:
         return [text]
     parts: list[str] = []
     current: list[str] = []
