@@ -6,8 +6,6 @@ Every answer is a correctly typed Telegram object, so aiogram cannot tell the di
 """
 from __future__ import annotations
 
-import html
-import re
 from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -22,14 +20,10 @@ from aiogram.methods import (AnswerCallbackQuery, DeleteMyCommands, EditMessageR
 from aiogram.methods.base import TelegramType
 from aiogram.types import Chat, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, User
 
+from bot.formatting import plain_text
+
 DEMO_BOT = User(id=42, is_bot=True, first_name="Salesbot (demo)", username="salesbot_demo_bot")
 DEMO_TOKEN = "42:OFFLINE-DEMO-NOT-A-TELEGRAM-TOKEN"  # Bot() needs a well-formed token; never sent
-_TAG = re.compile(r"<[^>]+>")
-
-
-def plain(text: str) -> str:
-    """Telegram HTML as a console shows it: tags removed, entities (&lt; &amp; ...) unescaped."""
-    return html.unescape(_TAG.sub("", text))
 
 
 @dataclass
@@ -108,7 +102,7 @@ class ConsoleSession(BaseSession):
         keyboard = markup if isinstance(markup, InlineKeyboardMarkup) else None
         return Message(message_id=self.next_message_id(), date=datetime.now(timezone.utc),
                        chat=Chat(id=int(chat_id), type="private"), from_user=DEMO_BOT,
-                       text=plain(text) if text is not None else None, reply_markup=keyboard,
+                       text=plain_text(text) if text is not None else None, reply_markup=keyboard,
                        **extra).as_(bot)
 
     def _show(self, bot: Bot, message: Message, prefix: str = "") -> Message:
@@ -165,7 +159,7 @@ class ConsoleSession(BaseSession):
             where = str(target)
         else:  # a file id or URL: nothing to save
             where = str(document)
-        caption = plain(method.caption) if method.caption else ""
+        caption = plain_text(method.caption) if method.caption else ""
         self.say()
         self.say(f"[file] {where}" + (f" — {caption}" if caption else ""))
         return self._new_message(bot, method.chat_id, None, method.reply_markup, caption=caption or None)

@@ -23,6 +23,8 @@ not with a hand-typed space.
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -66,3 +68,11 @@ def format_percent(percent: Decimal, locale: str) -> str:
     return _babel_format_percent(
         percent.scaleb(-2), locale=babel_locale(locale), decimal_quantization=False
     )
+
+
+_HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+
+
+def plain_text(telegram_html: str) -> str:
+    """Telegram HTML as it is shown: tags dropped, entities (&lt; &amp; ...) decoded."""
+    return html.unescape(_HTML_TAG.sub("", telegram_html))

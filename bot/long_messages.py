@@ -20,13 +20,15 @@ from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextR
 from aiogram.methods import EditMessageText, SendMessage, TelegramMethod
 from aiogram.methods.base import TelegramType
 
+from bot.formatting import plain_text
+
 TEXT_LIMIT = 4096  # Telegram's, in UTF-16 code units of the text after parsing
 _TAG = re.compile(r"<(/?)([a-zA-Z-]+)[^>]*>")
 
 
 def visible_length(text: str, is_html: bool) -> int:
     """What Telegram counts: the text as shown (tags removed, entities decoded), in UTF-16 units."""
-    shown = html.unescape(_TAG.sub("", text)) if is_html else text
+    shown = plain_text(text) if is_html else text
     return len(shown.encode("utf-16-le")) // 2
 
 
@@ -75,7 +77,7 @@ def _blocks(text: str, is_html: bool) -> list[str]:
 
 def _cut(block: str, is_html: bool, limit: int) -> list[str]:
     """A block longer than a message: its plain text in pieces (the formatting is given up)."""
-    shown = html.unescape(_TAG.sub("", block)) if is_html else block
+    shown = plain_text(block) if is_html else block
     pieces, piece, size = [], [], 0
     for char in shown:  # by character, so no surrogate pair is cut in two
         width = 2 if ord(char) > 0xFFFF else 1

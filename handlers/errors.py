@@ -3,9 +3,7 @@ user is asked to try again (a unit of work that failed rolled back; one that com
 failure, e.g. before a reply could be sent, kept its change, hence no promise that nothing changed)."""
 from __future__ import annotations
 
-import html
 import logging
-import re
 
 
 from handlers.routes import Routes
@@ -13,12 +11,12 @@ from aiogram.exceptions import TelegramAPIError, TelegramForbiddenError
 from aiogram.filters import ExceptionTypeFilter
 from aiogram.types import ErrorEvent
 
+from bot.formatting import plain_text
 from bot.i18n import _
 from domain.errors import DomainError
 from handlers.text import error_text
 
 log = logging.getLogger(__name__)
-_TAG = re.compile(r"</?[a-z][^>]*>")
 routes = Routes("errors")
 
 
@@ -26,16 +24,12 @@ async def _reply(event: ErrorEvent, text: str) -> None:
     update = event.update
     try:
         if update.callback_query:
-            await update.callback_query.answer(_strip_tags(text)[:200], show_alert=True)
+            # Alerts are plain text: no tags, and the HTML escaping of the reply text undone.
+            await update.callback_query.answer(plain_text(text)[:200], show_alert=True)
         elif update.message:
             await update.message.answer(text)
     except TelegramAPIError as exc:  # e.g. the user blocked the bot meanwhile
         log.warning("could not tell the user about an error: %s", exc)
-
-
-def _strip_tags(text: str) -> str:
-    # Alerts are plain text: drop tags and undo the HTML escaping the reply text carries.
-    return html.unescape(_TAG.sub("", text))
 
 
 @routes.errors(ExceptionTypeFilter(DomainError))
