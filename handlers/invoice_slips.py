@@ -24,6 +24,9 @@ class ChooseSlips(CallbackData, prefix="ic"):
     customer_id: int
 
 
+SLIPS_OFFERED = 30  # the oldest; one keyboard of many more would pass Telegram's limits
+
+
 class SlipPick(CallbackData, prefix="is"):
     customer_id: int
     slip_id: int
@@ -37,7 +40,8 @@ def choose_button(customer_id: int, account: str) -> Button:
 async def _keyboard(deps: Deps, user: User, customer_id: int, chosen: set[int]) -> InlineKeyboardMarkup:
     _customer, slips = await invoicing.slips_to_choose(deps.uow(), user, customer_id)
     rows = [[Button(text=("✅ " if s.id in chosen else "▫️ ") + f"{s.number} · {order} · {s.posted_on.isoformat()}",
-                    callback_data=SlipPick(customer_id=customer_id, slip_id=s.id).pack())] for s, order in slips]
+                    callback_data=SlipPick(customer_id=customer_id, slip_id=s.id).pack())]
+            for s, order in slips[:SLIPS_OFFERED]]
     rows.append([Button(text=_("Post invoice"), callback_data=ChooseSlips(action="post", customer_id=customer_id).pack()),
                  Button(text=_("Pro forma"), callback_data=ChooseSlips(action="pro_forma", customer_id=customer_id).pack())])
     return InlineKeyboardMarkup(inline_keyboard=rows)
@@ -51,13 +55,15 @@ async def _chosen(state: FSMContext, customer_id: int) -> set[int]:
 @routes.callback_query(ChooseSlips.filter(F.action == "open"))
 async def open_choice(query: CallbackQuery, callback_data: ChooseSlips, user: User, state: FSMContext,
                       deps: Deps) -> None:
-    customer, _slips = await invoicing.slips_to_choose(deps.uow(), user, callback_data.customer_id)
+    customer, slips = await invoicing.slips_to_choose(deps.uow(), user, callback_data.customer_id)
     await state.update_data(slip_choice_customer=customer.id, slip_choice=[])
     await query.answer()
-    await query.message.answer(
-        _("Tap the packing slips of {customer} to put on one invoice, from any of their orders, then "
-          "Post invoice.").format(customer=esc(customer.name)),
-        reply_markup=await _keyboard(deps, user, customer.id, set()))
+    text = _("Tap the packing slips of {customer} to put on one invoice, from any of their orders, then "
+             "Post invoice.").format(customer=esc(customer.name))
+    if len(slips) > SLIPS_OFFERED:
+        text += "\n\n" + _("The oldest {shown} of {count} are offered; once they are invoiced, the next "
+                            "ones are.").format(shown=SLIPS_OFFERED, count=len(slips))
+    await query.message.answer(text, reply_markup=await _keyboard(deps, user, customer.id, set()))
 
 
 @routes.callback_query(SlipPick.filter())

@@ -19,7 +19,6 @@ from domain.services.common import next_number
 from domain.tax import Totals, totals_of
 from domain.user import Permission, User
 
-SLIP_CHOICE_LIMIT = 30
 
 
 @dataclass(frozen=True)
@@ -198,4 +197,4 @@ async def slips_to_choose(uow: UnitOfWork, user: User, customer_id: int
     if not visible:
         raise InvalidInput(N_("{customer} has no packing slips of yours that are not yet invoiced."),
                            customer=customer.name)
-    return customer, visible[:SLIP_CHOICE_LIMIT]
+    return customer, visible

@@ -206,3 +206,19 @@ async def test_free_text_drafts_in_dutch(running, uow_factory, clock, seeded):
     assert "Boekingsprofiel: GEN" in await chat.reply()
     await chat.tap("Concept verwijderen")
     assert "is verwijderd" in await chat.reply()
+
+
+async def test_with_more_open_packing_slips_than_offered_the_oldest_are_offered_and_the_rest_counted(
+        running, uow_factory, clock, seeded):
+    sam = seeded["sales"]
+    clock.at = datetime(2026, 10, 1, 9, 0, tzinfo=AMS)
+    order = await order_for(uow_factory, clock, sam, seeded["acme"], [(seeded["book"], 40)])
+    for n in range(34):
+        await deliver_on(uow_factory, clock, sam, order, 1 + n % 28, 10 + n // 28, {1: D(1)})
+    chat = running.chat(SAM)
+    await chat.say("/invoicing")
+    await chat.say("2026-10")
+    await chat.tap("Choose slips C-001")
+    assert "The oldest 30 of 34 are offered; once they are invoiced, the next ones are." in await chat.reply()
+    slips = [b for b in chat.buttons() if b.startswith("▫️")]
+    assert len(slips) == 30 and slips[0].startswith("▫️ PS-000001 ") and slips[-1].startswith("▫️ PS-000030 ")
