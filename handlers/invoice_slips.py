@@ -2,12 +2,15 @@
 (reached from the /invoicing preview: Choose slips)."""
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from aiogram import F
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton as Button, InlineKeyboardMarkup
 
 from bot.i18n import _
+from domain.packing_slip import PackingSlip
 from domain.services import invoicing
 from domain.user import User
 from handlers.callbacks import InvoicePdf
@@ -39,6 +42,11 @@ def choose_button(customer_id: int, account: str) -> Button:
 
 async def _keyboard(deps: Deps, user: User, customer_id: int, chosen: set[int]) -> InlineKeyboardMarkup:
     _customer, slips = await invoicing.slips_to_choose(deps.uow(), user, customer_id)
+    return _slip_keyboard(customer_id, slips, chosen)
+
+
+def _slip_keyboard(customer_id: int, slips: Sequence[tuple[PackingSlip, str]], chosen: set[int]
+                   ) -> InlineKeyboardMarkup:
     rows = [[Button(text=("✅ " if s.id in chosen else "▫️ ") + f"{s.number} · {order} · {s.posted_on.isoformat()}",
                     callback_data=SlipPick(customer_id=customer_id, slip_id=s.id).pack())]
             for s, order in slips[:SLIPS_OFFERED]]
@@ -63,7 +71,7 @@ async def open_choice(query: CallbackQuery, callback_data: ChooseSlips, user: Us
     if len(slips) > SLIPS_OFFERED:
         text += "\n\n" + _("The oldest {shown} of {count} are offered; once they are invoiced, the next "
                             "ones are.").format(shown=SLIPS_OFFERED, count=len(slips))
-    await query.message.answer(text, reply_markup=await _keyboard(deps, user, customer.id, set()))
+    await query.message.answer(text, reply_markup=_slip_keyboard(customer.id, slips, set()))
 
 
 @routes.callback_query(SlipPick.filter())

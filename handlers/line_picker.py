@@ -18,12 +18,7 @@ def line_keyboards(choices: Sequence[tuple[int, str, str]]) -> list[InlineKeyboa
     per line when it fits; else the bare line numbers (as the document above shows them), 96 to a
     keyboard, in as many keyboards as it takes."""
     labelled = _labelled(choices)
-    if labelled is not None:
-        return [labelled]
-    numbers = [Button(text=str(n), callback_data=data) for n, _label, data in choices]
-    pages = [numbers[i:i + NUMBERS_PER_KEYBOARD] for i in range(0, len(numbers), NUMBERS_PER_KEYBOARD)]
-    return [InlineKeyboardMarkup(inline_keyboard=[page[i:i + ROW] for i in range(0, len(page), ROW)])
-            for page in pages]
+    return [labelled] if labelled is not None else _numbered(choices)
 
 
 def _labelled(choices: Sequence[tuple[int, str, str]]) -> InlineKeyboardMarkup | None:
@@ -34,10 +29,18 @@ def _labelled(choices: Sequence[tuple[int, str, str]]) -> InlineKeyboardMarkup |
     return markup if len(markup.model_dump_json(exclude_none=True).encode()) <= MAX_BYTES else None
 
 
+def _numbered(choices: Sequence[tuple[int, str, str]]) -> list[InlineKeyboardMarkup]:
+    numbers = [Button(text=str(n), callback_data=data) for n, _label, data in choices]
+    pages = [numbers[i:i + NUMBERS_PER_KEYBOARD] for i in range(0, len(numbers), NUMBERS_PER_KEYBOARD)]
+    return [InlineKeyboardMarkup(inline_keyboard=[page[i:i + ROW] for i in range(0, len(page), ROW)])
+            for page in pages]
+
+
 async def ask_which_line(query: CallbackQuery, choices: Sequence[tuple[int, str, str]]) -> None:
     """Answer the tap and offer the lines, in several messages when one keyboard cannot hold them."""
-    keyboards = line_keyboards(choices)
+    labelled = _labelled(choices)
+    keyboards = [labelled] if labelled is not None else _numbered(choices)
+    first = _("Which line?") if labelled is not None else _("Which line? Tap its number.")
     await query.answer()
-    first = _("Which line?") if _labelled(choices) is not None else _("Which line? Tap its number.")
     for n, keyboard in enumerate(keyboards):
         await query.message.answer(first if n == 0 else _("More lines:"), reply_markup=keyboard)

@@ -20,7 +20,6 @@ from domain.tax import Totals, totals_of
 from domain.user import Permission, User
 
 
-
 @dataclass(frozen=True)
 class CustomerMonth:
     """What one customer's month invoice would hold (a preview; nothing is changed)."""
