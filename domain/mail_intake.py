@@ -27,11 +27,11 @@ from domain.customer import check_email
 from domain.errors import N_, DomainError, InvalidInput
 from domain.item import Item
 from domain.money import parse_decimal, check_quantity
+from domain.quotation_request import MAX_LINES, MAX_MAIL_NOTE as MAX_NOTE
 
-MAX_LINES = 50           # request lines read from one mail; the rest stays in the original
+# MAX_LINES: request lines read from one mail (a request's limit); the rest stays in the original.
 MAX_LINE_LENGTH = 120    # longer lines are prose
 MAX_REF_LENGTH = 100     # what the catalog search accepts
-MAX_NOTE = 4000
 MAX_SUBJECT = 500
 MAX_MESSAGE_ID = 500
 

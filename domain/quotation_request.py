@@ -19,7 +19,8 @@ from domain.workflow import Workflow
 NUMBER_SEQUENCE = "quotation_request"   # the name in number_sequences
 NUMBER_PREFIX = "RQ"
 MAX_LINES = 50
-MAX_NOTE = 1000
+MAX_NOTE = 1000         # what a customer types in Telegram
+MAX_MAIL_NOTE = 4000    # what a mail says besides its item lines (domain/mail_intake.py reads it)
 MAX_LINE_TEXT = 200
 
 
@@ -64,15 +65,18 @@ class RequestLine:
         return self.item_id is not None
 
 
-def check_note(note: str) -> str:
+def check_note(note: str, limit: int = MAX_NOTE) -> str:
     note = (note or "").strip()
-    if len(note) > MAX_NOTE:
-        raise InvalidInput(N_("A note can have at most {count} characters."), count=MAX_NOTE)
+    if len(note) > limit:
+        raise InvalidInput(N_("A note can have at most {count} characters."), count=limit)
     return note
 
 
-def check_lines(lines: Sequence[RequestedLine]) -> list[RequestLine]:
-    if not lines:
+def check_lines(lines: Sequence[RequestedLine], source: RequestSource = RequestSource.TELEGRAM
+                ) -> list[RequestLine]:
+    # A mail in which no line reads as an item line is still a request: the salesperson reads its
+    # text. A customer in Telegram picks items from the catalog, so an empty basket is a mistake.
+    if not lines and source is RequestSource.TELEGRAM:
         raise InvalidInput(N_("Add at least one item before sending the request."))
     if len(lines) > MAX_LINES:
         raise InvalidInput(N_("A request can have at most {count} lines."), count=MAX_LINES)
@@ -109,9 +113,12 @@ class QuotationRequest:
                requested_by: int | None = None, original_mail: bytes | None = None) -> QuotationRequest:
         if now.tzinfo is None:
             raise ValueError("request timestamps must carry a time zone")
-        return cls(number=number, customer_id=customer_id, source=RequestSource(source), created_at=now,
-                   salesperson_id=salesperson_id, requested_by=requested_by, note=check_note(note),
-                   lines=check_lines(lines), original_mail=original_mail)
+        source = RequestSource(source)
+        note_limit = MAX_MAIL_NOTE if source is RequestSource.EMAIL else MAX_NOTE
+        return cls(number=number, customer_id=customer_id, source=source, created_at=now,
+                   salesperson_id=salesperson_id, requested_by=requested_by,
+                   note=check_note(note, note_limit), lines=check_lines(lines, source),
+                   original_mail=original_mail)
 
     @property
     def in_queue(self) -> bool:

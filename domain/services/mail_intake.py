@@ -106,15 +106,33 @@ async def process_mail(uow: UnitOfWork, clock: Clock, sink: RequestSink, fetched
                                             read.message_id) is not None:
                 return IntakeResult(Outcome.DUPLICATE)
         raise
+    except DomainError as error:
+        # A rule refused this mail's request: it would be refused again at every poll, so it is
+        # recorded as failed (kept with its reason for a person to look at) and not fetched again.
+        return await _record_failed(uow, clock, fetched, read, error, default_language)
+
+
+async def _record_failed(uow: UnitOfWork, clock: Clock, fetched: FetchedMail, read: ReadMail,
+                         error: DomainError, default_language: str) -> IntakeResult:
+    mail = _inbound(fetched, read, clock, default_language)
+    mail.failed(str(error))
+    async with uow:
+        await uow.inbound_mails.add(mail)
+        await uow.commit()
+    return IntakeResult(Outcome.FAILED, mail)
+
+
+def _inbound(fetched: FetchedMail, read: ReadMail, clock: Clock, default_language: str) -> InboundMail:
+    return InboundMail(fetched.folder, fetched.uidvalidity, fetched.uid, read.message_id, read.sender[:320],
+                       read.sender_name, read.subject, clock.now(), fetched.raw,
+                       language=read.language or default_language)
 
 
 async def _record(uow: UnitOfWork, clock: Clock, sink: RequestSink, fetched: FetchedMail, read: ReadMail,
                   own_addresses: Sequence[str], default_language: str,
                   prospect_owner: int | None) -> IntakeResult:
     now = clock.now()
-    mail = InboundMail(fetched.folder, fetched.uidvalidity, fetched.uid, read.message_id, read.sender[:320],
-                       read.sender_name, read.subject, now, fetched.raw,
-                       language=read.language or default_language)
+    mail = _inbound(fetched, read, clock, default_language)
     await uow.inbound_mails.add(mail)
     try:
         address = sender_address(read)

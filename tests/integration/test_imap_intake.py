@@ -9,11 +9,14 @@ from sqlalchemy import func, select
 from bot.documents.renderer import DocumentRenderer, company_header
 from bot.mail import build_message
 from bot.mail_composer import MailComposer
+from bot.mail_requests import QuotationRequestSink
 from bot.settings import Settings
 from domain.customer import Customer
+from domain.errors import InvalidInput
 from domain.item import Item
 from domain.mail_intake import InboundMail, MailState
 from domain.outbox import MailKind, OutboxMail
+from domain.quotation_request import RequestSource
 from domain.relationship import Party, Source, Stage
 from domain.services.mail_intake import FetchedMail, Outcome, is_recorded, process_mail
 
@@ -179,3 +182,47 @@ async def test_the_acknowledgement_lists_matched_and_flagged_lines_in_the_custom
     message = build_message(out)
     assert message["In-Reply-To"] == "<req-7@hoogvliet.example>"
     assert message["Auto-Submitted"] == "auto-replied"
+
+
+class RefusingSink(RecordingSink):
+    """A rule refuses the request (a domain error): the mail would be refused at every poll."""
+
+    async def create_request(self, uow, clock, customer_id, lines, note, source, original_mail):
+        self.calls.append(dict(customer_id=customer_id))
+        raise InvalidInput("A request can have at most {count} lines.", count=50)
+
+
+async def test_a_refused_request_records_the_mail_as_failed_once_instead_of_retrying_it(
+        uow_factory, clock, seeded):
+    raw = raw_mail("A-100 x 5\n")
+    sink = RefusingSink()
+    result = await process_mail(uow_factory(), clock, sink, fetched(raw), own_addresses=OWN)
+    assert result.outcome is Outcome.FAILED and len(sink.calls) == 1
+    [mail] = await _all(uow_factory, InboundMail)
+    assert mail.state is MailState.FAILED and "at most 50 lines" in mail.error and mail.raw == raw
+    assert await _count(uow_factory, OutboxMail) == 0  # nothing half-done: no acknowledgement
+    assert await is_recorded(uow_factory(), "INBOX", 7, 1)  # so the poller flags it and moves on
+    assert (await process_mail(uow_factory(), clock, sink, fetched(raw))).outcome is Outcome.DUPLICATE
+    assert len(sink.calls) == 1
+
+
+PROSE = ("Good morning,\n\nCould you send us a quote for twenty of your office chairs? We are moving "
+         "to a new office in March and need them before then.\n\nKind regards,\nBuyer\n")
+
+
+@pytest.mark.parametrize("body", [PROSE, PROSE + "\n".join(f"Paragraph {n}: " + "we like your chairs. " * 8
+                                                           for n in range(12)) + "\nA-100 x 20\n"],
+                         ids=["no item line", "long prose and a line"])
+async def test_a_mail_of_prose_or_a_long_mail_becomes_a_request_a_salesperson_reads(
+        uow_factory, clock, seeded, body):
+    sink = QuotationRequestSink(notices=None)
+    result = await process_mail(uow_factory(), clock, sink, fetched(raw_mail(body)), own_addresses=OWN)
+    assert result.outcome is Outcome.PROCESSED
+    async with uow_factory() as uow:
+        request = await uow.quotation_requests.get(result.mail.request_id)
+        [ack] = await uow.outbox.due(clock.now(), 10)
+    assert request.source is RequestSource.EMAIL and request.customer_id == seeded["acme"].id
+    assert "twenty of your office chairs" in request.note  # the whole text, over the 1 000 typed in Telegram
+    assert ("Paragraph 11" in request.note and len(request.note) > 2000) == ("A-100" in body)
+    assert [line.text for line in request.lines] == (["A-100 x 20"] if "A-100" in body else [])
+    assert ack.kind == MailKind.MAIL_REQUEST_RECEIVED

@@ -8,16 +8,16 @@ import pytest
 from hypothesis import given, strategies as st
 
 from domain.errors import InvalidInput, TransitionNotAllowed
-from domain.quotation_request import (MAX_LINES, MAX_NOTE, QuotationRequest, RequestedLine,
+from domain.quotation_request import (MAX_LINES, MAX_MAIL_NOTE, MAX_NOTE, QuotationRequest, RequestedLine,
                                       RequestSource, RequestStatus, format_request_number)
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=timezone.utc)
 
 
-def _request(lines=None, **kw) -> QuotationRequest:
+def _request(lines=None, source=RequestSource.EMAIL, **kw) -> QuotationRequest:
     lines = lines if lines is not None else [RequestedLine("A-100 Office chair", Decimal(5), 1),
                                              RequestedLine("blue widget", Decimal(3), None)]
-    return QuotationRequest.create("RQ-000001", 7, RequestSource.EMAIL, NOW, lines, **kw)
+    return QuotationRequest.create("RQ-000001", 7, source, NOW, lines, **kw)
 
 
 def test_a_request_numbers_its_lines_and_flags_the_unmatched_ones():
@@ -28,7 +28,6 @@ def test_a_request_numbers_its_lines_and_flags_the_unmatched_ones():
 
 
 @pytest.mark.parametrize("lines, message", [
-    ([], "Add at least one item"),
     ([RequestedLine("A-100", Decimal(-3), 1)], "more than zero"),
     ([RequestedLine("A-100", Decimal(0), 1)], "more than zero"),
     ([RequestedLine("   ", Decimal(1), None)], "names no item"),
@@ -39,9 +38,20 @@ def test_a_request_refuses_bad_lines(lines, message):
         _request(lines)
 
 
+def test_a_telegram_basket_needs_an_item_but_a_mail_of_prose_is_still_a_request():
+    with pytest.raises(InvalidInput, match="Add at least one item"):
+        _request([], RequestSource.TELEGRAM)
+    mail = _request([], RequestSource.EMAIL, note="Could you quote twenty chairs?")
+    assert mail.lines == [] and mail.note == "Could you quote twenty chairs?"
+
+
 def test_a_note_has_a_limit_and_a_timestamp_needs_a_zone():
     with pytest.raises(InvalidInput):
-        _request(note="x" * (MAX_NOTE + 1))
+        _request(source=RequestSource.TELEGRAM, note="x" * (MAX_NOTE + 1))
+    # A mail's text is kept whole up to a longer limit: its sender did not type into a small box.
+    assert len(_request(note="x" * MAX_MAIL_NOTE).note) == MAX_MAIL_NOTE
+    with pytest.raises(InvalidInput):
+        _request(note="x" * (MAX_MAIL_NOTE + 1))
     with pytest.raises(ValueError):
         QuotationRequest.create("RQ-1", 1, RequestSource.TELEGRAM, datetime(2026, 1, 1),
                                 [RequestedLine("a", Decimal(1), 1)])
