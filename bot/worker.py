@@ -31,6 +31,10 @@ class BackgroundLoop:
         self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
+        """Start the loop; a loop already running is left as it is (a second one would race it and
+        outlive stop(), which only knows the newer task)."""
+        if self._task is not None and not self._task.done():
+            return
         self._stopping = False
         self._task = asyncio.create_task(self.run(), name=self.task_name)
 
