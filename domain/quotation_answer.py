@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from domain.errors import N_, InvalidInput, NotFound, TransitionNotAllowed
+from domain.errors import N_, DomainError, InvalidInput, NotFound, TransitionNotAllowed
 from domain.quotation import Quotation, QuotationStatus
 
 MAX_TEXT = 2000
@@ -53,6 +53,15 @@ def check_answerable(quotation: Quotation, today: date) -> None:
     if s is not QuotationStatus.SENT:
         raise TransitionNotAllowed(N_("Quotation {number} is closed ({status}) and can no longer be "
                                       "answered."), number=number, status=s)
+
+
+def is_answerable(quotation: Quotation, today: date) -> bool:
+    """Whether the customer's view offers Accept, Decline and Ask for changes."""
+    try:
+        check_answerable(quotation, today)
+    except DomainError:
+        return False
+    return True
 
 
 def check_text(text: str, kind: AnswerKind) -> str:

@@ -12,11 +12,13 @@ from aiogram.types import (BufferedInputFile, CallbackQuery, InlineKeyboardButto
 from bot.formatting import format_date, format_money
 from bot.i18n import _, current_locale
 from domain.free_text_invoice import FreeTextInvoice
+from domain.quotation_answer import is_answerable
 from domain.sales_order import SalesOrder, order_date
 from domain.services import customer_view as view
 from domain.user import User
 from handlers.deps import Deps
 from handlers.labels import label
+from handlers.quotation_answers import answer_keyboard
 from handlers.render import quotation_text, totals_block
 from handlers.routes import Routes
 from handlers.text import day, esc, qty
@@ -72,8 +74,12 @@ async def my_quotation(query: CallbackQuery, callback_data: MyQuotation, user: U
         pdf = await deps.documents.quotation_pdf_async(q, customer, current_locale())
         await query.message.answer_document(BufferedInputFile(pdf, filename=f"{q.number}.pdf"))
         return
-    pdf_button = _keyboard([(_("PDF"), MyQuotation(action="pdf", quotation_id=q.id).pack())])
-    await query.message.answer(quotation_text(q, customer, deps.currency), reply_markup=pdf_button)
+    pdf = [Button(text=_("PDF"), callback_data=MyQuotation(action="pdf", quotation_id=q.id).pack())]
+    # A quotation still open gets its answer buttons here too: a customer who linked Telegram after
+    # it was sent never had it delivered to this chat.
+    rows = answer_keyboard(q.id).inline_keyboard if is_answerable(q, deps.clock.today()) else []
+    await query.message.answer(quotation_text(q, customer, deps.currency),
+                               reply_markup=InlineKeyboardMarkup(inline_keyboard=[*rows, pdf]))
 
 
 @routes.message(Command("myorders"))

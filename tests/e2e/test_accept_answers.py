@@ -96,6 +96,25 @@ async def test_a_sent_quotation_reaches_the_customers_chat_and_accept_makes_the_
         assert len(await uow.sales_orders.open_of(None, 10)) == 1
 
 
+async def test_a_customer_who_links_after_the_quotation_was_sent_answers_it_from_my_quotations(
+        live, uow_factory, clock, seeded):
+    q = await _send(uow_factory, clock, seeded)  # sent by mail only: nobody was linked yet
+    await _link(uow_factory, clock, seeded["acme"], ACME_TG, b"\x02" * 8)
+    buyer = live.chat(ACME_TG)
+    await buyer.say("/myquotes")
+    await buyer.tap(q.number)
+    assert f"Quotation {q.number}" in await buyer.reply()
+    assert buyer.buttons() == ["✅ Accept", "❌ Decline", "✏️ Ask for changes", "PDF"]
+    await buyer.tap("Accept")
+    assert f"You accepted quotation {q.number}" in await buyer.reply()
+    assert await _status(uow_factory, seeded, q) is QuotationStatus.CONFIRMED
+
+    await buyer.say("/myquotes")  # accepted now: only its PDF is offered
+    await buyer.tap(q.number)
+    await buyer.reply()
+    assert buyer.buttons() == ["PDF"]
+
+
 async def test_decline_asks_for_a_reason_and_tells_the_salesperson(live, uow_factory, clock, seeded):
     await _link(uow_factory, clock, seeded["acme"], ACME_TG, b"\x01" * 8)
     q = await _send(uow_factory, clock, seeded)

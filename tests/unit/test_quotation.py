@@ -299,3 +299,19 @@ def test_replace_item_is_refused_once_the_quotation_is_sent():
     q = quotation_in(QuotationStatus.SENT)
     with pytest.raises(TransitionNotAllowed):
         q.replace_item(1, make_item(9, "Z-9"))
+
+
+# --- whether the customer's view offers the answer buttons -------------------------------------
+
+def test_only_a_sent_quotation_within_its_validity_offers_the_customer_an_answer():
+    from domain.quotation_answer import is_answerable
+    sent = new_quotation((make_item(1), "2"))
+    sent.send(NOW)
+    assert is_answerable(sent, TODAY) and is_answerable(sent, sent.valid_until)
+    assert not is_answerable(sent, sent.valid_until + timedelta(days=1))
+    assert not is_answerable(new_quotation((make_item(1), "2")), TODAY)  # a draft was never offered
+    for status in (S.CONFIRMED, S.LOST, S.CANCELED, S.EXPIRED):
+        closed = new_quotation((make_item(1), "2"))
+        closed.send(NOW)
+        closed.status = status
+        assert not is_answerable(closed, TODAY)
