@@ -217,8 +217,11 @@ class Campaign:
 
     def _require_sendable(self) -> None:
         if self.started_at is not None:
-            raise TransitionNotAllowed(N_("Campaign {number} has already started; resume it instead."),
-                                       number=self.label)
+            if self.status is S.PAUSED:
+                raise TransitionNotAllowed(N_("Campaign {number} has already started; resume it instead."),
+                                           number=self.label)
+            raise TransitionNotAllowed(N_("Campaign {number} has already started ({status}); a campaign "
+                                          "is sent once."), number=self.label, status=self.status)
         if self.type is CampaignType.MAILING:
             raise InvalidInput(N_("A mailing campaign is printed, not sent: get its letters with the "
                                   "Letters PDF button."))

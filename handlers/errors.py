@@ -7,9 +7,9 @@ import logging
 
 
 from handlers.routes import Routes
-from aiogram.exceptions import TelegramAPIError, TelegramForbiddenError
+from aiogram.exceptions import TelegramAPIError, TelegramBadRequest, TelegramForbiddenError
 from aiogram.filters import ExceptionTypeFilter
-from aiogram.types import ErrorEvent
+from aiogram.types import CallbackQuery, ErrorEvent
 
 from bot.formatting import plain_text
 from bot.i18n import _
@@ -18,18 +18,33 @@ from handlers.text import error_text
 
 log = logging.getLogger(__name__)
 routes = Routes("errors")
+ALERT_LIMIT = 200  # characters Telegram shows in a callback query's alert
 
 
 async def _reply(event: ErrorEvent, text: str) -> None:
     update = event.update
     try:
         if update.callback_query:
-            # Alerts are plain text: no tags, and the HTML escaping of the reply text undone.
-            await update.callback_query.answer(plain_text(text)[:200], show_alert=True)
+            await _tell_tapper(update.callback_query, text)
         elif update.message:
             await update.message.answer(text)
     except TelegramAPIError as exc:  # e.g. the user blocked the bot meanwhile
         log.warning("could not tell the user about an error: %s", exc)
+
+
+async def _tell_tapper(query: CallbackQuery, text: str) -> None:
+    """An alert on the tap; in the chat instead when the text is too long for an alert or the
+    handler had answered the tap already (a tap is answered once: a second answer is refused)."""
+    alert = plain_text(text)  # alerts are plain text: no tags, the HTML escaping undone
+    try:
+        if len(alert) <= ALERT_LIMIT:
+            await query.answer(alert, show_alert=True)
+            return
+        await query.answer()
+    except TelegramBadRequest:
+        pass
+    chat_id = query.message.chat.id if query.message else query.from_user.id
+    await query.bot.send_message(chat_id, text)
 
 
 @routes.errors(ExceptionTypeFilter(DomainError))

@@ -51,6 +51,7 @@ async def test_a_marketing_user_creates_previews_tests_and_sends_a_campaign(runn
     await chat.tap("Send now")
     assert "Send campaign #1 to 2 contact(s) now?" in await chat.reply()
     assert len(running.smtp.messages) == 1  # asking sent nothing
+    confirm = chat.button_data("Yes, send now")
     await chat.tap("Yes, send now")
     assert "Sending starts" in await chat.reply()
 
@@ -64,6 +65,12 @@ async def test_a_marketing_user_creates_previews_tests_and_sends_a_campaign(runn
     await chat.say("/campaigns")
     await chat.tap("#1 Winter offer")
     assert "sent 2" in await chat.reply()
+
+    # The old "Yes, send now" tapped again: the handler had answered the tap, so the refusal comes
+    # as a message (a second answer to a tap is refused by Telegram), and nothing is sent again.
+    await chat.tap_data(*confirm)
+    assert "has already started (done); a campaign is sent once" in await chat.reply()
+    assert len(running.smtp.messages) == 3
 
 
 async def test_a_campaign_is_scheduled_paused_resumed_and_cancelled(running, mark, uow_factory):
