@@ -1,6 +1,7 @@
 """Money, quantities and sales tax: Decimal only, one rounding rule, in one place."""
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from domain.errors import InvalidInput, N_
@@ -30,9 +31,23 @@ def line_tax_amount(net_amount: Decimal, tax_percent: Decimal) -> Decimal:
     return round_money(net_amount * tax_percent / 100)
 
 
+# One separator followed by groups of exactly three digits: '1.000' is one thousand to a Dutch
+# reader and one to an English one (and '1,000' the other way round). Never guessed.
+_GROUPED = re.compile(r"[+-]?[1-9]\d{0,2}(?:([.,])\d{3})(?:\1\d{3})*")
+# '1.000,50' or '1,000.50': grouped thousands and a decimal part; clear, but typed without groups.
+_GROUPED_WITH_DECIMALS = re.compile(r"[+-]?[1-9]\d{0,2}(?:([.,])\d{3})+(?!\1)[.,]\d+")
+
+
 def parse_decimal(text: str) -> Decimal:
-    """Read a number a person typed: '5', '2.5' or the Dutch '2,5'."""
-    cleaned = text.strip().replace(",", ".")
+    """Read a number a person typed: '5', '2.5' or the Dutch '2,5'. A number that reads as a
+    thousands separator as well as a decimal one ('1.000', '2,500') is refused, naming both."""
+    stripped = text.strip()
+    if _GROUPED.fullmatch(stripped):
+        raise _ambiguous(stripped)
+    if found := _GROUPED_WITH_DECIMALS.fullmatch(stripped):
+        raise InvalidInput(N_("Type '{text}' without thousands separators: {grouped}."),
+                           text=stripped, grouped=stripped.replace(found[1], ""))
+    cleaned = stripped.replace(",", ".")
     try:
         value = Decimal(cleaned)
     except InvalidOperation:
@@ -40,6 +55,21 @@ def parse_decimal(text: str) -> Decimal:
     if not value.is_finite():
         raise InvalidInput(N_("'{text}' is not a number."), text=text)
     return value
+
+
+def _ambiguous(text: str) -> InvalidInput:
+    separator = "," if "," in text else "."
+    grouped = text.replace(separator, "")
+    decimal = text if text.count(separator) == 1 else None
+    if decimal is None:  # '1.000.000' can only be grouped
+        return InvalidInput(N_("Type '{text}' without thousands separators: {grouped}."),
+                            text=text, grouped=grouped)
+    # The decimal reading written so it cannot be mistaken: '1.000' -> '1', '2.125' -> '2.1250'.
+    plain = format(Decimal(text.replace(",", ".")).normalize(), "f")
+    plain = plain + "0" if re.search(r"\.\d{3}$", plain) else plain
+    return InvalidInput(N_("Is '{text}' {grouped} or {decimal}? Type {grouped} or {decimal} "
+                           "(without a thousands separator)."),
+                        text=text, grouped=grouped, decimal=plain.replace(".", separator))
 
 
 def parse_quantity(text: str) -> Decimal:

@@ -23,6 +23,9 @@ async def _draft(chat) -> None:
     ("A-100 abc", "is not a number"),
     ("A-100 1e9", "more than this bot accepts"),
     ("A-100 1.0005", "at most three decimals"),
+    ("A-100 1.000", "Is '1.000' 1000 or 1?"),  # a thousand to a Dutch reader, one to an English one
+    ("A-100 1,000", "Is '1,000' 1000 or 1?"),
+    ("A-100 1.000,5", "without thousands separators: 1000,5"),
     ("nothing-like-this 2", "No item matches"),
     ("A-100", "Type an item and a quantity"),
 ])

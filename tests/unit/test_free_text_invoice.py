@@ -51,7 +51,7 @@ def test_a_line_that_names_an_item_is_refused(draft):
 @pytest.mark.parametrize("text, key", [
     ("8000 -250 21 Refund", "An amount cannot be negative."),
     ("8000 0 21 Nothing", "The amount must be more than zero."),
-    ("8000 2.505 21 Too exact", "Amounts can have at most two decimals."),
+    ("8000 2.5051 21 Too exact", "Amounts can have at most two decimals."),
     ("8000 abc 21 Words", "'{text}' is not a number."),
     ("8000 250 121 Too much tax", "A sales tax percentage must be between 0 and 100."),
     ("8000 250 21", "Type a line as: main account, amount, sales tax %, description. "

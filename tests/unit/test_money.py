@@ -55,7 +55,7 @@ def test_a_whole_number_is_read_as_it_was_typed():
     assert parse_decimal("5") == D(5)
 
 
-@pytest.mark.parametrize("text", ["abc", "", "2.5.1", "1,000.5", "12 pcs"])
+@pytest.mark.parametrize("text", ["abc", "", "2.5.1", "1,5.5", "12 pcs"])
 def test_text_that_is_not_a_number_is_refused_with_the_text_in_the_message(text):
     with pytest.raises(InvalidInput) as caught:
         parse_decimal(text)
@@ -101,9 +101,35 @@ def test_trailing_zeros_beyond_three_decimals_do_not_count_as_decimals():
     assert check_quantity(D("2.50000")) == D("2.5")
 
 
+@pytest.mark.parametrize("text, readings", [
+    ("1.000", ("1000", "1")), ("1,000", ("1000", "1")), ("12,500", ("12500", "12,5")),
+    ("2.125", ("2125", "2.1250")), ("-1.000", ("-1000", "-1")),
+])
+def test_a_number_that_reads_both_ways_is_refused_naming_both_readings(text, readings):
+    """'1.000' is a thousand to a Dutch reader and one to an English one: never guessed."""
+    with pytest.raises(InvalidInput) as caught:
+        parse_decimal(text)
+    assert (caught.value.params["grouped"], caught.value.params["decimal"]) == readings
+    for reading in readings:  # and each way of writing it that the message suggests is read as meant
+        assert parse_decimal(reading) == D(reading.replace(",", "."))
+
+
+@pytest.mark.parametrize("text, plain", [("1.000,50", "1000,50"), ("1,000.50", "1000.50"),
+                                         ("12.345.678,9", "12345678,9"), ("1.000.000", "1000000")])
+def test_grouped_thousands_are_refused_with_the_number_without_them(text, plain):
+    with pytest.raises(InvalidInput) as caught:
+        parse_decimal(text)
+    assert caught.value.params["grouped"] == plain
+
+
+@pytest.mark.parametrize("text", ["0.125", "0,125", "1000.125", "1.5", "1,25", "1000", "12.3450", "1234,567"])
+def test_numbers_that_read_one_way_only_are_accepted(text):
+    assert parse_decimal(text) == D(text.replace(",", "."))
+
+
 def test_three_decimals_and_the_maximum_itself_are_accepted():
     assert parse_quantity("0,001") == D("0.001")
-    assert parse_quantity("12.345") == D("12.345")
+    assert parse_quantity("12.3450") == D("12.345")
     assert check_quantity(MAX_QUANTITY) == MAX_QUANTITY
     with pytest.raises(InvalidInput):
         check_quantity(MAX_QUANTITY + D("0.001"))
