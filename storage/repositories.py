@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.customer import Customer
@@ -47,6 +47,11 @@ class UserRepository(_Repository):
         return await self._all(select(User).order_by(t.users.c.name))
 
 
+def _same_text(column, text: str):
+    """Equal but for case: not ilike, in which a typed % or _ would match any account or item."""
+    return func.lower(column) == func.lower(text)
+
+
 class CustomerRepository(_Repository):
     model = Customer
 
@@ -58,7 +63,7 @@ class CustomerRepository(_Repository):
         c = t.customers.c
         text = text.strip()
         return await self._all(select(Customer).where(or_(
-            c.account_number.ilike(text), c.name.icontains(text, autoescape=True),
+            _same_text(c.account_number, text), c.name.icontains(text, autoescape=True),
         )).order_by(c.name).limit(limit))
 
     async def all(self) -> Sequence[Customer]:
@@ -76,7 +81,7 @@ class ItemRepository(_Repository):
         c = t.items.c
         text = text.strip()
         return await self._all(select(Item).where(or_(
-            c.item_number.ilike(text), c.name.icontains(text, autoescape=True),
+            _same_text(c.item_number, text), c.name.icontains(text, autoescape=True),
         )).order_by(c.item_number).limit(limit))
 
     async def many(self, item_ids: Sequence[int]) -> dict[int, Item]:

@@ -46,3 +46,16 @@ async def test_a_party_with_the_same_e_mail_in_another_case_is_found_as_a_duplic
     async with uow_factory() as uow:
         found = await uow.parties.with_contact("jörg@bau.example", "")
     assert [p.company for p in found] == ["Jörg Bau"]
+
+
+async def test_percent_and_underscore_are_matched_as_typed_not_as_wildcards(uow_factory):
+    await _add(uow_factory, Customer("C-720", "Acme Office BV", "buyer@acme.example"),
+               Customer("C-721", "100% Kantoor", "info@honderd.example"),
+               Item("A-100", "Office chair", "pcs", Decimal("150"), Decimal("21"), Decimal("5")),
+               Item("A-110", "Office lamp", "pcs", Decimal("40"), Decimal("21"), Decimal("5")))
+    async with uow_factory() as uow:
+        # A lone % used to list every customer; now only the name that has one.
+        assert [c.account_number for c in await uow.customers.search("%", 10)] == ["C-721"]
+        assert [c.account_number for c in await uow.customers.search("c-72_", 10)] == []
+        assert await uow.items.search("A-1_0", 10) == []  # offered both
+        assert await uow.items.search("%", 10) == []
