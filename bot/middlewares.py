@@ -52,8 +52,9 @@ def _is_deep_link(event: TelegramObject) -> bool:
 
 
 async def _refuse_stranger(event: TelegramObject) -> None:
-    text = _("Hello! This bot is for registered staff only. Please ask your administrator to add "
-             "your Telegram account.")
+    # A former customer who unlinked meets this too: it names the way back for both kinds of user.
+    text = _("This bot is for our staff and for customers who linked their Telegram account. Staff: "
+             "ask your administrator to add you. Customers: use the Telegram link in one of our e-mails.")
     if isinstance(event, Message):
         await event.answer(text)
     elif isinstance(event, CallbackQuery):

@@ -61,4 +61,5 @@ async def chat_blocked(event: ErrorEvent) -> None:
 @routes.errors()
 async def unexpected_error(event: ErrorEvent) -> None:
     log.exception("unexpected error in update %s", event.update.update_id, exc_info=event.exception)
-    await _reply(event, _("Sorry, something went wrong on our side. Please try again; /quotes and /orders show what is saved."))
+    await _reply(event, _("Sorry, something went wrong on our side. Please check whether it was done, and if not, try "
+                          "again."))

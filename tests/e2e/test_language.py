@@ -50,7 +50,7 @@ async def test_telegram_language_nl_gives_dutch_replies_and_a_dutch_menu(running
 
 async def test_choosing_english_overrides_telegrams_dutch(running):
     chat = running.chat(SAM, language_code="nl")
-    assert await chat.say("/language") == "Welke taal wil je?"
+    assert await chat.say("/language") == "Welke taal?"
     assert chat.buttons() == ["English", "Nederlands"]
     await chat.tap("English")
     edit = await running.fake.wait_for("editMessageText", chat_id=SAM)

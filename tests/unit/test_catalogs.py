@@ -238,12 +238,19 @@ CUSTOMER_FILES = ("bot/mail_composer.py", "bot/templates/", "bot/customer_links.
                   # the answers to a campaign: its buttons and the interest page
                   "bot/web_interest.py", "handlers/campaign_responses.py",
                   "domain/services/campaign_responses.py")
+# Read by staff and customers alike: the check of who is talking (and the stranger's answer), the
+# language choice, the error handler; and, from a staff file, the refusal a customer meets when
+# trying a staff command.
+BOTH_FILES = ("bot/middlewares.py", "handlers/language.py", "handlers/errors.py")
+BOTH_MESSAGES = {"Your role does not allow this."}
 INFORMAL = re.compile(r"\b(je|jij|jou|jouw|jezelf)\b", re.IGNORECASE)
 FORMAL = re.compile(r"\b(u|uw|uzelf)\b", re.IGNORECASE)
 
 
-def _audience(files: list[str]) -> str:
+def _audience(files: list[str], msgid: str = "") -> str:
     """"customer", "staff" or "both", from the files a message is used in."""
+    if msgid in BOTH_MESSAGES or any(Path(f).as_posix().startswith(BOTH_FILES) for f in files):
+        return "both"
     kinds = {"customer" if Path(f).as_posix().startswith(CUSTOMER_FILES) else "staff" for f in files}
     return kinds.pop() if len(kinds) == 1 else "both"
 
@@ -269,7 +276,7 @@ def _address_problems(audience: str, text: str) -> list[str]:
 def test_customers_are_addressed_with_u_and_staff_with_je():
     problems = [f"{msgid!r} -> {text!r} ({audience}: {', '.join(sorted(set(files)))}): {p}"
                 for msgid, files in extracted().items()
-                for audience in [_audience(files)]
+                for audience in [_audience(files, msgid)]
                 for text in _dutch_texts(msgid)
                 for p in _address_problems(audience, text)]
     assert not problems, "\n  ".join([
@@ -284,6 +291,8 @@ def test_the_audience_rule_sees_customer_and_staff_files():
     assert _audience(found["Your orders:"]) == "customer"  # handlers/customer_view.py
     assert _audience(found["New quotation"]) == "staff"  # handlers/start.py
     assert _audience(found["That quotation does not exist or is not yours."]) == "both"
+    assert _audience(found["Which language would you like?"]) == "both"  # handlers/language.py
+    assert _audience(found["Your role does not allow this."], "Your role does not allow this.") == "both"
     assert _address_problems("customer", "Je hebt nog geen orders.")
     assert _address_problems("staff", "U hebt nog geen orders.")
     assert _address_problems("both", "Uw orders:") and _address_problems("both", "Jouw orders:")
