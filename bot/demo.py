@@ -30,6 +30,7 @@ from storage.migrate import upgrade_async
 DEFAULT_DATA_DIR = Path("demo-data")
 MARKER = ".salesbot-demo"  # --reset only deletes a directory the demo made itself
 QUIT = {"/quit", "/exit"}
+CONTINUED = "\\"  # a line ending in a backslash: the message goes on on the next line
 TAP = re.compile(r"#\s*(\d+)")  # "#2" taps button 2, wherever the conversation is
 OUTBOX_SETTLE_SECONDS = 30
 DEMO_TELEGRAM_USER = User(id=DEMO_USER_ID, is_bot=False, first_name="Demo", last_name="Sales",
@@ -84,6 +85,7 @@ def banner(settings: Settings, data_dir: Path) -> str:
         "Buttons are shown as [1] [2] ...: type #1 to tap button 1 on the newest message",
         "that has buttons. A number alone taps too, unless the bot is waiting for something",
         "typed (a quantity, a number of days): then it is sent as text, as in Telegram.",
+        "End a line with \\ to type the next line into the same message (/lead asks for several).",
         f"Mails are written as .eml files to {settings.outbox_dir}/ (nothing is sent).",
         f"Data: {data_dir / 'demo.db'} (start afresh with --reset). /quit or Ctrl-D ends the demo.",
     ])
@@ -212,8 +214,11 @@ async def run_console(lines: Iterable[str] | AsyncIterable[str], out: TextIO, da
 
 
 async def _prompted(lines: AsyncIterator[str], out: TextIO, echo: bool) -> AsyncIterator[str]:
+    """One message per line typed; a line ending in a backslash goes on on the next line (Telegram
+    sends several lines as one message: /lead and /newcampaign ask for that)."""
+    parts: list[str] = []
     while True:
-        out.write("\n> ")
+        out.write("... " if parts else "\n> ")
         out.flush()
         try:
             line = await anext(lines)
@@ -222,7 +227,11 @@ async def _prompted(lines: AsyncIterator[str], out: TextIO, echo: bool) -> Async
             return
         if echo:  # a terminal already shows what was typed; a pipe or a script does not
             out.write(line + "\n")
-        yield line
+        if line.endswith(CONTINUED):
+            parts.append(line[:-len(CONTINUED)])
+            continue
+        yield "\n".join([*parts, line])
+        parts = []
 
 
 def run_demo(data_dir: Path = DEFAULT_DATA_DIR, reset: bool = False) -> None:

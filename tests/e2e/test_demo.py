@@ -181,3 +181,18 @@ async def test_the_console_session_answers_other_bot_methods_with_typed_results(
     assert f"[file] {tmp_path / 'outbox' / 'pipeline.png'} — Your pipeline" in printed
     assert (tmp_path / "outbox" / "pipeline.png").read_bytes() == b"\x89PNG demo"
     assert "a <b> c" in printed and "(edited) now edited" in printed
+
+
+async def test_a_line_ending_in_a_backslash_goes_on_in_the_same_message_so_a_lead_can_be_captured(tmp_path):
+    def script(out) -> Iterator[str]:
+        yield "/lead"
+        yield "Jan Jansen\\"               # Telegram sends these three lines as one message
+        yield "Jansen Bouw BV\\"
+        yield "jan@jansenbouw.example"
+        yield button(out, "Save as lead")
+        yield "/leads"
+
+    text = await play(tmp_path / "demo", script)
+    assert "Type at least three lines" not in text
+    assert "Jansen Bouw BV" in after(text, "> /leads")
+    assert "... Jansen Bouw BV" in text  # the continued lines get their own prompt
