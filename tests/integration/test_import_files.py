@@ -30,6 +30,54 @@ def test_a_price_agreement_without_a_price_is_refused(db_url, tmp_path, capsys):
     assert count(db_url, t.trade_agreements) == 0
 
 
+def test_column_names_are_matched_whatever_their_case(db_url, tmp_path, capsys):
+    assert main(["import", "products", write(tmp_path, "p.csv", PRODUCTS.replace("name,unit", "Name,UNIT"))]) == 0
+    prices = "Relation,Item_Code,item,account_code,account,Price\nprice,item,A-100,all,,99.50\n"
+    assert main(["import", "prices", write(tmp_path, "pr.csv", prices)]) == 0
+    [agreement] = lookup(db_url, lambda uow: uow.trade_agreements.all())
+    assert agreement.price == Decimal("99.50")
+
+
+def test_a_column_the_import_does_not_know_is_refused_by_name(db_url, tmp_path, capsys):
+    typo = "item_number,name,unit,sales_price,sales_tax_percent,item_grup\nA-1,Chair,pcs,10,21,FURN\n"
+    assert main(["import", "products", write(tmp_path, "p.csv", typo)]) == 1
+    err = capsys.readouterr().err
+    assert "unknown column(s): item_grup" in err and "item_group" in err  # names what it knows
+    twice = "item_number,on_hand,On_Hand\nA-100,1,2\n"
+    assert main(["import", "stock", write(tmp_path, "s.csv", twice)]) == 1
+    assert "column on_hand appears twice" in capsys.readouterr().err
+
+
+def test_every_import_knows_its_optional_columns(db_url, tmp_path, capsys):
+    assert main(["import", "products", write(tmp_path, "p.csv", PRODUCTS)]) == 0
+    rules = ("kind,item_number,suggested_item_number,customer_group,min_quantity,valid_from,valid_to,note\n"
+             "up,A-100,A-200,,,,,\n")
+    assert main(["import", "product_rules", write(tmp_path, "r.csv", rules)]) == 0
+    customers = ("account_number,name,email,language,customer_group,address,salesperson\n"
+                 "C-1,Acme,a@acme.example,en,,,\n")
+    assert main(["import", "customers", write(tmp_path, "c.csv", customers)]) == 0
+    pos = ("purchase_order,vendor,vendor_name,item_number,quantity,expected_date,received\n"
+           "PO-1,V-1,Vendor,A-100,5,2026-12-01,\n")
+    assert main(["import", "purchase_orders", write(tmp_path, "po.csv", pos)]) == 0
+
+
+def test_a_row_with_more_or_fewer_fields_than_the_header_is_refused(db_url, tmp_path, capsys):
+    products = ("item_number,name,unit,sales_price,sales_tax_percent\n"
+                "X-1,Chair,pcs,12,50,21\n"       # line 2: an unquoted Dutch 12,50
+                "X-2,Desk,pcs,10\n"              # line 3: one short
+                'X-3,Lamp,pcs,"12,50",21\n')     # line 4: fine
+    assert main(["import", "products", write(tmp_path, "p.csv", products)]) == 1
+    err = capsys.readouterr().err
+    assert "line 2: 6 fields, the header has 5" in err
+    assert "line 3: 4 fields, the header has 5" in err
+    assert "line 4:" not in err and "2 bad row(s)" in err
+    assert count(db_url, t.items) == 0
+    assert main(["import", "products", write(tmp_path, "p.csv", PRODUCTS)]) == 0
+    assert main(["import", "stock", write(tmp_path, "s.csv", "item_number,on_hand\nA-100,1,5\n")]) == 1
+    assert "line 2: 3 fields, the header has 2" in capsys.readouterr().err
+    assert _item(db_url, "A-100").on_hand == 0
+
+
 def test_a_file_without_an_optional_column_leaves_that_field_as_it_is(db_url, tmp_path, capsys):
     grouped = "item_number,name,unit,sales_price,sales_tax_percent,item_group\nA-1,Chair,pcs,10,21,FURN\n"
     assert main(["import", "products", write(tmp_path, "p.csv", grouped)]) == 0
@@ -43,6 +91,14 @@ def test_a_file_without_an_optional_column_leaves_that_field_as_it_is(db_url, tm
     assert main(["import", "customers", write(tmp_path, "c2.csv", plain)]) == 0
     acme = _customer(db_url, "C-1")
     assert (acme.name, acme.customer_group) == ("Acme BV", "WHOLESALE")
+
+
+def test_a_semicolon_separated_file_is_read(db_url, tmp_path, capsys):
+    dutch = ("Item_Number;Name;Unit;Sales_Price;Sales_Tax_Percent\n"
+             "A-1;Stoel, zwart;pcs;12,50;21\n")
+    assert main(["import", "products", write(tmp_path, "p.csv", dutch, "utf-8-sig")]) == 0
+    chair = _item(db_url, "A-1")
+    assert (chair.name, chair.sales_price) == ("Stoel, zwart", Decimal("12.50"))
 
 
 def test_unknown_references_are_named_with_the_other_bad_rows(db_url, tmp_path, capsys):
