@@ -19,7 +19,7 @@ from bot import cli_campaigns, invoicing_cli
 from bot.cli_commands import CliError, add_user, db_backup, db_upgrade, import_csv
 from bot.settings import Settings
 from domain.errors import DomainError
-from domain.services.imports import COLUMNS
+from domain.services.imports import COLUMNS, OPTIONAL_COLUMNS
 
 NO_TOKEN = ("SALESBOT_BOT_TOKEN is not set: get a token from @BotFather, or try `salesbot demo` "
             "to use the bot offline in this terminal.")
@@ -39,9 +39,11 @@ def build_parser() -> argparse.ArgumentParser:
                                     "while the bot runs (PostgreSQL: use pg_dump)")
     backup.add_argument("file", type=Path, help="the copy to write (must not exist yet)")
 
-    imp = commands.add_parser("import", help="import a CSV file (UTF-8, header row first)",
-                              epilog="columns: " + "; ".join(
-                                  f"{kind}: {', '.join(cols)}" for kind, cols in COLUMNS.items()))
+    imp = commands.add_parser("import", help="import a CSV file (UTF-8, header row first; comma or "
+                              "semicolon)", epilog="columns [optional]: " + "; ".join(
+                                  f"{kind}: {', '.join(cols)}" + (f" [{', '.join(OPTIONAL_COLUMNS[kind])}]"
+                                                                  if kind in OPTIONAL_COLUMNS else "")
+                                  for kind, cols in COLUMNS.items()))
     imp.add_argument("kind", choices=sorted(COLUMNS))
     imp.add_argument("file", type=Path)
 

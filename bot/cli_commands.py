@@ -15,7 +15,8 @@ from pathlib import Path
 from alembic.runtime.migration import MigrationContext
 
 from domain.errors import DomainError
-from domain.services.imports import COLUMNS, IMPORTERS, ImportRejected, Row, missing_columns
+from domain.services.imports import (COLUMNS, IMPORTERS, ImportRejected, Row, RowError, known_columns,
+                                     missing_columns, unknown_columns)
 from domain.services.users import add_or_update_user
 from domain.user import parse_role
 from storage.backup import BackupRefused, backup_sqlite
@@ -67,8 +68,7 @@ def db_backup(url: str, target: Path) -> str:
 
 # --- CSV import -------------------------------------------------------------------------------
 
-def read_csv(kind: str, path: Path) -> list[Row]:
-    """Rows as (line number in the file, header line = 1; column -> text). UTF-8, BOM allowed."""
+def _text_of(path: Path) -> str:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -78,30 +78,69 @@ def read_csv(kind: str, path: Path) -> list[Row]:
     except OSError as exc:
         raise CliError(f"{path}: cannot read it ({exc.strerror or exc})") from None
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[:exc.start].count(b"\n") + 1
         raise CliError(f"{path}: not UTF-8 text (bad byte at line {line}); save it as "
                        "“CSV UTF-8” and try again") from None
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+
+
+def _delimiter(text: str) -> str:
+    """Dutch (and other) Excel saves "CSV UTF-8" with semicolons: a header of those and no comma."""
+    header = text.split("\n", 1)[0]
+    return ";" if ";" in header and "," not in header else ","
+
+
+def _column_names(path: Path, kind: str, header: list[str]) -> list[str]:
+    """The header's names as the import knows them: spreadsheets pad them with spaces and capitalise
+    them. Nameless columns (a spreadsheet's padding) are allowed while they hold nothing."""
+    names = [name.strip().lower() for name in header]
     expected = ", ".join(COLUMNS[kind])
+    missing = missing_columns(kind, names)
+    if missing:
+        raise CliError(f"{path}: missing column(s): {', '.join(missing)} (a {kind} file needs: {expected})")
+    unknown = unknown_columns(kind, names)
+    if unknown:  # a typo would otherwise drop the column's data without a word
+        raise CliError(f"{path}: unknown column(s): {', '.join(unknown)} "
+                       f"(a {kind} file has: {', '.join(known_columns(kind))})")
+    twice = sorted({n for n in names if n and names.count(n) > 1})
+    if twice:
+        raise CliError(f"{path}: column {', '.join(twice)} appears twice")
+    return names
+
+
+def _row(line: int, names: list[str], fields: list[str], delimiter: str) -> Row | RowError:
+    """A row of as many fields as the header; one of more or fewer would put values under the wrong
+    columns (an unquoted 12,50 is two fields), so it is a bad row."""
+    if len(fields) != len(names):
+        too_many = len(fields) > len(names) and delimiter == ","
+        hint = ' (a value with a comma needs quotes: "12,50")' if too_many else ""
+        return RowError(line, f"{len(fields)} fields, the header has {len(names)}{hint}")
+    stray = next((v for n, v in zip(names, fields) if not n and v.strip()), None)
+    if stray is not None:
+        return RowError(line, f"'{stray.strip()}' is in a column the header does not name")
+    return line, {n: v for n, v in zip(names, fields) if n}
+
+
+def read_csv(kind: str, path: Path) -> list[Row | RowError]:
+    """Rows as (line number in the file, header line = 1; column -> text), and the rows of the wrong
+    shape as RowErrors, named with the import's own. UTF-8, BOM allowed, comma or semicolon."""
+    text = _text_of(path)
+    delimiter = _delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        if reader.fieldnames is None:
-            raise CliError(f"{path}: the file is empty; the first line must name the columns: {expected}")
-        # Spreadsheets like to pad headers with spaces; column names are matched without them.
-        reader.fieldnames = [name.strip() for name in reader.fieldnames]
-        missing = missing_columns(kind, reader.fieldnames)
-        if missing:
-            raise CliError(f"{path}: missing column(s): {', '.join(missing)} "
-                           f"(a {kind} file needs: {expected})")
-        # line_num after reading a row is the file line it ended on (header = 1); blank lines
-        # are skipped by the reader but still counted, so numbers match an editor's.
-        rows = [(reader.line_num, {k: v or "" for k, v in row.items() if k is not None})
-                for row in reader]
+        header = next(reader, None)
+        if header is None:
+            raise CliError(f"{path}: the file is empty; the first line must name the columns: "
+                           f"{', '.join(COLUMNS[kind])}")
+        names = _column_names(path, kind, header)
+        # line_num after reading a row is the file line it ended on (header = 1); blank lines and
+        # spreadsheets' trailing rows of bare commas are skipped but counted, so numbers match an
+        # editor's.
+        return [_row(reader.line_num, names, fields, delimiter) for fields in reader
+                if any(f.strip() for f in fields)]
     except csv.Error as exc:
         raise CliError(f"{path}: line {reader.line_num}: not valid CSV ({exc})") from None
-    # Spreadsheets export trailing rows of bare commas; they are empty lines, not bad rows.
-    return [(line, row) for line, row in rows if any(v.strip() for v in row.values())]
 
 
 async def import_csv(url: str, kind: str, path: Path) -> str:
@@ -110,7 +149,7 @@ async def import_csv(url: str, kind: str, path: Path) -> str:
         try:
             result = await IMPORTERS[kind](uow(), rows)
         except ImportRejected as rejected:
-            lines = [f"line {e.line}: {e.reason}" for e in sorted(rejected.errors, key=lambda e: e.line)]
+            lines = [f"line {e.line}: {e.reason}" for e in rejected.errors]  # sorted by line
             raise CliError(*lines, f"{path}: {len(lines)} bad row(s); nothing was imported") from None
     return f"{kind}: {result.created} created, {result.updated} updated"
 

@@ -40,12 +40,19 @@ def check_postal_address(text: str) -> str:
     return "\n".join(lines)
 
 
+# A spreadsheet's language column may hold the language's name rather than its code.
+_LANGUAGE_NAMES = {"english": "en", "engels": "en", "dutch": "nl", "nederlands": "nl"}
+
+
 def check_language(language: str) -> str:
-    language = (language or "en").strip().lower()[:2]
-    if language not in LANGUAGES:
+    """en or nl, as a code ('NL'), a tag with a region ('en-GB') or a name ('Nederlands'); a word
+    that only starts like a code ('enzo') is not one."""
+    text = (language or "en").strip()
+    code = _LANGUAGE_NAMES.get(text.lower()) or text.lower().replace("_", "-").split("-")[0]
+    if code not in LANGUAGES:
         raise InvalidInput(N_("Language '{language}' is not supported; use en or nl."),
-                           language=language)
-    return language
+                           language=text)
+    return code
 
 
 @dataclass(eq=False)

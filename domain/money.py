@@ -77,8 +77,10 @@ def parse_quantity(text: str) -> Decimal:
 
 
 def check_quantity(quantity: Decimal, *, allow_zero: bool = False) -> Decimal:
-    """A quantity is positive, below a sane maximum, and exact to a thousandth."""
+    """A quantity is positive (or zero, when allowed), below a sane maximum, and exact to a thousandth."""
     _require_finite(quantity)
+    if quantity < 0 and allow_zero:
+        raise InvalidInput(N_("The quantity cannot be negative."))
     if quantity < 0 or (quantity == 0 and not allow_zero):
         raise InvalidInput(N_("The quantity must be more than zero."))
     if quantity > MAX_QUANTITY:

@@ -56,6 +56,29 @@ def parse_role(text: str) -> Role:
                            role=text) from None
 
 
+# Telegram's user ids have at most 52 significant bits; a larger number is a mistyped id (and would
+# not fit the database's integer).
+MAX_TELEGRAM_ID = 2**52 - 1
+NOT_A_TELEGRAM_ID = N_("'{text}' is not a Telegram id (a whole number, like 123456789).")
+
+
+def parse_telegram_id(text: str) -> int:
+    """A Telegram id as typed or read from a file: digits only ('2007.0' is a spreadsheet's
+    number, not an id)."""
+    text = (text or "").strip()
+    if not (text.isascii() and text.isdigit()):
+        raise InvalidInput(NOT_A_TELEGRAM_ID, text=text)
+    return check_telegram_id(int(text))
+
+
+def check_telegram_id(telegram_id: int) -> int:
+    if telegram_id <= 0:
+        raise InvalidInput(N_("A Telegram id is a positive number."))
+    if telegram_id > MAX_TELEGRAM_ID:
+        raise InvalidInput(NOT_A_TELEGRAM_ID, text=telegram_id)
+    return telegram_id
+
+
 @dataclass(eq=False)
 class User:
     telegram_id: int
@@ -67,8 +90,7 @@ class User:
     customer_id: int | None = None  # set for Role.CUSTOMER only: the customer this account speaks for
 
     def __post_init__(self) -> None:
-        if self.telegram_id <= 0:
-            raise InvalidInput(N_("A Telegram id is a positive number."))
+        check_telegram_id(self.telegram_id)
         if not self.name.strip():
             raise InvalidInput(N_("A user needs a name."))
         limits.check_length(self.name, limits.NAME, limits.NAME_TOO_LONG)

@@ -96,26 +96,28 @@ def parse_row(row: Mapping[str, str]) -> TagRow:
     return TagRow(contact, tags)
 
 
-async def store(uow: UnitOfWork, parsed: Iterable[tuple[int, TagRow]]) -> tuple[int, int, list[tuple[int, str]]]:
-    """(contacts tagged for the first time, other rows, unknown contacts by line); nothing is
-    written when any contact is unknown."""
+async def unknown_contacts(uow: UnitOfWork, parsed: Iterable[tuple[int, TagRow]]) -> list[tuple[int, str]]:
+    """(line, reason) for each row whose contact does not exist; inside an open unit of work."""
+    unknown = []
+    for line, row in parsed:
+        try:
+            await find_contact(uow, row.contact)
+        except NotFound:
+            unknown.append((line, f"unknown contact '{row.contact}' (an account number, or P and a "
+                                  "party's number)"))
+    return unknown
+
+
+async def store(uow: UnitOfWork, parsed: Iterable[tuple[int, TagRow]]) -> tuple[int, int]:
+    """(contacts tagged for the first time, other rows), inside an open unit of work, for rows
+    whose contacts exist (unknown_contacts)."""
     created = updated = 0
-    async with uow:
-        found, unknown = [], []
-        for line, row in parsed:
-            try:
-                found.append((await find_contact(uow, row.contact), row.tags))
-            except NotFound:
-                unknown.append((line, f"unknown contact '{row.contact}' (an account number, or P and a "
-                                      "party's number)"))
-        if unknown:
-            return 0, 0, unknown
-        for contact, tags in found:
-            before = await uow.contact_tags.of(contact.kind, contact.id)
-            await uow.contact_tags.replace(contact.kind, contact.id, tags)
-            if not before and tags:
-                created += 1
-            else:
-                updated += 1
-        await uow.commit()
-    return created, updated, []
+    for _, row in parsed:
+        contact = await find_contact(uow, row.contact)
+        before = await uow.contact_tags.of(contact.kind, contact.id)
+        await uow.contact_tags.replace(contact.kind, contact.id, row.tags)
+        if not before and row.tags:
+            created += 1
+        else:
+            updated += 1
+    return created, updated

@@ -77,8 +77,12 @@ def _number(row: Mapping[str, str], column: str):
 
 def agreement_from_row(row: Mapping[str, str]) -> TradeAgreement:
     text = lambda c: (row.get(c) or "").strip()  # noqa: E731
+    relation = parse_enum(Relation, text("relation"), "relation")
+    # An empty cell would read as a price of 0 and give the item away; 0 typed on purpose stands.
+    if relation is Relation.PRICE and not text("price"):
+        raise InvalidInput(N_("A price agreement needs a price."))
     return TradeAgreement(
-        relation=parse_enum(Relation, text("relation"), "relation"),
+        relation=relation,
         item_code=parse_enum(ItemCode, text("item_code"), "item_code"),
         item_value=text("item"),
         account_code=parse_enum(AccountCode, text("account_code"), "account_code"),

@@ -49,34 +49,33 @@ def parse_row(row: Mapping[str, str]) -> PurchaseOrderRow:
     return PurchaseOrderRow(number, vendor, item_number, quantity, expected, received)
 
 
-async def store(uow: UnitOfWork, parsed: Iterable[tuple[int, PurchaseOrderRow]]):
-    """Returns (created, updated, [(line, reason)] for unknown items); commits only without errors."""
+async def unknown_items(uow: UnitOfWork, parsed: Iterable[tuple[int, PurchaseOrderRow]]) -> list[tuple[int, str]]:
+    """(line, reason) for each row whose item does not exist; inside an open unit of work."""
+    return [(line, f"unknown item number '{row.item_number}'") for line, row in parsed
+            if await uow.items.by_number(row.item_number) is None]
+
+
+async def store(uow: UnitOfWork, parsed: Iterable[tuple[int, PurchaseOrderRow]]) -> tuple[int, int]:
+    """(created, updated), inside an open unit of work, for rows whose items exist (unknown_items)."""
     created = updated = 0
-    unknown: list[tuple[int, str]] = []
     vendors: dict[str, Vendor] = {}
-    async with uow:
-        for line, row in parsed:
-            item = await uow.items.by_number(row.item_number)
-            if item is None:
-                unknown.append((line, f"unknown item number '{row.item_number}'"))
-                continue
-            vendor = vendors.get(row.vendor.account) or await uow.vendors.by_account(row.vendor.account)
-            if vendor is None:
-                vendor = row.vendor
-                await uow.vendors.add(vendor)
-                await uow.flush()
-            elif row.vendor.name != row.vendor.account:
-                vendor.name = row.vendor.name  # a name given in the file wins
-            vendors[vendor.account] = vendor
-            po = PurchaseOrder(row.number, vendor.id, item.id, item.item_number, row.quantity,
-                               row.expected_date, row.received)
-            existing = await uow.purchase_orders.by_key(row.number, item.id)
-            if existing is None:
-                await uow.purchase_orders.add(po)
-                created += 1
-            else:
-                existing.update_from(po)
-                updated += 1
-        if not unknown:
-            await uow.commit()
-    return created, updated, unknown
+    for _, row in parsed:
+        item = await uow.items.by_number(row.item_number)
+        vendor = vendors.get(row.vendor.account) or await uow.vendors.by_account(row.vendor.account)
+        if vendor is None:
+            vendor = row.vendor
+            await uow.vendors.add(vendor)
+            await uow.flush()
+        elif row.vendor.name != row.vendor.account:
+            vendor.name = row.vendor.name  # a name given in the file wins
+        vendors[vendor.account] = vendor
+        po = PurchaseOrder(row.number, vendor.id, item.id, item.item_number, row.quantity,
+                           row.expected_date, row.received)
+        existing = await uow.purchase_orders.by_key(row.number, item.id)
+        if existing is None:
+            await uow.purchase_orders.add(po)
+            created += 1
+        else:
+            existing.update_from(po)
+            updated += 1
+    return created, updated

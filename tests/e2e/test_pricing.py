@@ -128,8 +128,8 @@ async def test_a_bad_price_file_is_refused_line_by_line_and_changes_nothing(pric
                     "price,item,NOPE,all,,50\n", encoding="utf-8")
     with pytest.raises(CliError) as failed:
         await import_csv(database_url, "prices", path)
-    assert failed.value.lines == ("line 2: 'abc' is not a number.",
-                                  f"{path}: 1 bad row(s); nothing was imported")
+    assert failed.value.lines == ("line 2: 'abc' is not a number.", "line 4: unknown item number 'NOPE'",
+                                  f"{path}: 2 bad row(s); nothing was imported")
     path.write_text("relation,item,account\nprice,A-100,\n", encoding="utf-8")
     with pytest.raises(CliError, match="missing column"):
         await import_csv(database_url, "prices", path)

@@ -108,7 +108,7 @@ async def test_a_purchase_order_import_is_all_or_nothing_and_updates_by_number_a
                          "PO-3,V-01,,A-100,5,someday,0",
                          "PO-4,V-01,,A-100,5,2026-12-10,6")
     assert [(e.line, e.reason.split(" ")[0]) for e in rejected.value.errors] == [
-        (4, "'someday'"), (5, "Received")]
+        (3, "unknown"), (4, "'someday'"), (5, "Received")]
     with pytest.raises(ImportRejected) as rejected:
         await import_pos(uow_factory, "PO-1,V-01,,A-100,20,2026-12-10,0", "PO-2,V-01,,NOPE,5,2026-12-10,0")
     assert [e.line for e in rejected.value.errors] == [3]

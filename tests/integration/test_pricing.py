@@ -58,7 +58,8 @@ async def test_a_file_with_a_bad_row_imports_nothing_and_names_each_bad_line(uow
     with pytest.raises(ImportRejected) as rejected:
         await import_prices(uow_factory(), bad)
     reasons = {e.line: e.reason for e in rejected.value.errors}
-    assert set(reasons) == {4, 5, 7, 8}  # parse errors are reported first, as in other imports
+    assert set(reasons) == {3, 4, 5, 6, 7, 8}  # unknown items and accounts named with the rest
+    assert reasons[3] == "unknown item number 'Z-999'" and reasons[6] == "unknown account number 'C-404'"
     assert "either a discount percentage or a discount amount" in reasons[4]
     assert "'rebate' is not a valid relation" in reasons[5]
     assert "not a date" in reasons[7] and "duplicate of line 2" in reasons[8]

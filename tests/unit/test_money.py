@@ -87,7 +87,8 @@ def test_a_quantity_of_zero_or_less_is_refused(text):
 
 def test_zero_is_accepted_only_where_it_is_allowed():
     assert check_quantity(D("0.000"), allow_zero=True) == 0
-    with pytest.raises(InvalidInput):
+    # Where zero is allowed, "more than zero" would be wrong advice: -3 is refused as negative.
+    with pytest.raises(InvalidInput, match="^The quantity cannot be negative.$"):
         check_quantity(D("-1"), allow_zero=True)
 
 

@@ -76,7 +76,7 @@ def test_one_suggestion_per_item_the_most_specific_rule_wins():
     (dict(kind=UP, item_id=1, suggested_item_id=1), "the item itself"),
     (dict(kind=UP, item_id=1, suggested_item_id=2, valid_from=date(2026, 12, 2),
           valid_to=date(2026, 12, 1)), "before it starts"),
-    (dict(kind=UP, item_id=1, suggested_item_id=2, min_quantity=Decimal(-1)), "more than zero"),
+    (dict(kind=UP, item_id=1, suggested_item_id=2, min_quantity=Decimal(-1)), "cannot be negative"),
     (dict(kind=UP, item_id=1, suggested_item_id=2, note="x" * 201), "at most 200"),
 ])
 def test_a_bad_rule_is_refused(kwargs, message):

@@ -2,7 +2,7 @@
 import pytest
 
 from domain.errors import InvalidInput, NotPermitted
-from domain.user import Permission, Role, User, parse_role
+from domain.user import MAX_TELEGRAM_ID, Permission, Role, User, parse_role, parse_telegram_id
 
 P = Permission
 DOCUMENT_WORK = (P.QUOTE, P.CONFIRM, P.DELIVER, P.INVOICE)
@@ -84,6 +84,18 @@ def test_a_telegram_id_must_be_a_positive_number(telegram_id):
         User(telegram_id=telegram_id, name="Sam", role=Role.SALES)
 
 
+@pytest.mark.parametrize("text", ["2007.0", "12a", "-5", "", "9" * 20, str(MAX_TELEGRAM_ID + 1), "٣"])
+def test_a_telegram_id_is_digits_within_telegram_s_range(text):
+    with pytest.raises(InvalidInput, match="is not a Telegram id|positive number"):
+        parse_telegram_id(text)
+    assert parse_telegram_id(" 2007 ") == 2007 and parse_telegram_id(str(MAX_TELEGRAM_ID)) == MAX_TELEGRAM_ID
+
+
+def test_a_telegram_id_too_big_for_telegram_is_refused_before_the_database():
+    with pytest.raises(InvalidInput, match="'99999999999999999999' is not a Telegram id"):
+        User(telegram_id=99999999999999999999, name="Sam", role=Role.SALES)
+
+
 @pytest.mark.parametrize("name", ["", "   "])
 def test_a_user_needs_a_name(name):
     with pytest.raises(InvalidInput, match="needs a name"):
@@ -107,6 +119,18 @@ def test_a_users_language_is_en_or_nl():
     assert User(telegram_id=42, name="Sam", role=Role.SALES, language="en-GB").language == "en"
     with pytest.raises(InvalidInput, match="not supported"):
         User(telegram_id=42, name="Sam", role=Role.SALES, language="de")
+
+
+@pytest.mark.parametrize("text, code", [("English", "en"), ("nederlands", "nl"), ("Dutch", "nl"),
+                                        ("nl_BE", "nl"), (" EN ", "en")])
+def test_a_language_may_be_named(text, code):
+    assert User(telegram_id=42, name="Sam", role=Role.SALES, language=text).language == code
+
+
+@pytest.mark.parametrize("text", ["enzo", "nlx", "Nederland", "e"])
+def test_a_word_that_only_starts_like_a_language_code_is_not_one(text):
+    with pytest.raises(InvalidInput, match=f"Language '{text}' is not supported"):
+        User(telegram_id=42, name="Sam", role=Role.SALES, language=text)
 
 
 def test_marketing_runs_campaigns_and_sales_do_not():
