@@ -265,7 +265,17 @@ class SalesOrder:
         line.invoiced += quantity
         return line
 
+    def deliver_remainder_of(self, line: SalesOrderLine) -> Decimal:
+        """The seed's deliver remainder of one of its lines: none is left once the order is canceled."""
+        return Decimal(0) if self.status is SalesOrderStatus.CANCELED else line.deliver_remainder
+
+    def invoice_remainder_of(self, line: SalesOrderLine) -> Decimal:
+        return Decimal(0) if self.status is SalesOrderStatus.CANCELED else line.invoice_remainder
+
     def cancel(self, now: datetime) -> None:
+        if self.status is SalesOrderStatus.CANCELED:  # a second tap on an old Cancel button
+            raise TransitionNotAllowed(N_("Sales order {number} is already canceled."),
+                                       number=self.number)
         if self.status is not SalesOrderStatus.OPEN_ORDER or any(l.delivered for l in self.lines):
             raise TransitionNotAllowed(
                 N_("Sales order {number} has deliveries and can no longer be canceled."),
