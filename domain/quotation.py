@@ -13,6 +13,9 @@ from domain.tax import ItemLine, Totals, totals_of
 from domain.workflow import Workflow
 
 DEFAULT_VALIDITY_DAYS = 30
+# An offer's prices and stock hold for weeks, not decades: a year is the most we promise (and keeps
+# every date the quotation's answer link and expiry work with far inside the calendar).
+MAX_VALIDITY_DAYS = 365
 MAX_LINES = 200
 
 
@@ -131,6 +134,10 @@ class Quotation:
         self._require_editable()
         if valid_until < today:
             raise InvalidInput(N_("The validity date {date} is in the past."), date=valid_until)
+        last = today + timedelta(days=MAX_VALIDITY_DAYS)
+        if valid_until > last:
+            raise InvalidInput(N_("A quotation can be valid for at most {days} days: until {date} at "
+                                  "the latest."), days=MAX_VALIDITY_DAYS, date=last)
         self.valid_until = valid_until
 
     @property

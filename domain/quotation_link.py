@@ -33,10 +33,17 @@ EXPIRED = N_("This link has expired, like the quotation it was for. Please ask y
              "for a new quotation.")
 
 
+# The token's 4-byte expiry holds no later moment (7 Feb 2106).
+LAST_EXPIRY = datetime.fromtimestamp(2 ** 32 - 1, UTC)
+
+
 def expiry_of(valid_until: date) -> datetime:
     """A link lives as long as its quotation: to the end of the validity date (with a day's margin
-    for time zones; the quotation's own validity is checked again when the customer answers)."""
-    return datetime.combine(valid_until + timedelta(days=2), time(), UTC)
+    for time zones; the quotation's own validity is checked again when the customer answers).
+    Clamped to what a token can hold, so a far validity date still gets its mail and link."""
+    if valid_until >= LAST_EXPIRY.date():
+        return LAST_EXPIRY
+    return min(datetime.combine(valid_until + timedelta(days=2), time(), UTC), LAST_EXPIRY)
 
 
 def _mac(secret: bytes, payload: bytes) -> bytes:

@@ -138,13 +138,17 @@ class SalesOrder:
     # -- §4 order types: the type rules, in one place -------------------------------------------
 
     def check_type_change(self, new_type: SalesOrderType, *, warehouse_management: bool,
-                          project_reference: str | None = None) -> str | None:
+                          has_packing_slips: bool, project_reference: str | None = None) -> str | None:
         """Raise if the order may not become `new_type`; return the cleaned project reference.
 
         The seed: any type can be changed after the order is created, except Item requirements
         once the order is Delivered; Subscription not with warehouse management. Ours: a
         Returned order receives goods, so an order turns into or out of one only before any
-        delivery (otherwise stock would be counted the wrong way).
+        packing slip or receipt is posted (otherwise stock would be counted the wrong way and an
+        invoice could be credited twice). `has_packing_slips` is asked of the order's posted slips,
+        because a subscription's line counters start again at 0 in every period. A Returned order
+        made from an invoice keeps its type: its lines hold that invoice's quantities back from
+        other returns (cancel it to give them back).
         """
         new_type = SalesOrderType(new_type)
         if self.status is SalesOrderStatus.CANCELED:
@@ -158,20 +162,26 @@ class SalesOrder:
                 N_("Sales order {number} is of type Item requirements and is delivered: "
                    "its type can no longer be changed."), number=self.number)
         check_subscription_allowed(new_type, warehouse_management)
-        if SalesOrderType.RETURNED_ORDER in (new_type, self.order_type) and any(
-                l.delivered for l in self.lines):
+        if SalesOrderType.RETURNED_ORDER in (new_type, self.order_type) and (
+                has_packing_slips or any(l.delivered for l in self.lines)):
             raise TransitionNotAllowed(
                 N_("Sales order {number} has deliveries or receipts: it cannot become or stop "
                    "being a returned order."), number=self.number)
+        if self.returned_invoice_id is not None:
+            raise TransitionNotAllowed(
+                N_("Sales order {number} returns goods from an invoice and keeps its type. "
+                   "Cancel it if the goods do not come back."), number=self.number)
         if new_type is SalesOrderType.ITEM_REQUIREMENTS:
             return check_project_reference(project_reference)
         return None
 
     def change_type(self, new_type: SalesOrderType, today: date, *, warehouse_management: bool,
-                    project_reference: str | None = None, rma_number: str | None = None) -> None:
+                    has_packing_slips: bool, project_reference: str | None = None,
+                    rma_number: str | None = None) -> None:
         """Change the order type (see check_type_change); a Returned order needs its RMA number."""
         new_type = SalesOrderType(new_type)
         reference = self.check_type_change(new_type, warehouse_management=warehouse_management,
+                                           has_packing_slips=has_packing_slips,
                                            project_reference=project_reference)
         if new_type is SalesOrderType.RETURNED_ORDER and not (self.rma_number or rma_number):
             raise InvalidInput(N_("A returned order needs an RMA number."))
@@ -255,7 +265,17 @@ class SalesOrder:
         line.invoiced += quantity
         return line
 
+    def deliver_remainder_of(self, line: SalesOrderLine) -> Decimal:
+        """The seed's deliver remainder of one of its lines: none is left once the order is canceled."""
+        return Decimal(0) if self.status is SalesOrderStatus.CANCELED else line.deliver_remainder
+
+    def invoice_remainder_of(self, line: SalesOrderLine) -> Decimal:
+        return Decimal(0) if self.status is SalesOrderStatus.CANCELED else line.invoice_remainder
+
     def cancel(self, now: datetime) -> None:
+        if self.status is SalesOrderStatus.CANCELED:  # a second tap on an old Cancel button
+            raise TransitionNotAllowed(N_("Sales order {number} is already canceled."),
+                                       number=self.number)
         if self.status is not SalesOrderStatus.OPEN_ORDER or any(l.delivered for l in self.lines):
             raise TransitionNotAllowed(
                 N_("Sales order {number} has deliveries and can no longer be canceled."),

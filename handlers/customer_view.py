@@ -100,7 +100,7 @@ def customer_order_text(order: SalesOrder, currency: str) -> str:
     lines = [_("{n}. {item} {name}: ordered {ordered} {unit}, delivered {delivered}, still to deliver "
                "{remaining}").format(
         n=l.line_number, item=esc(l.item_number), name=esc(l.description), ordered=qty(l.quantity),
-        unit=esc(l.unit), delivered=qty(l.delivered), remaining=qty(l.deliver_remainder))
+        unit=esc(l.unit), delivered=qty(l.delivered), remaining=qty(order.deliver_remainder_of(l)))
         for l in order.lines]
     return "\n".join(head + [""] + lines + [""] + totals_block(order.totals, currency))
 

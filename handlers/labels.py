@@ -1,6 +1,7 @@
 """Translatable names for the domain's statuses and types, shown in chat, mail and errors."""
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from enum import StrEnum
 
 from bot.i18n import _
@@ -17,8 +18,11 @@ class _Labels(dict):
     def __setitem__(self, key: StrEnum, text: str) -> None:
         super().__setitem__((type(key), str(key)), text)
 
-    def update(self, entries: dict[StrEnum, str]) -> None:  # type: ignore[override]
-        for key, text in entries.items():
+    def update(self,  # type: ignore[override]
+               entries: Mapping[StrEnum, str] | Iterable[tuple[StrEnum, str]]) -> None:
+        """Pairs, or a dict of one enum's members: in a dict literal two enums' equal members
+        (QuotationStatus.CANCELED, SalesOrderStatus.CANCELED) are one key, and one is lost."""
+        for key, text in (entries.items() if isinstance(entries, Mapping) else entries):
             self[key] = text
 
     def get(self, key: StrEnum, default: str | None = None) -> str | None:  # type: ignore[override]
@@ -26,30 +30,30 @@ class _Labels(dict):
 
 
 LABELS = _Labels()
-LABELS.update({
-    QuotationStatus.CREATED: N_("Created"),
-    QuotationStatus.SENT: N_("Sent"),
-    QuotationStatus.CONFIRMED: N_("Confirmed"),
-    QuotationStatus.LOST: N_("Lost"),
-    QuotationStatus.CANCELED: N_("Canceled"),
-    QuotationStatus.EXPIRED: N_("Expired"),
-    SalesOrderStatus.OPEN_ORDER: N_("Open order"),
-    SalesOrderStatus.DELIVERED: N_("Delivered"),
-    SalesOrderStatus.INVOICED: N_("Invoiced"),
-    SalesOrderStatus.CANCELED: N_("Canceled"),
-    SalesOrderType.JOURNAL: N_("Journal"),
-    SalesOrderType.SUBSCRIPTION: N_("Subscription"),
-    SalesOrderType.SALES_ORDER: N_("Sales order"),
-    SalesOrderType.RETURNED_ORDER: N_("Returned order"),
-    SalesOrderType.ITEM_REQUIREMENTS: N_("Item requirements"),
-    FreeTextInvoiceStatus.DRAFT: N_("Draft"),
-    FreeTextInvoiceStatus.POSTED: N_("Posted"),
-    Role.SALES: N_("sales"),
-    Role.MARKETING: N_("marketing"),
-    Role.MANAGER: N_("manager"),
-    Role.ADMIN: N_("admin"),
-    Role.CUSTOMER: N_("customer"),
-})
+LABELS.update([  # pairs: see _Labels.update
+    (QuotationStatus.CREATED, N_("Created")),
+    (QuotationStatus.SENT, N_("Sent")),
+    (QuotationStatus.CONFIRMED, N_("Confirmed")),
+    (QuotationStatus.LOST, N_("Lost")),
+    (QuotationStatus.CANCELED, N_("Canceled")),
+    (QuotationStatus.EXPIRED, N_("Expired")),
+    (SalesOrderStatus.OPEN_ORDER, N_("Open order")),
+    (SalesOrderStatus.DELIVERED, N_("Delivered")),
+    (SalesOrderStatus.INVOICED, N_("Invoiced")),
+    (SalesOrderStatus.CANCELED, N_("Canceled")),
+    (SalesOrderType.JOURNAL, N_("Journal")),
+    (SalesOrderType.SUBSCRIPTION, N_("Subscription")),
+    (SalesOrderType.SALES_ORDER, N_("Sales order")),
+    (SalesOrderType.RETURNED_ORDER, N_("Returned order")),
+    (SalesOrderType.ITEM_REQUIREMENTS, N_("Item requirements")),
+    (FreeTextInvoiceStatus.DRAFT, N_("Draft")),
+    (FreeTextInvoiceStatus.POSTED, N_("Posted")),
+    (Role.SALES, N_("sales")),
+    (Role.MARKETING, N_("marketing")),
+    (Role.MANAGER, N_("manager")),
+    (Role.ADMIN, N_("admin")),
+    (Role.CUSTOMER, N_("customer")),
+])
 
 
 def label(value: StrEnum) -> str:

@@ -42,11 +42,22 @@ def parse_line_quantities(text: str, open_lines: list[int]) -> dict[int, Decimal
         raise InvalidInput(N_("Type a quantity per line."))
     named = [_LINE_QTY.match(w) for w in words]
     if all(named):
-        return {int(m.group(1)): parse_decimal(m.group(2)) for m in named}
+        return _named_quantities(named)
     if len(words) != len(open_lines):
         raise InvalidInput(N_("Type one quantity for each of the {count} open lines, in order."),
                            count=len(open_lines))
     return {line: parse_decimal(w) for line, w in zip(open_lines, words)}
+
+
+def _named_quantities(named: list[re.Match[str]]) -> dict[int, Decimal]:
+    """'1:3 2:0' by line; a line named twice is refused (which quantity was meant is unknown)."""
+    quantities: dict[int, Decimal] = {}
+    for m in named:
+        line = int(m.group(1))
+        if line in quantities:
+            raise InvalidInput(N_("Line {line} is named twice. Type one quantity per line."), line=line)
+        quantities[line] = parse_decimal(m.group(2))
+    return quantities
 
 
 def text_or_removal(text: str) -> str:

@@ -55,8 +55,8 @@ def order_text(order: SalesOrder, customer: Customer, slips: Sequence[PackingSli
     lines = [_("{n}. {item} {name}: ordered {ordered}, delivered {delivered}, invoiced {invoiced}; "
                "deliver remainder {deliver}, invoice remainder {invoice}").format(
         n=l.line_number, item=esc(l.item_number), name=esc(l.description), ordered=qty(l.quantity),
-        delivered=qty(l.delivered), invoiced=qty(l.invoiced), deliver=qty(l.deliver_remainder),
-        invoice=qty(l.invoice_remainder)) for l in order.lines]
+        delivered=qty(l.delivered), invoiced=qty(l.invoiced), deliver=qty(order.deliver_remainder_of(l)),
+        invoice=qty(order.invoice_remainder_of(l))) for l in order.lines]
     slip_rows = [_("Packing slip {number} ({date}): {state}").format(
         number=esc(s.number), date=day(s.posted_on),
         state=esc(_("on invoice {invoice}").format(invoice=s.invoice_number)) if s.is_invoiced

@@ -209,10 +209,15 @@ async def credit(query: CallbackQuery, callback_data: ReturnAction, user: User, 
     deps.mail_queued()
     await query.answer()
     await _drop_buttons(query)
+    total = money(note.totals.gross, deps.currency)
+    # A returned order made by changing an order's type (not by /return) credits no invoice.
+    text = (_("Credit note {number} for invoice {invoice} is posted: {total}. It is e-mailed to the "
+              "customer.").format(number=esc(note.number), invoice=esc(note.credit_note_of), total=total)
+            if note.credit_note_of else
+            _("Credit note {number} is posted: {total}. It is e-mailed to the customer.").format(
+                number=esc(note.number), total=total))
     await query.message.answer(
-        _("Credit note {number} for invoice {invoice} is posted: {total}. It is e-mailed to the customer.").format(
-            number=esc(note.number), invoice=esc(note.credit_note_of or "—"),
-            total=money(note.totals.gross, deps.currency)),
+        text,
         reply_markup=InlineKeyboardMarkup(inline_keyboard=[[Button(
             text=_("PDF"), callback_data=InvoicePdf(invoice_id=note.id).pack())]]))
     await show_order(query.message, deps, user, callback_data.ref)

@@ -28,13 +28,16 @@ async def change_order_type(uow: UnitOfWork, clock: Clock, user: User, order_id:
     user.require(Permission.CONFIRM)
     async with uow:
         order = await visible_order(uow, user, order_id)
+        # Slips of every period: a subscription's line counters are back at 0 once invoiced.
+        has_slips = bool(await uow.packing_slips.of_order(order.id))
         order.check_type_change(new_type, warehouse_management=warehouse_management,
-                                project_reference=project_reference)
+                                has_packing_slips=has_slips, project_reference=project_reference)
         rma = None
         if SalesOrderType(new_type) is SalesOrderType.RETURNED_ORDER and not order.rma_number:
             rma = await next_number(uow, Seq.RMA)
         order.change_type(new_type, clock.today(), warehouse_management=warehouse_management,
-                          project_reference=project_reference, rma_number=rma)
+                          has_packing_slips=has_slips, project_reference=project_reference,
+                          rma_number=rma)
         await uow.commit()
     return order
 

@@ -182,7 +182,7 @@ async def convert_to_order(uow: UnitOfWork, clock: Clock, actor: User, quotation
     order = SalesOrder.from_quotation(quotation, await next_number(uow, Seq.SALES_ORDER), now)
     if order_type is not SalesOrderType.SALES_ORDER:  # §4: the type chosen on Confirm
         order.change_type(order_type, clock.today(), warehouse_management=warehouse_management,
-                          project_reference=project_reference)
+                          has_packing_slips=False, project_reference=project_reference)
     await uow.sales_orders.add(order)
     await uow.flush()
     quotation.sales_order_id = order.id

@@ -62,6 +62,18 @@ async def test_a_validity_date_in_the_past_is_refused(running, clock):
     assert "Valid until: 8 Dec 2026" in draft
 
 
+async def test_a_validity_date_more_than_a_year_ahead_is_refused(running, clock):
+    # 31-12-9999 used to be taken; the mail with the answer link then failed in the outbox while
+    # the quotation showed Sent.
+    chat = running.chat(SAM)
+    await _draft(chat)
+    await chat.tap("Validity date")
+    await chat.reply()
+    for typed in ("31-12-9999", "9999", "366"):
+        assert "can be valid for at most 365 days: until 24 Nov 2027 at the latest" in await chat.say(typed)
+    assert "Valid until: 24 Nov 2027" in await chat.say("365")
+
+
 async def test_another_salespersons_button_is_refused_and_makes_no_order(running, uow_factory, seeded):
     sam = running.chat(SAM)
     await _draft(sam)

@@ -256,9 +256,8 @@ async def test_the_return_flow_in_dutch(running, uow_factory, seeded, clock):
     assert "Type: Geretourneerde order" in view and "Retourreden: Beschadigd" in view
     await chat.tap("Type wijzigen")
     assert "Verkooporder SO-000002 is van het type Geretourneerde order" in await chat.reply()
-    await chat.tap("Artikelbehoeften")
-    assert "Typ de projectreferentie" in await chat.reply()
-    assert "is nu van het type Artikelbehoeften" in await chat.say("PRJ-9")
+    refused = await chat.tap("Verkooporder")  # a return from an invoice keeps its type
+    assert "SO-000002" in chat.alert(refused)
 
 
 async def test_a_forbidden_type_change_is_explained_in_dutch(running, uow_factory, seeded, clock):
@@ -277,3 +276,82 @@ async def test_a_forbidden_type_change_is_explained_in_dutch(running, uow_factor
     refused = await chat.tap("Journaal")
     assert "van het type Artikelbehoeften en is geleverd: het type kan niet meer worden gewijzigd" \
         in chat.alert(refused)
+
+
+async def _open_order_in_chat(chat, number="SO-000001") -> str:
+    await chat.say("/orders")
+    await chat.tap(number)
+    return await chat.reply()
+
+
+async def test_an_invoiced_subscription_in_its_next_period_does_not_become_a_returned_order(
+        running, uow_factory, seeded, clock):
+    # Period 2 shows delivered 0, but the slip of period 1 is invoiced: as a returned order the
+    # same invoice would be credited a second time.
+    sam = seeded["sales"]
+    q = await quotations.start_quotation(uow_factory(), clock, sam, seeded["acme"].id)
+    await quotations.add_line(uow_factory(), sam, q.id, seeded["chair"].id, D(2))
+    order = await quotations.confirm_quotation(uow_factory(), clock, sam, q.id, SalesOrderType.SUBSCRIPTION)
+    await orders.deliver(uow_factory(), clock, sam, order.id, {1: D(2)})
+    await orders.invoice_order(uow_factory(), clock, sam, order.id)
+    chat = running.chat(SAM)
+    view = await _open_order_in_chat(chat)
+    assert "Subscription period 2" in view and "delivered 0" in view
+    await chat.tap("Change type")
+    await chat.reply()
+    refused = await chat.tap("Returned order")
+    assert "SO-000001 has deliveries or receipts: it cannot become or stop being a returned order" \
+        in chat.alert(refused)
+    assert (await _order(uow_factory, sam, order.id)).order_type is SalesOrderType.SUBSCRIPTION
+    await chat.say("/return")
+    await chat.tap("INV-000001")
+    assert "invoiced 2 pcs, can still be returned 2" in await chat.reply()
+
+
+async def test_a_return_from_an_invoice_keeps_its_type_and_its_quantities_go_back_when_canceled(
+        running, uow_factory, seeded, clock):
+    await _invoiced(uow_factory, clock, seeded)
+    chat = running.chat(SAM)
+    await chat.say("/return")
+    await chat.tap("INV-000001")
+    await chat.reply()
+    await chat.say("2 0")
+    await chat.tap("Damaged")
+    await chat.reply()
+    await chat.reply()
+    await chat.tap("Change type")
+    await chat.reply()
+    refused = await chat.tap("Subscription")
+    assert "SO-000002 returns goods from an invoice and keeps its type" in chat.alert(refused)
+    order = await _order(uow_factory, seeded["sales"], 2)
+    assert order.order_type is SalesOrderType.RETURNED_ORDER and order.rma_number == "RMA-000001"
+    await chat.tap("Cancel order")
+    assert "SO-000002 is canceled" in await chat.reply()
+    await chat.say("/return")
+    await chat.tap("INV-000001")
+    assert "invoiced 4 pcs, can still be returned 4" in await chat.reply()
+
+
+async def test_a_returned_order_without_an_invoice_is_credited_without_naming_one(
+        running, uow_factory, seeded, clock):
+    # The seed lets any order type be changed: an order not yet delivered may become a returned
+    # order. It returns goods from no invoice of ours, so its credit note names none.
+    sam = seeded["sales"]
+    q = await quotations.start_quotation(uow_factory(), clock, sam, seeded["acme"].id)
+    await quotations.add_line(uow_factory(), sam, q.id, seeded["chair"].id, D(2))
+    await quotations.confirm_quotation(uow_factory(), clock, sam, q.id)
+    chat = running.chat(SAM)
+    await _open_order_in_chat(chat)
+    await chat.tap("Change type")
+    await chat.reply()
+    await chat.tap("Returned order")
+    assert "now of type Returned order" in await chat.reply()
+    assert "RMA number: RMA-000001" in await chat.reply()
+    await chat.tap("Receive")
+    await chat.reply()
+    await chat.tap("Receive all")
+    await chat.reply()
+    await chat.reply()
+    await chat.tap("Credit note")
+    posted = await chat.reply()
+    assert "Credit note CN-000001 is posted: -€362.88" in posted and "for invoice" not in posted

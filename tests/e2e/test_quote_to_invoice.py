@@ -112,3 +112,51 @@ async def test_a_command_typed_while_entering_lines_goes_to_its_own_handler(runn
     # Not an item search for "/orders": the command is answered, and no line was added.
     assert "There are no open sales orders." in await chat.say("/orders")
     assert "Open quotations" in await chat.say("/quotes")
+
+
+async def test_a_line_named_twice_when_delivering_is_refused_and_nothing_is_posted(running, uow_factory):
+    chat = running.chat(SAM)
+    await chat.say("/quote")
+    await chat.say("C-001")
+    await chat.say("A-100 5")
+    await chat.tap("Send")
+    await chat.reply()
+    await chat.say("/quotes")
+    await chat.tap("Q-000001")
+    await chat.reply()
+    await chat.tap("Confirm")
+    await chat.reply()
+    await chat.tap("Show sales order")
+    await chat.reply()
+    await chat.tap("Deliver")
+    await chat.reply()
+    assert "Line 1 is named twice" in await chat.say("1:1 1:2")
+    async with uow_factory() as uow:
+        assert not await uow.packing_slips.of_order(1)
+    assert "Packing slip PS-000001 is posted" in await chat.say("1:2")
+    assert "delivered 2" in await chat.reply()
+
+
+async def test_a_canceled_order_reads_canceled_with_nothing_left_and_a_second_cancel_says_so(running):
+    chat = running.chat(SAM)
+    await chat.say("/quote")
+    await chat.say("C-001")
+    await chat.say("A-100 3")
+    await chat.tap("Send")
+    await chat.reply()
+    await chat.say("/quotes")
+    await chat.tap("Q-000001")
+    await chat.reply()
+    await chat.tap("Confirm")
+    await chat.reply()
+    await chat.tap("Show sales order")
+    assert "deliver remainder 3, invoice remainder 3" in await chat.reply()
+    await chat.tap("Cancel order")
+    assert "Sales order SO-000001 is canceled." in await chat.reply()
+    again = await chat.tap("Cancel order")  # the old button, tapped once more
+    assert chat.alert(again) == "Sales order SO-000001 is already canceled."
+    await chat.tap("Show sales order")
+    view = await chat.reply()
+    assert "<b>Sales order SO-000001</b> · Canceled" in view
+    assert "deliver remainder 0, invoice remainder 0" in view
+    assert "reply_markup" not in running.fake.last_bot_message(SAM)  # nothing to deliver or cancel

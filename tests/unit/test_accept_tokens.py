@@ -32,6 +32,16 @@ def test_the_link_expires_with_the_quotation():
         read_answer_token(SECRET, token, datetime(2026, 12, 27, tzinfo=UTC))
 
 
+@pytest.mark.parametrize("valid_until", [date(2106, 2, 6), date(2500, 1, 1), date(9999, 12, 31), date.max])
+def test_a_link_for_a_far_validity_date_is_still_made_and_lives_as_long_as_a_token_can(valid_until):
+    # Quotations stored before the one-year limit (or a clock far ahead) must still be mailed:
+    # the expiry is clamped to the last second the token's 4-byte field can hold.
+    expiry = expiry_of(valid_until)
+    assert expiry == datetime.fromtimestamp(2 ** 32 - 1, UTC)
+    token = issue_answer_token(SECRET, 7, expiry)
+    assert read_answer_token(SECRET, token, datetime(2106, 2, 7, tzinfo=UTC)) == 7
+
+
 @pytest.mark.parametrize("token", ["", "x", "not a token!", "A" * 34, "A" * 80])
 def test_garbage_is_refused_as_forged(token):
     with pytest.raises(LinkRefused) as refused:

@@ -43,6 +43,7 @@ def make_items(stock="100") -> dict[int, Item]:
 
 def change(order, new_type, **kw):
     kw.setdefault("warehouse_management", False)
+    kw.setdefault("has_packing_slips", any(l.delivered for l in order.lines))
     order.change_type(new_type, TODAY, **kw)
 
 
@@ -138,6 +139,34 @@ def test_an_order_with_deliveries_does_not_turn_into_or_out_of_a_returned_order(
     post_receipt(ret, make_items(), {1: D(1)}, "PS-000002", TODAY)
     with pytest.raises(TransitionNotAllowed, match="returned order"):
         change(ret, T.SALES_ORDER)
+
+
+def test_an_invoiced_subscription_with_slips_of_an_earlier_period_does_not_become_a_returned_order():
+    # Its line counters are 0 again in period 2; the slips of period 1 still say goods went out,
+    # and turning it into a returned order would credit the same invoice a second time.
+    order = make_order()
+    change(order, T.SUBSCRIPTION)
+    slip = post_packing_slip(order, make_items(), {1: D(4), 2: D(2)}, "PS-000001", TODAY)
+    post_customer_invoice({7: order}, [slip], "INV-000001", TODAY)
+    assert order.period_number == 2 and not any(l.delivered for l in order.lines)
+    with pytest.raises(TransitionNotAllowed, match="has deliveries or receipts"):
+        change(order, T.RETURNED_ORDER, rma_number="RMA-000001", has_packing_slips=True)
+    assert order.order_type is T.SUBSCRIPTION and order.rma_number is None
+    change(order, T.SALES_ORDER, has_packing_slips=True)  # the seed: other types stay open to it
+
+
+def test_a_return_made_from_an_invoice_keeps_its_type():
+    # Its lines hold the invoice's quantities back from other returns; as another type it would
+    # still do so, with an RMA number and a reason for goods that never come back.
+    order, invoice = invoiced()
+    ret = create_returned_order(invoice, {7: order}, [], {1: D(2)}, "Damaged", "SO-000008",
+                                "RMA-000001", NOW)
+    for new in set(T) - {T.RETURNED_ORDER}:
+        with pytest.raises(TransitionNotAllowed, match="returns goods from an invoice and keeps its type"):
+            change(ret, new, project_reference="P-1")
+    assert ret.order_type is T.RETURNED_ORDER and ret.rma_number == "RMA-000001"
+    ret.cancel(NOW)  # the way to give the quantities back
+    assert returnable(invoice, already_returned([ret])) == {1: D(4), 2: D(2)}
 
 
 def test_becoming_a_returned_order_needs_and_keeps_an_rma_number():

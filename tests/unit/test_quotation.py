@@ -7,7 +7,7 @@ import pytest
 
 from domain.errors import InvalidInput, NotFound, TransitionNotAllowed
 from domain.item import Item
-from domain.quotation import DEFAULT_VALIDITY_DAYS, Quotation, QuotationStatus
+from domain.quotation import DEFAULT_VALIDITY_DAYS, MAX_VALIDITY_DAYS, Quotation, QuotationStatus
 
 D = Decimal
 S = QuotationStatus
@@ -121,6 +121,17 @@ def test_the_validity_can_be_moved_to_today_or_later_but_not_into_the_past():
     with pytest.raises(InvalidInput, match="in the past"):
         q.set_valid_until(TODAY - timedelta(days=1), today=TODAY)
     assert q.valid_until == TODAY
+
+
+def test_the_validity_reaches_at_most_a_year_ahead():
+    q = new_quotation()
+    last = TODAY + timedelta(days=MAX_VALIDITY_DAYS)
+    q.set_valid_until(last, today=TODAY)
+    assert q.valid_until == last and MAX_VALIDITY_DAYS == 365
+    for too_far in (last + timedelta(days=1), TODAY + timedelta(days=9999), date(9999, 12, 31)):
+        with pytest.raises(InvalidInput, match="at most 365 days"):
+            q.set_valid_until(too_far, today=TODAY)
+    assert q.valid_until == last
 
 
 def test_totals_sum_the_rounded_lines_with_tax_per_rate():

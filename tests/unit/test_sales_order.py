@@ -191,9 +191,19 @@ def test_an_order_with_a_delivery_cannot_be_canceled():
 def test_an_order_is_canceled_only_once():
     order = order_with("5")
     order.cancel(NOW)
-    with pytest.raises(TransitionNotAllowed, match="SO-000007"):
+    with pytest.raises(TransitionNotAllowed, match="SO-000007 is already canceled"):
         order.cancel(NOW + timedelta(hours=1))
     assert order.canceled_at == NOW
+
+
+def test_a_canceled_order_has_nothing_left_to_deliver_or_invoice():
+    order = order_with("5", "1")
+    line = order.line(1)
+    assert (order.deliver_remainder_of(line), order.invoice_remainder_of(line)) == (D(5), D(5))
+    order.cancel(NOW)
+    assert [(order.deliver_remainder_of(l), order.invoice_remainder_of(l)) for l in order.lines] \
+        == [(D(0), D(0)), (D(0), D(0))]
+    assert line.quantity == D(5)  # what was ordered stays on record
 
 
 # --- order types ------------------------------------------------------------------------------
