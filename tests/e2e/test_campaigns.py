@@ -36,11 +36,11 @@ async def test_a_marketing_user_creates_previews_tests_and_sends_a_campaign(runn
     assert "Nothing is sent until you schedule it" in reply
 
     reply = await chat.say("/content 1 en\nWinter at {{ company }}\nDear {{ contact_name }},\n\n"
-                           "Warm chairs for cold days.\n{{ unsubscribe_url }}")
+                           "Warm chairs for cold days, prices < 100 & more.\nAsk <info@x.nl>.\n{{ unsubscribe_url }}")
     assert "The content in en is saved" in reply
     await chat.tap("Preview")
     preview = await chat.reply()
-    assert "Preview for" in preview and "Warm chairs for cold days." in preview
+    assert "Preview for" in preview and "Warm chairs for cold days, prices &lt; 100" in preview
 
     await chat.tap("Test to me")
     assert "A test was sent to mark@salesbot.test" in await chat.reply()
@@ -60,8 +60,10 @@ async def test_a_marketing_user_creates_previews_tests_and_sends_a_campaign(runn
     await kit.sender.drain_once()
     mails = await wait_for_mail(running.smtp, 3)
     assert sorted(m.rcpt_tos[0] for m in mails[1:]) == ["buyer@acme.example", "inkoop@hoogvliet.example"]
-    assert "Dear Acme Office BV" in next(m for m in mails if m.rcpt_tos[0] == "buyer@acme.example") \
-        .message.get_body(("plain",)).get_content()
+    acme = next(m for m in mails if m.rcpt_tos[0] == "buyer@acme.example").message
+    assert "Dear Acme Office BV" in acme.get_body(("plain",)).get_content()
+    # the HTML part made from the text shows the text as typed, not as markup
+    assert "prices &lt; 100 &amp; more.<br>Ask &lt;info@x.nl&gt;." in acme.get_body(("html",)).get_content()
     await chat.say("/campaigns")
     await chat.tap("#1 Winter offer")
     assert "sent 2" in await chat.reply()

@@ -15,6 +15,8 @@ from domain.errors import InvalidInput, TransitionNotAllowed
 from domain.relationship import Stage
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+SAMPLE_FIELDS = {"contact_name": "", "company": "", "salesperson": "", "campaign": "", "unsubscribe_url": "",
+                 "interest_url": ""}
 
 
 def campaign(**kw) -> Campaign:
@@ -140,6 +142,20 @@ def test_templates_escape_contact_data_in_html_and_refuse_unknown_fields_and_pyt
         parse_content("en", "Hi\n{{ ''.__class__.__mro__[1].__subclasses__() }}")
     with pytest.raises(InvalidInput, match="subject"):
         parse_content("en", "")
+
+
+def test_the_html_part_made_from_the_text_shows_the_text_as_typed():
+    content = CompiledContent(parse_content(
+        "en", "Hi\nDear {{ company }}, prices < 100 & more.\nWrite to <info@x.nl>.\n\n"
+              "{% if company %}For \"{{ company }}\"{% endif %}\n{% raw %}<b>{{ x }}</b>{% endraw %}"))
+    html = content.render({**SAMPLE_FIELDS, "company": "A & B"}).html
+    assert html == ("<p>Dear A &amp; B, prices &lt; 100 &amp; more.<br>Write to &lt;info@x.nl&gt;.</p>"
+                    "<p>For &#34;A &amp; B&#34;<br>&lt;b&gt;{{ x }}&lt;/b&gt;</p>")
+
+
+def test_html_the_marketer_gives_is_kept_as_html():
+    content = CompiledContent(parse_content("en", "Hi\nText < 1\n---html---\n<p>Hi <b>{{ company }}</b></p>"))
+    assert content.render({**SAMPLE_FIELDS, "company": "A&B"}).html == "<p>Hi <b>A&amp;B</b></p>"
 
 
 def test_nothing_a_contact_typed_can_add_a_header():
