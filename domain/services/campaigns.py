@@ -138,8 +138,16 @@ async def resume(uow: UnitOfWork, user: User, campaign_id: int) -> Campaign:
 
 
 async def cancel(uow: UnitOfWork, clock: Clock, user: User, campaign_id: int) -> Campaign:
-    now = clock.now()
-    return await _transition(uow, user, campaign_id, lambda c: c.cancel(now))
+    """The rows not yet handed to a sender end as cancelled in the same transaction, so the card
+    does not show them queued forever; a row already `sending` keeps its outcome (the mail is on its
+    way; its sender records what happened)."""
+    user.require(Permission.CAMPAIGNS)
+    async with uow:
+        campaign = await _get(uow, user, campaign_id)
+        campaign.cancel(clock.now())
+        await uow.campaigns.cancel_unsent(campaign.id)
+        await uow.commit()
+    return campaign
 
 
 # --- the scheduler's side ------------------------------------------------------------------------

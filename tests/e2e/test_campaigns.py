@@ -90,6 +90,24 @@ async def test_a_campaign_is_scheduled_paused_resumed_and_cancelled(running, mar
     assert "cannot become" in await chat.say("/schedule 1 now")
 
 
+async def test_a_campaign_cancelled_while_sending_shows_its_unsent_rows_as_cancelled(running, mark):
+    chat = running.chat(MARK)
+    await chat.say("/newcampaign\ne-mail\nStopped\nen\nstage=customer")
+    await chat.say("/content 1 en\nHi {{ contact_name }}\nDear {{ contact_name }}.")
+    await chat.say("/schedule 1 now")
+    kit = running.app.dispatcher["campaigns"]
+    assert await kit.job.fire() == [1]
+    await chat.say("/campaigns")
+    await chat.tap("#1 Stopped")
+    await chat.reply()
+    await chat.tap("Cancel campaign")
+    reply = await chat.reply()
+    assert "status: cancelled" in reply and "queued 0" in reply
+    assert "2 recipient(s) were not sent anything: the campaign was cancelled first." in reply
+    await kit.sender.drain_once()
+    assert running.smtp.messages == []
+
+
 async def test_bad_input_gets_a_clear_reply_and_changes_nothing(running, mark, uow_factory, seeded):
     chat = running.chat(MARK)
     assert "not a campaign type" in await chat.say("/newcampaign\nfax\nX\nen\nall")
