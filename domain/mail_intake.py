@@ -51,6 +51,8 @@ _PATTERNS = (
     re.compile(rf"^(?P<ref>[^:]+?)\s+(?P<qty>{_NUM})(?:\s*(?P<unit>{_UNIT})\.?)?$", re.IGNORECASE),
 )
 _BULLET = re.compile(r"^(?:[-*•·]|\d{1,2}[.)])\s+")
+# The subject of the List-Unsubscribe mailto in a campaign mail (bot/campaign_mail.py)
+_UNSUBSCRIBE_SUBJECT = re.compile(r"^unsubscribe\s+(?P<token>[A-Za-z0-9_-]{1,64})$", re.IGNORECASE)
 _REPLY_HEADER = re.compile(r"^(?:On .+ wrote:|Op .+ schreef .+:|-{2,}\s*Original Message\s*-{2,}"
                            r"|-{2,}\s*Oorspronkelijk bericht\s*-{2,})$", re.IGNORECASE)
 
@@ -60,6 +62,7 @@ class MailState(StrEnum):
     PROCESSED = "processed"    # a request was made and the sender acknowledged
     FAILED = "failed"          # cannot be answered (no usable sender): kept for a person to look at
     IGNORED = "ignored"        # an auto-reply, a bounce or our own mail: never answered (no loops)
+    UNSUBSCRIBED = "unsubscribed"  # a campaign's mailto unsubscribe: the contact opted out, nothing answered
 
 
 @dataclass(frozen=True)
@@ -124,6 +127,13 @@ def request_text(body: str) -> list[str]:
     while kept and not kept[0]:
         kept.pop(0)
     return kept
+
+
+def unsubscribe_request(subject: str) -> str | None:
+    """The token of a campaign mail's mailto unsubscribe ('unsubscribe TOKEN'), or None. Only the
+    token says who (domain/consent.py checks its signature): the mail may come from any address."""
+    found = _UNSUBSCRIBE_SUBJECT.match((subject or "").strip())
+    return found["token"] if found else None
 
 
 def parse_line(line: str) -> ParsedLine | None:
@@ -297,6 +307,13 @@ class InboundMail:
     def failed(self, error: str) -> None:
         self.state = MailState.FAILED
         self.error = error[:2000]
+
+    def unsubscribed(self, contact_kind: str, contact_id: int) -> None:
+        self.state = MailState.UNSUBSCRIBED
+        if contact_kind == "customer":
+            self.customer_id = contact_id
+        else:
+            self.party_id = contact_id
 
     def ignored(self, reason: str) -> None:
         self.state = MailState.IGNORED

@@ -184,13 +184,23 @@ async def start(uow: UnitOfWork, clock: Clock, campaign_id: int) -> bool:
 async def unsubscribe(uow: UnitOfWork, clock: Clock, contact_kind: str, contact_id: int) -> str:
     """The link in a campaign mail: the contact's address is opted out of e-mail campaigns."""
     async with uow:
-        contact = await (uow.customers if contact_kind == "customer" else uow.parties).get(contact_id)
-        if contact is None or not contact.email:
+        email = await opt_out_contact(uow, clock.now(), contact_kind, contact_id)
+        if email is None:
             raise NotFound(N_("This unsubscribe link is not valid. Please use the link from our latest "
                               "e-mail."))
-        await uow.consents.opt_out(Channel.EMAIL, contact.email, ConsentSource.UNSUBSCRIBE, clock.now(),
-                                   contact_kind, contact_id)
         await uow.commit()
+    return email
+
+
+async def opt_out_contact(uow: UnitOfWork, now: datetime, contact_kind: str, contact_id: int) -> str | None:
+    """Inside an open unit of work (not committed): the contact an unsubscribe token names (the
+    link, or the mailto in domain/services/mail_intake.py) is opted out of e-mail campaigns at its
+    address; the address, or None when the contact or its address is gone."""
+    contact = await (uow.customers if contact_kind == "customer" else uow.parties).get(contact_id)
+    if contact is None or not contact.email:
+        return None
+    await uow.consents.opt_out(Channel.EMAIL, contact.email, ConsentSource.UNSUBSCRIBE, now,
+                               contact_kind, contact_id)
     return contact.email
 
 

@@ -3,6 +3,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from email import message_from_bytes
+from email.policy import default
+
 import pytest
 from hypothesis import given, strategies as st
 
@@ -170,6 +173,18 @@ def test_nothing_a_contact_typed_can_add_a_header():
     assert names.count("To") == 1 and names.count("Subject") == 1
     assert "List-Unsubscribe" in names and "List-Unsubscribe-Post" in names
     assert "Message-ID: <campaign-1-2@example.com>" in head
+
+
+def test_the_mailto_unsubscribe_is_offered_only_with_a_mailbox_that_is_read():
+    content = CompiledContent(parse_content("en", "Hello\nBody"))
+    acme = Recipient("customer", 3, "a@b.example", "Ann")
+    token = unsubscribe_token(b"k", "customer", 3)
+    for mailbox, expected in ((None, f"<https://bot.example.com/unsubscribe/{token}>"),
+                              ("sales@example.com", f"<mailto:sales@example.com?subject=unsubscribe%20{token}>, "
+                                                    f"<https://bot.example.com/unsubscribe/{token}>")):
+        mailer = CampaignMailer("Salesbot <sales@example.com>", "https://bot.example.com", b"k", mailbox)
+        data = mailer.build(content, "S", acme, mailer.message_id(1, 2))
+        assert message_from_bytes(data, policy=default)["List-Unsubscribe"] == expected
 
 
 @given(st.sampled_from(["customer", "party"]), st.integers(min_value=1, max_value=2**32 - 1))
