@@ -196,6 +196,19 @@ async def test_an_unsubscribe_subject_without_a_valid_token_is_an_ordinary_mail(
         assert await uow.consents.get(Channel.EMAIL, seeded["cafe"].email) is None
 
 
+async def test_an_outlook_reply_to_the_acknowledgement_asks_only_for_what_was_typed_above_it(
+        uow_factory, clock, seeded):
+    body = ("Graag ook:\n2 x A-200\n\nMet vriendelijke groet,\nJan\n\n"
+            "Van: Salesbot <sales@salesbot.test>\nVerzonden: dinsdag 24 november 2026 09:00\n"
+            "Aan: Jan <buyer@acme.example>\nOnderwerp: Re: Quote please\n\n"
+            "We hebben uw aanvraag ontvangen:\n- 5 x A-100 Office chair\n")
+    sink = RecordingSink()
+    await process_mail(uow_factory(), clock, sink, fetched(raw_mail(body)), own_addresses=OWN)
+    [call] = sink.calls
+    assert [(line.text, line.item_id) for line in call["lines"]] == [("2 x A-200", seeded["desk"].id)]
+    assert "A-100" not in call["note"]
+
+
 async def test_the_acknowledgement_lists_matched_and_flagged_lines_in_the_customers_language(
         uow_factory, clock, seeded):
     raw = raw_mail("A-100 x 5\n3 x kattenbak\n", sender="inkoop@HOOGVLIET.example",
