@@ -192,6 +192,16 @@ async def unsubscribe(uow: UnitOfWork, clock: Clock, contact_kind: str, contact_
     return email
 
 
+async def contact_language(uow: UnitOfWork, contact_kind: str, contact_id: int) -> str | None:
+    """The language an unsubscribe token's contact reads: a customer's own; None for a party (it
+    has none) or a contact that is gone."""
+    if contact_kind != "customer":
+        return None
+    async with uow:
+        customer = await uow.customers.get(contact_id)
+    return customer.language if customer is not None else None
+
+
 async def opt_out_contact(uow: UnitOfWork, now: datetime, contact_kind: str, contact_id: int) -> str | None:
     """Inside an open unit of work (not committed): the contact an unsubscribe token names (the
     link, or the mailto in domain/services/mail_intake.py) is opted out of e-mail campaigns at its

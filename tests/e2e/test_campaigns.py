@@ -4,19 +4,27 @@ changes nothing; /stop lands in the consent record."""
 from __future__ import annotations
 
 import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
 from pydantic import SecretStr
+from sqlalchemy import select
+
+from bot import web_interest
+from domain.campaign_response import interest_token
 
 from domain.consent import Channel, ConsentSource
 from domain.services import campaigns
 from domain.user import Role, User
+from storage import tables as t
 from tests.e2e.conftest import wait_for_mail
 
 MARK = 4001
+SECRET = b"campaign-e2e-secret"
 
 
 @pytest.fixture
 def settings(settings):
-    return settings.model_copy(update={"secret_key": SecretStr("campaign-e2e-secret"),
+    return settings.model_copy(update={"secret_key": SecretStr(SECRET.decode()),
                                        "public_url": "https://bot.example.com", "campaign_rate": 0})
 
 
@@ -106,6 +114,28 @@ async def test_a_campaign_cancelled_while_sending_shows_its_unsent_rows_as_cance
     assert "2 recipient(s) were not sent anything: the campaign was cancelled first." in reply
     await kit.sender.drain_once()
     assert running.smtp.messages == []
+
+
+async def test_the_interest_page_speaks_the_recipients_language(running, mark, uow_factory, seeded):
+    chat = running.chat(MARK)
+    await chat.say("/newcampaign\ne-mail\nWinter\nen\nstage=customer")
+    await chat.say("/content 1 en\nHi {{ contact_name }}\nDear {{ contact_name }}. {{ interest_url }}")
+    await chat.say("/schedule 1 now")
+    assert await running.app.dispatcher["campaigns"].job.fire() == [1]
+    async with uow_factory() as uow:
+        c = t.campaign_recipients.c
+        rows = {row.email: row.id for row in (await uow.session.execute(
+            select(c.email, c.id).where(c.campaign_id == 1))).all()}
+    app = web.Application()
+    web_interest.add_routes(app, running.app.uow, running.app.clock, SECRET, locale="en")
+    async with TestClient(TestServer(app)) as client:
+        dutch = await client.get(f"/interest/{interest_token(SECRET, 1, rows['inkoop@hoogvliet.example'])}")
+        assert "Wilt u dat we contact met u opnemen over dit aanbod?" in await dutch.text()
+        english = await client.get(f"/interest/{interest_token(SECRET, 1, rows['buyer@acme.example'])}",
+                                   headers={"Accept-Language": "nl"})
+        assert "Would you like us to contact you about this offer?" in await english.text()
+        done = await client.post(f"/interest/{interest_token(SECRET, 1, rows['inkoop@hoogvliet.example'])}")
+        assert "Dank u! Uw contactpersoon neemt binnenkort contact met u op." in await done.text()
 
 
 async def test_bad_input_gets_a_clear_reply_and_changes_nothing(running, mark, uow_factory, seeded):
