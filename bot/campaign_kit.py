@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from email.utils import parseaddr
 
 from bot.campaign_jobs import CampaignJob
 from bot.campaign_mail import CampaignMailer, Recipient
@@ -66,7 +67,10 @@ class CampaignKit:
     @classmethod
     def from_settings(cls, settings: Settings, uow: Callable, clock: Clock) -> CampaignKit:
         secret = settings.secret_key.get_secret_value().encode() if settings.secret_key else None
-        mailer = CampaignMailer(settings.mail_from, public_base_url(settings), secret)
+        # The mailto unsubscribe goes to MAIL_FROM's address, where replies to the bot's mails go
+        # too: the request mailbox the IMAP poller reads. No poller, no mailto.
+        mailbox = parseaddr(settings.mail_from)[1] if settings.imap_host else None
+        mailer = CampaignMailer(settings.mail_from, public_base_url(settings), secret, mailbox or None)
         # No SMTP host: campaigns are not sent (mass mail into .eml files helps nobody); the sender
         # finds the server unreachable and waits, losing nothing.
         smtp = SmtpConfig(settings.smtp_host or "127.0.0.1", settings.smtp_port if settings.smtp_host else 1,

@@ -32,14 +32,19 @@ class Recipient:
 
 
 class CampaignMailer:
-    def __init__(self, mail_from: str, public_url: str, secret: bytes | None) -> None:
+    """`unsubscribe_mailbox`: an address the request mailbox's poller reads (bot/imap_poller.py
+    opts out the contact of an 'unsubscribe TOKEN' mail); None without one, and then List-Unsubscribe
+    offers only the https one-click link (a mailto nobody reads would be an unsubscribe ignored)."""
+
+    def __init__(self, mail_from: str, public_url: str, secret: bytes | None,
+                 unsubscribe_mailbox: str | None = None) -> None:
         self.mail_from = mail_from
         self.public_url = public_url.rstrip("/")
         self.secret = secret
         address = mail_from.rpartition("<")[2].rstrip(">").strip()
         self.mail_from_address = address
         self.domain = address.rpartition("@")[2] or "localhost"
-        self.unsubscribe_address = f"unsubscribe@{self.domain}"
+        self.unsubscribe_mailbox = unsubscribe_mailbox
 
     def message_id(self, campaign_id: int, row_id: int) -> str:
         """Stable per recipient row: a retry (4xx) keeps it, so a receiver can deduplicate."""
@@ -66,9 +71,10 @@ class CampaignMailer:
                 "interest_url": self.interest_url(campaign_id, recipient.row_id)}
 
     def _headers(self, token: str) -> tuple[tuple[str, str], ...]:
-        return (("List-Unsubscribe", f"<mailto:{self.unsubscribe_address}?subject=unsubscribe%20{quote(token)}>, "
-                                     f"<{self._unsubscribe_url(token)}>"),
-                ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"))
+        links = f"<{self._unsubscribe_url(token)}>"
+        if self.unsubscribe_mailbox:
+            links = f"<mailto:{self.unsubscribe_mailbox}?subject=unsubscribe%20{quote(token)}>, " + links
+        return (("List-Unsubscribe", links), ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"))
 
     def build(self, content: CompiledContent, campaign_name: str, recipient: Recipient, message_id: str,
               to: str | None = None, campaign_id: int = 0) -> bytes:

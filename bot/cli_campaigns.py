@@ -71,7 +71,7 @@ def _describe(view, tz: ZoneInfo) -> str:
 
 def _progress(p: CampaignProgress) -> str:
     line = (f"targeted {p.targeted}, queued {p.queued}, sending {p.sending}, sent {p.sent}, failed {p.failed}, "
-            f"bounced {p.bounced}, skipped {p.skipped}, unknown {p.unknown}")
+            f"bounced {p.bounced}, skipped {p.skipped}, unknown {p.unknown}, cancelled (never sent) {p.cancelled}")
     if p.unknown:
         line += ("\nunknown: the sender stopped while handing these to the SMTP server; they may have "
                  "arrived and are not resent automatically")

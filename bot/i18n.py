@@ -45,6 +45,21 @@ def pick_locale(*candidates: str | None) -> str:
     return DEFAULT_LOCALE
 
 
+def accept_language(header: str | None) -> str | None:
+    """The supported language a browser's Accept-Language header prefers most (q order), or None.
+    Only a last resort on pages for a contact whose language is not known (a refused link)."""
+    ranked = []
+    for position, part in enumerate((header or "").split(",")):
+        tag, _sep, params = part.strip().partition(";")
+        try:
+            weight = float(params.strip()[2:]) if params.strip().startswith("q=") else 1.0
+        except ValueError:
+            continue
+        if tag[:2].lower() in SUPPORTED and weight > 0:
+            ranked.append((-weight, position, tag[:2].lower()))
+    return min(ranked)[2] if ranked else None
+
+
 def current_locale() -> str:
     return _current.get()
 

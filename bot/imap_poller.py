@@ -189,12 +189,15 @@ def imap_poller_from_settings(settings, uow, clock, *, on_queued: Callable[[], N
                         settings.imap_folder, settings.imap_security, ssl_context=ssl_context)
     sink = sink or mail_intake.NoRequestSink()
     own = [a for a in (parseaddr(settings.mail_from)[1], settings.company_email) if a]
+    # checks the token of a campaign mail's mailto unsubscribe (bot/campaign_mail.py)
+    secret = settings.secret_key.get_secret_value().encode() if settings.secret_key else None
 
     async def handle(fetched: FetchedMail) -> IntakeResult:
         try:
             result = await mail_intake.process_mail(uow(), clock, sink, fetched, own_addresses=own,
                                                     default_language=settings.locale,
-                                                    prospect_owner=settings.imap_prospect_owner)
+                                                    prospect_owner=settings.imap_prospect_owner,
+                                                    unsubscribe_secret=secret)
         except BaseException:
             if hasattr(sink, "discard"):
                 sink.discard()

@@ -14,7 +14,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from bot.formatting import format_date, format_money, format_quantity
-from bot.i18n import _, pick_locale, translations, use_locale
+from bot.i18n import _, accept_language, pick_locale, translations, use_locale
 from domain.customer_link import LinkRefused
 from domain.errors import DomainError, InvalidInput
 from domain.ports import Clock, UnitOfWork
@@ -69,8 +69,15 @@ class QuotationPage:
         html = self.env.get_template("quotation_page.html.j2").render(context)
         return web.Response(text=html, status=status, content_type="text/html", charset="utf-8")
 
-    def _refused(self, exc: DomainError) -> web.Response:
-        locale = pick_locale(self.default_locale)
+    async def _refused(self, exc: DomainError, request: web.Request) -> web.Response:
+        """In the language of the customer the link was for (an expired link still names its
+        quotation), else the browser's, else the company's."""
+        customer_language = None
+        if exc.message == EXPIRED:
+            customer_language = await answers.language_for_token(self.uow(), self.secret,
+                                                                 request.match_info["token"])
+        locale = pick_locale(customer_language, accept_language(request.headers.get("Accept-Language")),
+                             self.default_locale)
         with use_locale(locale):
             status = 410 if exc.message == EXPIRED else 403
             return self._render(locale, status, title=_("This link cannot be used"), notice=error_text(exc))
@@ -83,7 +90,7 @@ class QuotationPage:
         try:
             page = await self._page(request.match_info["token"])
         except LinkRefused as exc:
-            return self._refused(exc)
+            return await self._refused(exc, request)
         locale = pick_locale(page.customer.language, self.default_locale)
         with use_locale(locale):
             notice = error_text(page.closed) if page.closed else ""
@@ -95,7 +102,7 @@ class QuotationPage:
         try:
             page = await self._page(token)
         except LinkRefused as exc:
-            return self._refused(exc)
+            return await self._refused(exc, request)
         locale = pick_locale(page.customer.language, self.default_locale)
         form = await request.post()
         kind = ACTIONS.get(str(form.get("action", "")))
@@ -108,7 +115,7 @@ class QuotationPage:
                 done = await answers.answer_by_token(self.uow(), self.clock, self.secret, token, kind,
                                                      str(form.get("text", "")))
             except LinkRefused as exc:
-                return self._refused(exc)
+                return await self._refused(exc, request)
             except InvalidInput as exc:
                 return self._render(locale, 400, title=title, notice=error_text(exc), page=page)
             except DomainError as exc:

@@ -12,7 +12,7 @@ from html import escape
 from aiohttp import web
 
 from bot.i18n import _, use_locale
-from bot.web_unsubscribe import _page
+from bot.web_unsubscribe import _page, page_locale
 from domain.campaign_response import ResponseKind, read_interest_token
 from domain.errors import DomainError
 from domain.ports import Clock
@@ -26,26 +26,38 @@ def add_routes(app: web.Application, uow: Callable, clock: Clock, secret: bytes 
     def refused(error: DomainError, status: int) -> web.Response:
         return _page(_("Interested"), f"<p>{escape(_(error.message).format(**error.params))}</p>", status)
 
+    async def recipient(request: web.Request):
+        """(campaign id, the recipient row or None) the token names, or why it is refused; and the
+        page's locale: the recipient's language (the mail's), else the browser's, else the company's."""
+        try:
+            campaign_id, row_id = read_interest_token(secret, request.match_info["token"])
+        except DomainError as error:
+            return error, page_locale(request, None, locale)
+        row = await _row(row_id)
+        if row is not None and row.campaign_id != campaign_id:
+            row = None
+        return row, page_locale(request, row.language if row is not None else None, locale)
+
     async def confirm(request: web.Request) -> web.Response:
-        with use_locale(locale):
-            try:
-                read_interest_token(secret, request.match_info["token"])
-            except DomainError as error:
-                return refused(error, 400)
+        row, page_in = await recipient(request)
+        with use_locale(page_in):
+            if isinstance(row, DomainError):
+                return refused(row, 400)
             return _page(_("Interested"),
                          "<p>" + escape(_("Would you like us to contact you about this offer?")) +
                          "</p><form method=\"post\"><button type=\"submit\">" +
                          escape(_("Yes, I am interested")) + "</button></form>")
 
     async def interested(request: web.Request) -> web.Response:
-        with use_locale(locale):
+        row, page_in = await recipient(request)
+        with use_locale(page_in):
+            if isinstance(row, DomainError):
+                return refused(row, 400)
+            if row is None:
+                return _page(_("Interested"), "<p>" + escape(_("This link is not valid. Please use the "
+                                                               "link from our latest e-mail.")) + "</p>", 404)
             try:
-                campaign_id, row_id = read_interest_token(secret, request.match_info["token"])
-                row = await _row(row_id)
-                if row is None or row.campaign_id != campaign_id:
-                    return _page(_("Interested"), "<p>" + escape(_("This link is not valid. Please use the "
-                                                                   "link from our latest e-mail.")) + "</p>", 404)
-                answered = await campaign_responses.respond(uow(), clock, row_id, ResponseKind.INTERESTED)
+                answered = await campaign_responses.respond(uow(), clock, row.id, ResponseKind.INTERESTED)
             except DomainError as error:
                 return refused(error, 400)
             if not answered.recorded:

@@ -10,7 +10,8 @@ CANCELLED before it is done. Per type:
 - telemarketing: needs no content; scheduled like an e-mail campaign, starting it builds the call
   list (domain/call_list.py), and it is DONE once no call is open.
  When it starts, every target becomes one recipient row; each row moves
-queued -> sending -> sent (or back to queued for a retry, or failed, bounced, skipped, unknown):
+queued -> sending -> sent (or back to queued for a retry, or failed, bounced, skipped, unknown;
+a row still queued when the campaign is cancelled becomes cancelled, in the same transaction):
 
 - `sending` is committed BEFORE the message is handed to SMTP (before DATA);
 - a row found in `sending` after its lease ran out belongs to a sender that died between that commit
@@ -74,10 +75,11 @@ class RecipientState(StrEnum):
     BOUNCED = "bounced"
     SKIPPED = "skipped"    # opted out (consent) before it was sent
     UNKNOWN = "unknown"    # found in `sending` after a crash: maybe sent; never resent automatically
+    CANCELLED = "cancelled"  # never sent: the campaign was cancelled first
 
 
 FINAL_STATES = frozenset({RecipientState.SENT, RecipientState.FAILED, RecipientState.BOUNCED,
-                          RecipientState.SKIPPED, RecipientState.UNKNOWN})
+                          RecipientState.SKIPPED, RecipientState.UNKNOWN, RecipientState.CANCELLED})
 
 
 def parse_type(text: str) -> CampaignType:
@@ -339,6 +341,7 @@ class CampaignProgress:
     bounced: int = 0
     skipped: int = 0
     unknown: int = 0
+    cancelled: int = 0
 
     @classmethod
     def of(cls, counts: dict[str, int]) -> CampaignProgress:

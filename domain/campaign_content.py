@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from jinja2 import StrictUndefined, Template, TemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markupsafe import escape
 
 from domain.campaign import CampaignContent
 from domain.errors import N_, InvalidInput
@@ -63,9 +64,25 @@ def _render(fill: MergeFill | None, template: Template, fields: dict[str, str]) 
     return filled if filled is not None else template.render(fields)
 
 
+def html_of_text(plain: str) -> str:
+    """The HTML template of a text template: its literal text escaped (autoescape covers only the
+    merge fields' values, a template's own text is taken as HTML), blank lines paragraphs, line
+    ends line breaks. The Jinja2 tags themselves are kept as they are: they are the fields."""
+    try:
+        tokens = list(_TEXT.lexer.tokeniter(plain, None))
+    except TemplateError as exc:
+        raise InvalidInput(N_("The template has an error: {error}"), error=str(exc)) from None
+    html = "".join(_html_of_data(value) if kind == "data" else value for _, kind, value in tokens)
+    return "<p>" + html + "</p>"
+
+
+def _html_of_data(text: str) -> str:
+    return str(escape(text)).replace("\n\n", "</p><p>").replace("\n", "<br>")
+
+
 def parse_content(language: str, text: str) -> CampaignContent:
     """First line the subject, then the text part; an optional line `---html---` starts the HTML part
-    (without one, the HTML part is the text part with its lines kept). Checked by rendering a sample."""
+    (without one, the HTML part is the text part as typed, see html_of_text). Checked by rendering a sample."""
     lines = (text or "").strip("\n").split("\n")
     subject = lines[0].strip() if lines else ""
     if not subject:
@@ -80,8 +97,7 @@ def parse_content(language: str, text: str) -> CampaignContent:
     if len(body) > MAX_BODY:
         raise InvalidInput(N_("An e-mail can have at most {count} characters."), count=MAX_BODY)
     if not marker:
-        html = "<p>" + plain.replace("\n\n", "</p><p>").replace("\n", "<br>") + "</p>"
-        # the plain text is a template too; autoescape applies to the fields, not our tags
+        html = html_of_text(plain)
     content = CampaignContent(language, subject, plain + "\n", html.strip())
     CompiledContent(content).render(SAMPLE)
     return content

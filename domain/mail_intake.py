@@ -4,7 +4,8 @@ Pure: the poller (bot/imap_poller.py) fetches the raw bytes, the use case
 (domain/services/mail_intake.py) looks the items up and records the mail. A line is a request line
 when it carries a quantity and an item: `A-100 x 5`, `5 x office chair`, `A-100 5`, `5 pcs A-100`,
 `5 stuks bureaustoel`. Other lines are prose (the note). Quoted replies (`>`), what follows a
-signature separator (`-- `) and the quoted mail under "On ... wrote:" are not read.
+signature separator (`-- `) and the quoted mail under "On ... wrote:", "-----Original Message-----"
+or Outlook's header block or line of underscores are not read.
 """
 from __future__ import annotations
 
@@ -51,8 +52,16 @@ _PATTERNS = (
     re.compile(rf"^(?P<ref>[^:]+?)\s+(?P<qty>{_NUM})(?:\s*(?P<unit>{_UNIT})\.?)?$", re.IGNORECASE),
 )
 _BULLET = re.compile(r"^(?:[-*•·]|\d{1,2}[.)])\s+")
+# The subject of the List-Unsubscribe mailto in a campaign mail (bot/campaign_mail.py)
+_UNSUBSCRIBE_SUBJECT = re.compile(r"^unsubscribe\s+(?P<token>[A-Za-z0-9_-]{1,64})$", re.IGNORECASE)
 _REPLY_HEADER = re.compile(r"^(?:On .+ wrote:|Op .+ schreef .+:|-{2,}\s*Original Message\s*-{2,}"
                            r"|-{2,}\s*Oorspronkelijk bericht\s*-{2,})$", re.IGNORECASE)
+
+# Outlook quotes the original below its headers (English or Dutch) or a line of underscores
+_OUTLOOK_SEPARATOR = re.compile(r"^_{10,}$")
+_QUOTED_FROM = re.compile(r"^(?:From|Van):\s*\S", re.IGNORECASE)
+_QUOTED_DATE = re.compile(r"^(?:Sent|Verzonden|Date|Datum):\s*\S", re.IGNORECASE)
+_HEADER_BLOCK = 4  # lines after 'From:' where 'Sent:'/'Date:' is looked for (To:, Cc: may come first)
 
 
 class MailState(StrEnum):
@@ -60,6 +69,7 @@ class MailState(StrEnum):
     PROCESSED = "processed"    # a request was made and the sender acknowledged
     FAILED = "failed"          # cannot be answered (no usable sender): kept for a person to look at
     IGNORED = "ignored"        # an auto-reply, a bounce or our own mail: never answered (no loops)
+    UNSUBSCRIBED = "unsubscribed"  # a campaign's mailto unsubscribe: the contact opted out, nothing answered
 
 
 @dataclass(frozen=True)
@@ -112,9 +122,9 @@ def lines_from_json(text: str) -> list[RequestLine]:
 def request_text(body: str) -> list[str]:
     """The lines the sender wrote: no quoted reply, nothing after the signature separator."""
     kept = []
-    for raw in (body or "").splitlines():
-        line = raw.rstrip("\r")
-        if line in ("-- ", "--") or _REPLY_HEADER.match(line.strip()):
+    lines = [raw.rstrip("\r") for raw in (body or "").splitlines()]
+    for n, line in enumerate(lines):
+        if line in ("-- ", "--") or _REPLY_HEADER.match(line.strip()) or _outlook_original(lines, n):
             break
         if line.lstrip().startswith(">"):
             continue
@@ -124,6 +134,24 @@ def request_text(body: str) -> list[str]:
     while kept and not kept[0]:
         kept.pop(0)
     return kept
+
+
+def unsubscribe_request(subject: str) -> str | None:
+    """The token of a campaign mail's mailto unsubscribe ('unsubscribe TOKEN'), or None. Only the
+    token says who (domain/consent.py checks its signature): the mail may come from any address."""
+    found = _UNSUBSCRIBE_SUBJECT.match((subject or "").strip())
+    return found["token"] if found else None
+
+
+def _outlook_original(lines: Sequence[str], n: int) -> bool:
+    """Whether the original mail starts at line n the way Outlook quotes it (no '>'): its separator
+    of underscores, or a header block, 'From:' with 'Sent:' or 'Date:' among the next lines (a
+    'From:' alone may be the sender's own words)."""
+    line = lines[n].strip()
+    if _OUTLOOK_SEPARATOR.match(line):
+        return True
+    return bool(_QUOTED_FROM.match(line)) and any(
+        _QUOTED_DATE.match(following.strip()) for following in lines[n + 1:n + 1 + _HEADER_BLOCK])
 
 
 def parse_line(line: str) -> ParsedLine | None:
@@ -297,6 +325,13 @@ class InboundMail:
     def failed(self, error: str) -> None:
         self.state = MailState.FAILED
         self.error = error[:2000]
+
+    def unsubscribed(self, contact_kind: str, contact_id: int) -> None:
+        self.state = MailState.UNSUBSCRIBED
+        if contact_kind == "customer":
+            self.customer_id = contact_id
+        else:
+            self.party_id = contact_id
 
     def ignored(self, reason: str) -> None:
         self.state = MailState.IGNORED

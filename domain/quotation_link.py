@@ -62,6 +62,23 @@ def issue_answer_token(secret: bytes | None, quotation_id: int, expires_at: date
 
 def read_answer_token(secret: bytes | None, token: str, now: datetime) -> int:
     """The quotation id the token names; LinkRefused (forged or expired) otherwise."""
+    quotation_id, expiry = _genuine(secret, token)
+    if now >= datetime.fromtimestamp(expiry, UTC):
+        raise LinkRefused(EXPIRED)
+    return quotation_id
+
+
+def quotation_of_expired(secret: bytes | None, token: str) -> int | None:
+    """The quotation a genuine token names, expired or not (None for a forged one): whose customer
+    the expired-link page speaks to. Never a licence to act: that is read_answer_token."""
+    try:
+        return _genuine(secret, token)[0]
+    except LinkRefused:
+        return None
+
+
+def _genuine(secret: bytes | None, token: str) -> tuple[int, int]:
+    """(quotation id, expiry in Unix seconds) of a token we signed; LinkRefused (forged) otherwise."""
     secret = require_secret(secret)
     token = (token or "").strip()
     if not _TOKEN.fullmatch(token):
@@ -78,6 +95,4 @@ def read_answer_token(secret: bytes | None, token: str, now: datetime) -> int:
     version, quotation_id, expiry = _HEAD.unpack(payload)
     if version != VERSION or quotation_id == 0:
         raise LinkRefused(FORGED)
-    if now >= datetime.fromtimestamp(expiry, UTC):
-        raise LinkRefused(EXPIRED)
-    return quotation_id
+    return quotation_id, expiry

@@ -64,6 +64,9 @@ def card_text(v: CampaignView, clock) -> str:
                        "bounced {bounced} · skipped {skipped}").format(
             targeted=p.targeted, sent=p.sent, queued=p.queued + p.sending, failed=p.failed,
             bounced=p.bounced, skipped=p.skipped))
+        if p.cancelled:
+            lines.append(_("{count} recipient(s) were not sent anything: the campaign was cancelled first.")
+                         .format(count=p.cancelled))
         if p.unknown:
             lines.append(_("{count} mail(s) were being sent when the sender stopped and may or may not "
                            "have arrived; they are not sent again.").format(count=p.unknown))

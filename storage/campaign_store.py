@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import String, case, exists, func, literal, select, union_all
+from sqlalchemy import String, case, exists, func, literal, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.campaign import Campaign, CampaignStatus, RecipientState, Selection
@@ -119,6 +119,18 @@ class CampaignRepository:
             ["campaign_id", "contact_kind", "contact_id", "email", "language", "name", "company",
              "salesperson", "state", "attempts", "next_attempt_at", "message_id", "channel", "chat_id"], rows)
         await self.session.execute(stmt.on_conflict_do_nothing(index_elements=ADDRESS_KEY))
+
+    async def cancel_unsent(self, campaign_id: int) -> int:
+        """The campaign was cancelled: its queued rows (claimed or not, retries too) will never be
+        sent. Only `queued` rows change, and a sender's `begin_sending` needs `queued` too, so a row
+        is either cancelled here or already `sending` (left to its sender to record), never both; on
+        PostgreSQL the row lock orders this UPDATE and a concurrent `begin_sending`, and the second
+        re-checks the state."""
+        result = await self.session.execute(
+            update(t.campaign_recipients)
+            .where(r.campaign_id == campaign_id, r.state == Q.QUEUED.value)
+            .values(state=Q.CANCELLED.value, last_error="campaign cancelled"))
+        return result.rowcount
 
     async def progress(self, campaign_id: int) -> dict[str, int]:
         rows = await self.session.execute(select(r.state, func.count()).where(r.campaign_id == campaign_id)

@@ -28,6 +28,7 @@ class RecipientRow:
     chat_id: int
     email: str
     state: str
+    language: str = ""  # the recipient's: what its pages speak
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,8 @@ class CampaignResponseRepository:
 
     async def recipient(self, row_id: int) -> RecipientRow | None:
         row = (await self.session.execute(
-            select(r.id, r.campaign_id, r.contact_kind, r.contact_id, r.channel, r.chat_id, r.email, r.state)
+            select(r.id, r.campaign_id, r.contact_kind, r.contact_id, r.channel, r.chat_id, r.email, r.state,
+                   r.language)
             .where(r.id == row_id))).first()
         return None if row is None else RecipientRow(*(str(v) if i in (4, 7) else v for i, v in enumerate(row)))
 

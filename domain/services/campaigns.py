@@ -138,8 +138,16 @@ async def resume(uow: UnitOfWork, user: User, campaign_id: int) -> Campaign:
 
 
 async def cancel(uow: UnitOfWork, clock: Clock, user: User, campaign_id: int) -> Campaign:
-    now = clock.now()
-    return await _transition(uow, user, campaign_id, lambda c: c.cancel(now))
+    """The rows not yet handed to a sender end as cancelled in the same transaction, so the card
+    does not show them queued forever; a row already `sending` keeps its outcome (the mail is on its
+    way; its sender records what happened)."""
+    user.require(Permission.CAMPAIGNS)
+    async with uow:
+        campaign = await _get(uow, user, campaign_id)
+        campaign.cancel(clock.now())
+        await uow.campaigns.cancel_unsent(campaign.id)
+        await uow.commit()
+    return campaign
 
 
 # --- the scheduler's side ------------------------------------------------------------------------
@@ -176,13 +184,33 @@ async def start(uow: UnitOfWork, clock: Clock, campaign_id: int) -> bool:
 async def unsubscribe(uow: UnitOfWork, clock: Clock, contact_kind: str, contact_id: int) -> str:
     """The link in a campaign mail: the contact's address is opted out of e-mail campaigns."""
     async with uow:
-        contact = await (uow.customers if contact_kind == "customer" else uow.parties).get(contact_id)
-        if contact is None or not contact.email:
+        email = await opt_out_contact(uow, clock.now(), contact_kind, contact_id)
+        if email is None:
             raise NotFound(N_("This unsubscribe link is not valid. Please use the link from our latest "
                               "e-mail."))
-        await uow.consents.opt_out(Channel.EMAIL, contact.email, ConsentSource.UNSUBSCRIBE, clock.now(),
-                                   contact_kind, contact_id)
         await uow.commit()
+    return email
+
+
+async def contact_language(uow: UnitOfWork, contact_kind: str, contact_id: int) -> str | None:
+    """The language an unsubscribe token's contact reads: a customer's own; None for a party (it
+    has none) or a contact that is gone."""
+    if contact_kind != "customer":
+        return None
+    async with uow:
+        customer = await uow.customers.get(contact_id)
+    return customer.language if customer is not None else None
+
+
+async def opt_out_contact(uow: UnitOfWork, now: datetime, contact_kind: str, contact_id: int) -> str | None:
+    """Inside an open unit of work (not committed): the contact an unsubscribe token names (the
+    link, or the mailto in domain/services/mail_intake.py) is opted out of e-mail campaigns at its
+    address; the address, or None when the contact or its address is gone."""
+    contact = await (uow.customers if contact_kind == "customer" else uow.parties).get(contact_id)
+    if contact is None or not contact.email:
+        return None
+    await uow.consents.opt_out(Channel.EMAIL, contact.email, ConsentSource.UNSUBSCRIBE, now,
+                               contact_kind, contact_id)
     return contact.email
 
 

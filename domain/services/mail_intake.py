@@ -16,13 +16,15 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
+from domain.consent import TokenRefused, read_unsubscribe_token
 from domain.customer import Customer
 from domain.errors import ConcurrentChange, DomainError
 from domain.mail_intake import (MAX_NOTE, InboundMail, ReadMail, RequestLine, match_line, parse_body,
-                                read_mail, request_text, sender_address)
+                                read_mail, request_text, sender_address, unsubscribe_request)
 from domain.outbox import MailKind, OutboxMail
 from domain.ports import Clock, UnitOfWork
 from domain.relationship import LeadDetails, Party, Source, Stage
+from domain.services.campaigns import opt_out_contact
 from domain.services.catalog import find_items_in
 from domain.services.relationships import (PROSPECT_ACCOUNTS, PROSPECT_PREFIX, _customer_account,
                                            _free_account)
@@ -60,6 +62,7 @@ class Outcome(StrEnum):
     DUPLICATE = "duplicate"   # recorded before (same UID or same Message-ID): nothing done
     IGNORED = "ignored"
     FAILED = "failed"
+    UNSUBSCRIBED = "unsubscribed"  # a campaign mail's mailto unsubscribe: opted out, nothing answered
 
 
 @dataclass(frozen=True)
@@ -86,17 +89,24 @@ async def last_recorded_uid(uow: UnitOfWork, folder: str, uidvalidity: int) -> i
 
 async def process_mail(uow: UnitOfWork, clock: Clock, sink: RequestSink, fetched: FetchedMail, *,
                        own_addresses: Sequence[str] = (), default_language: str = "en",
-                       prospect_owner: int | None = None) -> IntakeResult:
+                       prospect_owner: int | None = None,
+                       unsubscribe_secret: bytes | None = None) -> IntakeResult:
     """Record the mail and make its request, once. `prospect_owner` is the Telegram id of the
-    user who owns prospects from unknown senders (default: the first manager, then salesperson)."""
+    user who owns prospects from unknown senders (default: the first manager, then salesperson).
+    `unsubscribe_secret` (SALESBOT_SECRET_KEY) checks the token of a campaign mail's mailto
+    unsubscribe ('unsubscribe TOKEN'): such a mail opts its contact out and is not a request."""
     read = read_mail(fetched.raw)
     try:
         async with uow:
             if await uow.inbound_mails.find(fetched.folder, fetched.uidvalidity, fetched.uid,
                                             read.message_id) is not None:
                 return IntakeResult(Outcome.DUPLICATE)
-            result = await _record(uow, clock, sink, fetched, read, own_addresses, default_language,
-                                   prospect_owner)
+            contact = _unsubscribing_contact(read, unsubscribe_secret)
+            if contact is not None:
+                result = await _record_unsubscribe(uow, clock, fetched, read, default_language, *contact)
+            else:
+                result = await _record(uow, clock, sink, fetched, read, own_addresses, default_language,
+                                       prospect_owner)
             await uow.commit()
             return result
     except ConcurrentChange:
@@ -120,6 +130,31 @@ async def _record_failed(uow: UnitOfWork, clock: Clock, fetched: FetchedMail, re
         await uow.inbound_mails.add(mail)
         await uow.commit()
     return IntakeResult(Outcome.FAILED, mail)
+
+
+def _unsubscribing_contact(read: ReadMail, secret: bytes | None) -> tuple[str, int] | None:
+    """(kind, id) of the contact a mailto unsubscribe names by a valid token, else None: a subject
+    like 'unsubscribe me' without our signature stays an ordinary mail a person reads."""
+    token = unsubscribe_request(read.subject)
+    if token is None or not secret:
+        return None
+    try:
+        return read_unsubscribe_token(secret, token)
+    except TokenRefused:
+        return None
+
+
+async def _record_unsubscribe(uow: UnitOfWork, clock: Clock, fetched: FetchedMail, read: ReadMail,
+                              default_language: str, contact_kind: str, contact_id: int) -> IntakeResult:
+    """Checked before the automatic-mail rule: mail clients send these by themselves, and the
+    signed token, not the sender, says who. Never answered (no request, no acknowledgement)."""
+    mail = _inbound(fetched, read, clock, default_language)
+    await uow.inbound_mails.add(mail)
+    if await opt_out_contact(uow, clock.now(), contact_kind, contact_id) is None:
+        mail.ignored("unsubscribe for a contact that no longer exists or has no address")
+        return IntakeResult(Outcome.IGNORED, mail)
+    mail.unsubscribed(contact_kind, contact_id)
+    return IntakeResult(Outcome.UNSUBSCRIBED, mail)
 
 
 def _inbound(fetched: FetchedMail, read: ReadMail, clock: Clock, default_language: str) -> InboundMail:

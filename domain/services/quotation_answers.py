@@ -16,7 +16,7 @@ from domain.ports import Clock, UnitOfWork
 from domain.quotation import Quotation
 from domain.quotation_answer import (AnswerKind, Channel, QuotationAnswer, check_answerable,
                                      check_text)
-from domain.quotation_link import read_answer_token
+from domain.quotation_link import quotation_of_expired, read_answer_token
 from domain.sales_order import SalesOrder
 from domain.services.quotations import convert_to_order
 from domain.user import User
@@ -126,6 +126,18 @@ async def page_for_token(uow: UnitOfWork, clock: Clock, secret: bytes | None, to
     except DomainError as exc:
         closed = exc
     return AnswerPage(quotation, customer, closed)
+
+
+async def language_for_token(uow: UnitOfWork, secret: bytes | None, token: str) -> str | None:
+    """The language of the customer a genuine (possibly expired) answer link was sent to; None
+    when the token is forged or the quotation gone. For the page that refuses the link."""
+    quotation_id = quotation_of_expired(secret, token)
+    if quotation_id is None:
+        return None
+    async with uow:
+        quotation = await uow.quotations.get(quotation_id)
+        customer = await uow.customers.get(quotation.customer_id) if quotation is not None else None
+    return customer.language if customer is not None else None
 
 
 async def answer_by_token(uow: UnitOfWork, clock: Clock, secret: bytes | None, token: str,

@@ -281,6 +281,21 @@ async def test_forged_and_expired_links_are_refused(live, uow_factory, clock, se
     assert await _status(uow_factory, seeded, q) is QuotationStatus.SENT
 
 
+async def test_an_expired_link_is_refused_in_the_customers_language(live, uow_factory, clock, seeded):
+    q, path = await _mailed_path(live, uow_factory, clock, seeded, customer="cafe")  # a Dutch customer
+    clock.advance(days=36)
+    async with aiohttp.ClientSession(_base(live)) as http:
+        async with http.get(path) as r:
+            page = await r.text()
+            assert r.status == 410 and "Deze link is verlopen" in page and 'lang="nl"' in page
+        # a forged link names nobody: the browser's language is all there is
+        async with http.get(path[:-2] + ("AA" if not path.endswith("AA") else "BB"),
+                            headers={"Accept-Language": "fr, nl;q=0.8, en;q=0.5"}) as r:
+            assert r.status == 403 and "Deze link is niet geldig" in await r.text()
+        async with http.get("/q/nonsense") as r:
+            assert r.status == 403 and "This link is not valid" in await r.text()
+
+
 async def test_the_page_escapes_what_the_database_holds(live, uow_factory, clock, seeded):
     async with uow_factory() as uow:
         customer = await uow.customers.get(seeded["acme"].id)
@@ -406,3 +421,15 @@ async def test_the_bots_http_server_also_serves_the_campaign_unsubscribe_pages(l
             assert done.status == 200
     async with uow_factory() as uow:
         assert await uow.consents.opted_out(Channel.EMAIL, [acme.email])
+
+
+async def test_the_unsubscribe_pages_speak_the_contacts_language(live, uow_factory, seeded):
+    from domain.consent import unsubscribe_token
+    token = unsubscribe_token(SECRET.encode(), "customer", seeded["cafe"].id)  # a Dutch customer
+    async with aiohttp.ClientSession(_base(live)) as http:
+        async with http.get(f"/unsubscribe/{token}", headers={"Accept-Language": "en"}) as page:
+            assert "Geen campagne-e-mails meer ontvangen op dit adres?" in await page.text()
+        async with http.post(f"/unsubscribe/{token}") as done:
+            assert "U ontvangt van ons geen campagne-e-mails meer" in await done.text()
+        async with http.get("/unsubscribe/forged", headers={"Accept-Language": "nl-NL,nl;q=0.9"}) as page:
+            assert page.status == 400 and "Deze afmeldlink is niet geldig" in await page.text()

@@ -4,19 +4,27 @@ changes nothing; /stop lands in the consent record."""
 from __future__ import annotations
 
 import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
 from pydantic import SecretStr
+from sqlalchemy import select
+
+from bot import web_interest
+from domain.campaign_response import interest_token
 
 from domain.consent import Channel, ConsentSource
 from domain.services import campaigns
 from domain.user import Role, User
+from storage import tables as t
 from tests.e2e.conftest import wait_for_mail
 
 MARK = 4001
+SECRET = b"campaign-e2e-secret"
 
 
 @pytest.fixture
 def settings(settings):
-    return settings.model_copy(update={"secret_key": SecretStr("campaign-e2e-secret"),
+    return settings.model_copy(update={"secret_key": SecretStr(SECRET.decode()),
                                        "public_url": "https://bot.example.com", "campaign_rate": 0})
 
 
@@ -36,11 +44,11 @@ async def test_a_marketing_user_creates_previews_tests_and_sends_a_campaign(runn
     assert "Nothing is sent until you schedule it" in reply
 
     reply = await chat.say("/content 1 en\nWinter at {{ company }}\nDear {{ contact_name }},\n\n"
-                           "Warm chairs for cold days.\n{{ unsubscribe_url }}")
+                           "Warm chairs for cold days, prices < 100 & more.\nAsk <info@x.nl>.\n{{ unsubscribe_url }}")
     assert "The content in en is saved" in reply
     await chat.tap("Preview")
     preview = await chat.reply()
-    assert "Preview for" in preview and "Warm chairs for cold days." in preview
+    assert "Preview for" in preview and "Warm chairs for cold days, prices &lt; 100" in preview
 
     await chat.tap("Test to me")
     assert "A test was sent to mark@salesbot.test" in await chat.reply()
@@ -60,8 +68,10 @@ async def test_a_marketing_user_creates_previews_tests_and_sends_a_campaign(runn
     await kit.sender.drain_once()
     mails = await wait_for_mail(running.smtp, 3)
     assert sorted(m.rcpt_tos[0] for m in mails[1:]) == ["buyer@acme.example", "inkoop@hoogvliet.example"]
-    assert "Dear Acme Office BV" in next(m for m in mails if m.rcpt_tos[0] == "buyer@acme.example") \
-        .message.get_body(("plain",)).get_content()
+    acme = next(m for m in mails if m.rcpt_tos[0] == "buyer@acme.example").message
+    assert "Dear Acme Office BV" in acme.get_body(("plain",)).get_content()
+    # the HTML part made from the text shows the text as typed, not as markup
+    assert "prices &lt; 100 &amp; more.<br>Ask &lt;info@x.nl&gt;." in acme.get_body(("html",)).get_content()
     await chat.say("/campaigns")
     await chat.tap("#1 Winter offer")
     assert "sent 2" in await chat.reply()
@@ -86,6 +96,46 @@ async def test_a_campaign_is_scheduled_paused_resumed_and_cancelled(running, mar
     reply = await chat.reply()
     assert "Cancelled" in reply and "status: cancelled" in reply
     assert "cannot become" in await chat.say("/schedule 1 now")
+
+
+async def test_a_campaign_cancelled_while_sending_shows_its_unsent_rows_as_cancelled(running, mark):
+    chat = running.chat(MARK)
+    await chat.say("/newcampaign\ne-mail\nStopped\nen\nstage=customer")
+    await chat.say("/content 1 en\nHi {{ contact_name }}\nDear {{ contact_name }}.")
+    await chat.say("/schedule 1 now")
+    kit = running.app.dispatcher["campaigns"]
+    assert await kit.job.fire() == [1]
+    await chat.say("/campaigns")
+    await chat.tap("#1 Stopped")
+    await chat.reply()
+    await chat.tap("Cancel campaign")
+    reply = await chat.reply()
+    assert "status: cancelled" in reply and "queued 0" in reply
+    assert "2 recipient(s) were not sent anything: the campaign was cancelled first." in reply
+    await kit.sender.drain_once()
+    assert running.smtp.messages == []
+
+
+async def test_the_interest_page_speaks_the_recipients_language(running, mark, uow_factory, seeded):
+    chat = running.chat(MARK)
+    await chat.say("/newcampaign\ne-mail\nWinter\nen\nstage=customer")
+    await chat.say("/content 1 en\nHi {{ contact_name }}\nDear {{ contact_name }}. {{ interest_url }}")
+    await chat.say("/schedule 1 now")
+    assert await running.app.dispatcher["campaigns"].job.fire() == [1]
+    async with uow_factory() as uow:
+        c = t.campaign_recipients.c
+        rows = {row.email: row.id for row in (await uow.session.execute(
+            select(c.email, c.id).where(c.campaign_id == 1))).all()}
+    app = web.Application()
+    web_interest.add_routes(app, running.app.uow, running.app.clock, SECRET, locale="en")
+    async with TestClient(TestServer(app)) as client:
+        dutch = await client.get(f"/interest/{interest_token(SECRET, 1, rows['inkoop@hoogvliet.example'])}")
+        assert "Wilt u dat we contact met u opnemen over dit aanbod?" in await dutch.text()
+        english = await client.get(f"/interest/{interest_token(SECRET, 1, rows['buyer@acme.example'])}",
+                                   headers={"Accept-Language": "nl"})
+        assert "Would you like us to contact you about this offer?" in await english.text()
+        done = await client.post(f"/interest/{interest_token(SECRET, 1, rows['inkoop@hoogvliet.example'])}")
+        assert "Dank u! Uw contactpersoon neemt binnenkort contact met u op." in await done.text()
 
 
 async def test_bad_input_gets_a_clear_reply_and_changes_nothing(running, mark, uow_factory, seeded):

@@ -1,6 +1,8 @@
 """Issue 5 §2: a campaign reaches every recipient once, over a real SMTP server on loopback."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
@@ -40,8 +42,8 @@ async def test_a_campaign_reaches_each_recipient_once_with_unsubscribe_headers(u
     message = sink.messages[0].message
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     unsubscribe = str(message["List-Unsubscribe"])
-    assert unsubscribe.startswith("<mailto:unsubscribe@example.com?subject=unsubscribe%20")
-    assert "<https://bot.example.com/unsubscribe/" in unsubscribe
+    # no request mailbox (IMAP) to read a mailto unsubscribe: only the one-click link is offered
+    assert unsubscribe.startswith("<https://bot.example.com/unsubscribe/") and "mailto:" not in unsubscribe
     assert message["Message-ID"].startswith(f"<campaign-{created.campaign.id}-")
     assert "Dear Customer c" in message.get_body(("plain",)).get_content()
     rows = await _rows(uow_factory, created.campaign.id)
@@ -110,6 +112,30 @@ async def test_a_paused_campaign_sends_nothing_until_resumed(uow_factory, clock,
     await campaigns.resume(uow_factory(), user, created.campaign.id)
     await drain(s)
     assert len(sink.messages) == 4
+
+
+async def test_a_cancelled_campaign_ends_its_unsent_rows_and_lets_the_one_being_sent_finish(
+        uow_factory, clock, seeded, sink):
+    await add_customers(uow_factory, 4)
+    user = seeded["marketing"]
+    created = await ready_campaign(uow_factory, clock, user, "group=retail")
+    await send_now(uow_factory, clock, user, created.campaign.id)
+    async with uow_factory() as uow:  # another sender has one row claimed, one of them handed to SMTP
+        claimed = await uow.recipients.claim("other", clock.now(), timedelta(seconds=60), 2)
+        assert await uow.recipients.begin_sending(claimed[0].id, "other", "<m@x>", clock.now())
+        await uow.commit()
+    await campaigns.cancel(uow_factory(), clock, user, created.campaign.id)
+
+    rows = await _rows(uow_factory, created.campaign.id)
+    assert sorted(row.state for row in rows.values()) == [RecipientState.CANCELLED] * 3 + [RecipientState.SENDING]
+    async with uow_factory() as uow:  # the claimed row that was not yet handed over is not sent after all
+        assert not await uow.recipients.begin_sending(claimed[1].id, "other", "<m2@x>", clock.now())
+        assert await uow.recipients.record(claimed[0].id, "other", RecipientState.SENT, clock.now())
+        await uow.commit()
+    await drain(sender(uow_factory, clock, sink.port))
+    assert sink.messages == []
+    view = await campaigns.view(uow_factory(), user, created.campaign.id)
+    assert (view.progress.sent, view.progress.queued, view.progress.cancelled) == (1, 0, 3)
 
 
 async def test_targets_are_chosen_by_stage_group_and_language_and_each_address_counts_once(

@@ -8,7 +8,9 @@ import pytest
 from hypothesis import given, strategies as st
 
 from domain.customer_link import LinkRefused, LinkingNotSetUp, issue_token, read_token
-from domain.quotation_link import EXPIRED, FORGED, expiry_of, issue_answer_token, read_answer_token
+from bot.i18n import accept_language
+from domain.quotation_link import (EXPIRED, FORGED, expiry_of, issue_answer_token, quotation_of_expired,
+                                     read_answer_token)
 
 SECRET = b"unit-secret"
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
@@ -22,6 +24,21 @@ def test_a_token_names_its_quotation_until_it_expires():
     with pytest.raises(LinkRefused) as refused:
         read_answer_token(SECRET, token, LATER)
     assert refused.value.message == EXPIRED
+
+
+def test_an_expired_token_still_says_whose_page_it_was_but_a_forged_one_does_not():
+    token = issue_answer_token(SECRET, 42, LATER)
+    assert quotation_of_expired(SECRET, token) == 42
+    assert quotation_of_expired(b"another key", token) is None
+    assert quotation_of_expired(SECRET, "nonsense") is None
+
+
+@pytest.mark.parametrize("header, language", [
+    ("nl-NL,nl;q=0.9,en;q=0.8", "nl"), ("fr, en;q=0.3, nl;q=0.7", "nl"), ("de, fr", None), ("", None),
+    (None, None), ("nl;q=0, en", "en"), ("nl;q=bad, en;q=0.1", "en"), ("EN-gb", "en"),
+])
+def test_the_browsers_language_is_its_most_preferred_one_we_speak(header, language):
+    assert accept_language(header) == language
 
 
 def test_the_link_expires_with_the_quotation():

@@ -3,6 +3,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from email import message_from_bytes
+from email.policy import default
+
 import pytest
 from hypothesis import given, strategies as st
 
@@ -15,6 +18,8 @@ from domain.errors import InvalidInput, TransitionNotAllowed
 from domain.relationship import Stage
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+SAMPLE_FIELDS = {"contact_name": "", "company": "", "salesperson": "", "campaign": "", "unsubscribe_url": "",
+                 "interest_url": ""}
 
 
 def campaign(**kw) -> Campaign:
@@ -142,6 +147,20 @@ def test_templates_escape_contact_data_in_html_and_refuse_unknown_fields_and_pyt
         parse_content("en", "")
 
 
+def test_the_html_part_made_from_the_text_shows_the_text_as_typed():
+    content = CompiledContent(parse_content(
+        "en", "Hi\nDear {{ company }}, prices < 100 & more.\nWrite to <info@x.nl>.\n\n"
+              "{% if company %}For \"{{ company }}\"{% endif %}\n{% raw %}<b>{{ x }}</b>{% endraw %}"))
+    html = content.render({**SAMPLE_FIELDS, "company": "A & B"}).html
+    assert html == ("<p>Dear A &amp; B, prices &lt; 100 &amp; more.<br>Write to &lt;info@x.nl&gt;.</p>"
+                    "<p>For &#34;A &amp; B&#34;<br>&lt;b&gt;{{ x }}&lt;/b&gt;</p>")
+
+
+def test_html_the_marketer_gives_is_kept_as_html():
+    content = CompiledContent(parse_content("en", "Hi\nText < 1\n---html---\n<p>Hi <b>{{ company }}</b></p>"))
+    assert content.render({**SAMPLE_FIELDS, "company": "A&B"}).html == "<p>Hi <b>A&amp;B</b></p>"
+
+
 def test_nothing_a_contact_typed_can_add_a_header():
     mailer = CampaignMailer("Salesbot <sales@example.com>", "https://bot.example.com", b"k")
     content = CompiledContent(parse_content("en", "Hello {{ contact_name }} of {{ company }}\nBody"))
@@ -154,6 +173,18 @@ def test_nothing_a_contact_typed_can_add_a_header():
     assert names.count("To") == 1 and names.count("Subject") == 1
     assert "List-Unsubscribe" in names and "List-Unsubscribe-Post" in names
     assert "Message-ID: <campaign-1-2@example.com>" in head
+
+
+def test_the_mailto_unsubscribe_is_offered_only_with_a_mailbox_that_is_read():
+    content = CompiledContent(parse_content("en", "Hello\nBody"))
+    acme = Recipient("customer", 3, "a@b.example", "Ann")
+    token = unsubscribe_token(b"k", "customer", 3)
+    for mailbox, expected in ((None, f"<https://bot.example.com/unsubscribe/{token}>"),
+                              ("sales@example.com", f"<mailto:sales@example.com?subject=unsubscribe%20{token}>, "
+                                                    f"<https://bot.example.com/unsubscribe/{token}>")):
+        mailer = CampaignMailer("Salesbot <sales@example.com>", "https://bot.example.com", b"k", mailbox)
+        data = mailer.build(content, "S", acme, mailer.message_id(1, 2))
+        assert message_from_bytes(data, policy=default)["List-Unsubscribe"] == expected
 
 
 @given(st.sampled_from(["customer", "party"]), st.integers(min_value=1, max_value=2**32 - 1))

@@ -10,7 +10,7 @@ from hypothesis import given, settings, strategies as st
 from bot.campaign_mail import CampaignMailer, Recipient
 from domain.campaign_content import CompiledContent, parse_content
 
-MAILER = CampaignMailer("Salesbot Démo <sales@example.com>", "https://bot.example.com", b"k")
+MAILER = CampaignMailer("Salesbot Démo <sales@example.com>", "https://bot.example.com", b"k", "sales@example.com")
 CONTENT = CompiledContent(parse_content(
     "en", "Nieuws voor {{ company }}\nBeste {{ contact_name }},\n\ncafé — ümlaut\ttab\n"
           "a line that is quite long " * 8 + "\n{{ unsubscribe_url }}"))

@@ -67,6 +67,26 @@ def test_signature_quoted_reply_and_the_quoted_mail_are_not_read():
     assert [p.query for p in parse_body(dutch)] == ["bureaustoel"]
 
 
+@pytest.mark.parametrize("quoted", [
+    "From: Salesbot <sales@example.com>\nSent: Monday, 23 November 2026 10:00\nTo: Jan\nSubject: Re: Quote",
+    "Van: Salesbot <sales@example.com>\nVerzonden: maandag 23 november 2026 10:00\nAan: Jan\nOnderwerp: Aanvraag",
+    "From: Salesbot <sales@example.com>\nTo: Jan <jan@example.com>\nDate: Mon, 23 Nov 2026 10:00\nSubject: x",
+    "Van: Salesbot\r\nDatum: 23-11-2026\r\nAan: Jan",
+    "________________________________",
+    "________________________________\nFrom: Salesbot <sales@example.com>\nSent: Monday",
+])
+def test_an_outlook_reply_is_read_only_above_the_quoted_original(quoted):
+    body = f"2 x standing desk\n\n{quoted}\n\nWe received your request:\n- 5 x A-100 Office chair\n"
+    assert [p.query for p in parse_body(body)] == ["standing desk"]
+    assert request_text(body) == ["2 x standing desk"]
+
+
+def test_a_from_line_of_the_customers_own_text_is_read():
+    body = "From: our Rotterdam office\n5 x A-100\nTo: the warehouse\n\n\n\n\nDate: soon\n"
+    assert [p.query for p in parse_body(body)] == ["A-100"]
+    assert request_text(body)[-1] == "Date: soon"
+
+
 def test_at_most_so_many_lines_are_read():
     body = "\n".join(f"A-{n} x 1" for n in range(MAX_LINES + 10))
     assert len(parse_body(body)) == MAX_LINES
