@@ -231,7 +231,7 @@ CUSTOMER_FILES = ("bot/mail_composer.py", "bot/templates/", "bot/customer_links.
                   # issue 4 §2-§4: the customer's requests, answers, answer page and mail intake
                   "handlers/request_entry.py", "handlers/quotation_answers.py",
                   "bot/quotation_page.py", "bot/telegram_delivery.py", "bot/mail_intake_mail.py",
-                  "domain/quotation_answer.py", "domain/mail_intake.py",
+                  "domain/quotation_answer.py", "domain/quotation_link.py", "domain/mail_intake.py",
                   # issue 5: campaign mails and unsubscribe pages, delay notices to customers
                   "bot/web_unsubscribe.py", "bot/campaign_mail.py", "bot/notice_mail.py",
                   "handlers/delay_notices.py", "domain/delay_notice.py",
