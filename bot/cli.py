@@ -20,6 +20,7 @@ from bot.cli_commands import CliError, add_user, db_backup, db_upgrade, import_c
 from bot.settings import Settings
 from domain.errors import DomainError
 from domain.services.imports import COLUMNS
+from storage.mapping import start_mappers
 
 NO_TOKEN = ("SALESBOT_BOT_TOKEN is not set: get a token from @BotFather, or try `salesbot demo` "
             "to use the bot offline in this terminal.")
@@ -126,6 +127,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Only configures when nothing else did (basicConfig is a no-op then, e.g. under pytest).
     logging.basicConfig(level=logging.INFO if args.command == "run" else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # Before any command builds a domain object (e.g. the command line's admin user): one made
+    # before the classes are mapped has no SQLAlchemy state and crashes when read.
+    start_mappers()
     try:
         return COMMANDS[args.command](args)
     except CliError as exc:
