@@ -70,12 +70,18 @@ def _run(args: argparse.Namespace) -> int:
         raise CliError(NO_TOKEN, code=2)
     # aiogram and the whole app are imported only here: they take seconds, `--help` should not.
     from aiogram.utils.token import TokenValidationError
-    from bot.main import run_polling
+    from bot.main import TelegramUnreachable, TokenRefused, run_polling
     try:
         asyncio.run(run_polling(settings))
     except TokenValidationError:
         raise CliError("SALESBOT_BOT_TOKEN is not a valid bot token (it looks like 123456:ABC-...); "
                        "copy it again from @BotFather.", code=2) from None
+    except TokenRefused:
+        raise CliError("Telegram refused SALESBOT_BOT_TOKEN (revoked or mistyped?); copy it again "
+                       "from @BotFather.", code=2) from None
+    except TelegramUnreachable as exc:
+        raise CliError(f"cannot reach Telegram at {settings.telegram_api_url}: {exc} (check the "
+                       "network, or SALESBOT_TELEGRAM_API_URL)") from None
     return 0
 
 

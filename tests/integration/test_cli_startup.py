@@ -2,7 +2,9 @@
 import order, the settings read from the environment), which in-process tests cannot see."""
 from __future__ import annotations
 
+import asyncio
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -40,3 +42,47 @@ def test_admin_commands_on_a_fresh_database_say_what_is_missing(tmp_path, args, 
     done = salesbot(tmp_path, *args)
     assert "Traceback" not in done.stderr, done.stderr
     assert done.returncode == 1 and done.stderr.startswith(error)
+
+
+# --- `run` when Telegram will not have the bot --------------------------------------------------
+
+WELL_FORMED_TOKEN = "123456:ABCdefGHIjklMNOpqrSTUvwxYZ012345678"
+
+
+async def run_bot(tmp_path: Path, api_url: str) -> tuple[int, str]:
+    """`salesbot run` against `api_url`; (exit code, stderr). Killed if it is still running after a
+    minute (the faults below made it end with a traceback, not hang)."""
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("SALESBOT_")}
+    environ.update(PYTHONPATH=str(ROOT), SALESBOT_BOT_TOKEN=WELL_FORMED_TOKEN,
+                   SALESBOT_TELEGRAM_API_URL=api_url, SALESBOT_HTTP_PORT="0",
+                   SALESBOT_OUTBOX_DIR=str(tmp_path / "outbox"),
+                   SALESBOT_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'fresh.db'}")
+    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot.cli", "run", cwd=tmp_path,
+                                                env=environ, stderr=asyncio.subprocess.PIPE)
+    try:
+        _, err = await asyncio.wait_for(proc.communicate(), 60)
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+    return proc.returncode, err.decode()
+
+
+async def test_run_with_a_token_telegram_refuses_says_so_in_one_line(tmp_path, fake_bot_api):
+    fake_bot_api.fail_next("getMe", error_code=401, description="Unauthorized", times=100)
+    code, err = await run_bot(tmp_path, fake_bot_api.url)
+    assert "Traceback" not in err, err
+    assert code == 2 and err.splitlines()[-1] == (
+        "Telegram refused SALESBOT_BOT_TOKEN (revoked or mistyped?); copy it again from @BotFather.")
+    assert not (tmp_path / "fresh.db").exists()  # refused before the database is touched
+
+
+async def test_run_when_telegram_cannot_be_reached_says_where_and_exits(tmp_path):
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{s.getsockname()[1]}"
+    code, err = await run_bot(tmp_path, closed)
+    assert "Traceback" not in err, err
+    last = err.splitlines()[-1]
+    assert code == 1 and last.startswith(f"cannot reach Telegram at {closed}: ")
+    assert "SALESBOT_TELEGRAM_API_URL" in last
