@@ -120,9 +120,15 @@ COMMANDS = {"run": _run, "db": _db, "import": _import, "users": _users, "demo": 
 
 def _one_line(exc: Exception) -> str:
     if isinstance(exc, ValidationError):  # settings: name the environment variable at fault
-        return "; ".join(f"SALESBOT_{str(e['loc'][0]).upper()}: {e['msg']}" if e["loc"] else e["msg"]
+        return "; ".join(f"SALESBOT_{str(e['loc'][0]).upper()}: {_reason(e)}" if e["loc"] else _reason(e)
                          for e in exc.errors())
     return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def _reason(error) -> str:
+    """A validator's own words, without pydantic's 'Value error, ' before them."""
+    raised = error.get("ctx", {}).get("error") if error["type"] == "value_error" else None
+    return str(raised) if raised is not None else error["msg"]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

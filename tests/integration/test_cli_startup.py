@@ -86,3 +86,11 @@ async def test_run_when_telegram_cannot_be_reached_says_where_and_exits(tmp_path
     last = err.splitlines()[-1]
     assert code == 1 and last.startswith(f"cannot reach Telegram at {closed}: ")
     assert "SALESBOT_TELEGRAM_API_URL" in last
+
+
+# --- settings the bot cannot use ------------------------------------------------------------------
+
+def test_an_unknown_time_zone_stops_every_command_in_one_line(tmp_path):
+    done = salesbot(tmp_path, "campaign", "list", SALESBOT_TIMEZONE="Mars/Olympus")
+    assert (done.returncode, done.stderr) == (
+        1, "error: SALESBOT_TIMEZONE: unknown time zone 'Mars/Olympus' (a name like Europe/Amsterdam)\n")
