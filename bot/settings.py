@@ -9,6 +9,7 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from domain.call_list import DEFAULT_COUNTRY_CODE
+from storage.database import unusable_url
 
 TELEGRAM_API = "https://api.telegram.org"
 
@@ -112,6 +113,15 @@ class Settings(BaseSettings):
         if len(value) != 3 or not value.isalpha():
             raise ValueError("currency must be an ISO 4217 code such as EUR")
         return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _supported_database(cls, value: str) -> str:
+        # Checked here: a URL for another driver or backend crashed deep inside SQLAlchemy.
+        problem = unusable_url(value.strip())
+        if problem:
+            raise ValueError(problem)
+        return value.strip()
 
     @field_validator("timezone")
     @classmethod

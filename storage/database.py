@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine, AsyncSession
 
 from storage.mapping import start_mappers
@@ -13,6 +14,32 @@ from storage.sqlite_driver import dialect_for
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 # An execution option: this connection only reads (no BEGIN IMMEDIATE on SQLite; e.g. /healthz).
 READ_ONLY = "salesbot_read_only"
+
+
+SQLITE_EXAMPLE = "sqlite+aiosqlite:///salesbot.db"
+POSTGRES_EXAMPLE = "postgresql+asyncpg://user:password@host/database"
+DRIVERS = {"sqlite": "aiosqlite", "postgresql": "asyncpg"}  # the backends supported, each's async driver
+
+
+def unusable_url(url: str) -> str | None:
+    """Why the bot cannot open `url`, in words that say what to write instead; None when it can.
+    Never repeats the URL: it may hold a password."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return f"not a database URL: write {SQLITE_EXAMPLE} or {POSTGRES_EXAMPLE}"
+    backend, driver = parsed.get_backend_name(), parsed.get_driver_name()
+    if backend not in DRIVERS:
+        return (f"only SQLite ({SQLITE_EXAMPLE}) and PostgreSQL ({POSTGRES_EXAMPLE}) are supported, "
+                f"not {backend}")
+    if driver != DRIVERS[backend]:
+        return (f"PostgreSQL is reached through asyncpg: write {POSTGRES_EXAMPLE}" if backend == "postgresql"
+                else f"SQLite is opened through aiosqlite: write {SQLITE_EXAMPLE}")
+    if backend == "sqlite" and sqlite_file_of(parsed.database) is None:
+        # An in-memory database would vanish with each command (and its pool refuses our settings).
+        return (f"no database file named: write {SQLITE_EXAMPLE} (in the working directory) or "
+                "sqlite+aiosqlite:////full/path/salesbot.db")
+    return None
 
 
 def is_sqlite(url: str) -> bool:

@@ -94,3 +94,10 @@ def test_an_unknown_time_zone_stops_every_command_in_one_line(tmp_path):
     done = salesbot(tmp_path, "campaign", "list", SALESBOT_TIMEZONE="Mars/Olympus")
     assert (done.returncode, done.stderr) == (
         1, "error: SALESBOT_TIMEZONE: unknown time zone 'Mars/Olympus' (a name like Europe/Amsterdam)\n")
+
+
+def test_a_database_url_without_its_driver_stops_in_one_line(tmp_path):
+    # Was: ModuleNotFoundError: No module named 'psycopg', with a traceback.
+    done = salesbot(tmp_path, "db", "upgrade", SALESBOT_DATABASE_URL="postgresql://u:p@127.0.0.1:1/db")
+    assert (done.returncode, done.stderr) == (1, "error: SALESBOT_DATABASE_URL: PostgreSQL is reached "
+                                                 "through asyncpg: write postgresql+asyncpg://user:password@host/database\n")
