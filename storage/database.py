@@ -33,8 +33,9 @@ def unusable_url(url: str) -> str | None:
         return (f"only SQLite ({SQLITE_EXAMPLE}) and PostgreSQL ({POSTGRES_EXAMPLE}) are supported, "
                 f"not {backend}")
     if driver != DRIVERS[backend]:
-        return (f"PostgreSQL is reached through asyncpg: write {POSTGRES_EXAMPLE}" if backend == "postgresql"
-                else f"SQLite is opened through aiosqlite: write {SQLITE_EXAMPLE}")
+        if backend == "postgresql":
+            return f"PostgreSQL is reached through asyncpg: write {POSTGRES_EXAMPLE}"
+        return f"SQLite is opened through aiosqlite: write {SQLITE_EXAMPLE}"
     if backend == "sqlite" and sqlite_file_of(parsed.database) is None:
         # An in-memory database would vanish with each command (and its pool refuses our settings).
         return (f"no database file named: write {SQLITE_EXAMPLE} (in the working directory) or "
