@@ -21,6 +21,7 @@ from bot.settings import Settings
 from domain.errors import DomainError
 from domain.services.imports import COLUMNS
 from storage.mapping import start_mappers
+from storage.migrate import NewerDatabase
 
 NO_TOKEN = ("SALESBOT_BOT_TOKEN is not set: get a token from @BotFather, or try `salesbot demo` "
             "to use the bot offline in this terminal.")
@@ -148,7 +149,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for line in exc.lines:
             print(line, file=sys.stderr)
         return exc.code
-    except (DomainError, ValueError) as exc:
+    except (DomainError, ValueError, NewerDatabase) as exc:
         print(f"error: {_one_line(exc)}", file=sys.stderr)
         return 1
     except SQLAlchemyError as exc:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -99,5 +101,27 @@ def test_an_unknown_time_zone_stops_every_command_in_one_line(tmp_path):
 def test_a_database_url_without_its_driver_stops_in_one_line(tmp_path):
     # Was: ModuleNotFoundError: No module named 'psycopg', with a traceback.
     done = salesbot(tmp_path, "db", "upgrade", SALESBOT_DATABASE_URL="postgresql://u:p@127.0.0.1:1/db")
-    assert (done.returncode, done.stderr) == (1, "error: SALESBOT_DATABASE_URL: PostgreSQL is reached "
-                                                 "through asyncpg: write postgresql+asyncpg://user:password@host/database\n")
+    assert (done.returncode, done.stderr) == (
+        1, "error: SALESBOT_DATABASE_URL: PostgreSQL is reached through asyncpg: write "
+           "postgresql+asyncpg://user:password@host/database\n")
+
+
+# --- a database from a newer salesbot -------------------------------------------------------------
+
+def _newer_database(tmp_path: Path, migrated: Path) -> str:
+    """A migrated database whose revision this code does not know (a newer salesbot migrated it)."""
+    shutil.copy(migrated, tmp_path / "fresh.db")
+    with sqlite3.connect(tmp_path / "fresh.db") as db:
+        db.execute("UPDATE alembic_version SET version_num = '9024'")
+    from alembic.script import ScriptDirectory
+    from storage.migrate import alembic_config
+    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+
+
+@pytest.mark.parametrize("args", [["db", "upgrade"], ["campaign", "list"]])
+def test_a_database_from_a_newer_salesbot_is_named_as_such(tmp_path, sqlite_template, args):
+    head = _newer_database(tmp_path, sqlite_template)
+    done = salesbot(tmp_path, *args)
+    assert (done.returncode, done.stderr) == (
+        1, f"error: The database is at revision 9024, newer than this salesbot (latest {head}): run the "
+           "newer version or restore a backup.\n")
