@@ -1,6 +1,7 @@
 """Engines: SQLite (WAL, busy timeout, write lock taken up front) or PostgreSQL through asyncpg."""
 from __future__ import annotations
 
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import event
@@ -43,6 +44,15 @@ def unusable_url(url: str) -> str | None:
     return None
 
 
+class NoDatabaseFolder(FileNotFoundError):
+    """The folder a SQLite database file is to be in does not exist. Not made for it: a typo in the
+    path would otherwise start a new, empty database somewhere else."""
+
+    def __init__(self, file: Path) -> None:
+        super().__init__(f"the folder {file.parent} of the SQLite database {file.name} does not exist "
+                         "(create it, or correct the path)")
+
+
 def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
@@ -65,6 +75,7 @@ def create_engine(url: str, timezone: str | None = None, **kwargs) -> AsyncEngin
 
 def _create(url: str, **kwargs) -> AsyncEngine:
     if is_sqlite(url):
+        _require_folder(make_url(url).database)
         # One connection per process: transactions queue in asyncio (cheap, fair) instead of
         # sleeping in SQLite's busy handler, which backs off up to 100 ms per retry. Other
         # processes on the same file still meet the busy timeout.
@@ -77,6 +88,15 @@ def _create(url: str, **kwargs) -> AsyncEngine:
         _configure_sqlite(engine)
         return engine
     return create_async_engine(url, pool_pre_ping=True, **kwargs)
+
+
+def _require_folder(database: str | None) -> None:
+    file = sqlite_file_of(database)
+    if file is None or file.startswith("file:"):  # in memory, or a URI sqlite resolves itself
+        return
+    path = Path(file).absolute()
+    if not path.parent.is_dir():
+        raise NoDatabaseFolder(path)
 
 
 def _configure_sqlite(engine: AsyncEngine) -> None:

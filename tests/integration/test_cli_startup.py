@@ -125,3 +125,16 @@ def test_a_database_from_a_newer_salesbot_is_named_as_such(tmp_path, sqlite_temp
     assert (done.returncode, done.stderr) == (
         1, f"error: The database is at revision 9024, newer than this salesbot (latest {head}): run the "
            "newer version or restore a backup.\n")
+
+
+# --- a SQLite file in a folder that does not exist ------------------------------------------------
+
+@pytest.mark.parametrize("args", [["db", "upgrade"], ["campaign", "list"]])
+def test_a_database_in_a_missing_folder_is_refused_and_the_folder_not_made(tmp_path, args):
+    # A typo in the path must not quietly start a new, empty database elsewhere.
+    missing = tmp_path / "nodir"
+    done = salesbot(tmp_path, *args, SALESBOT_DATABASE_URL=f"sqlite+aiosqlite:///{missing / 'y.db'}")
+    assert (done.returncode, done.stderr) == (
+        1, f"error: the folder {missing} of the SQLite database y.db does not exist (create it, or "
+           "correct the path)\n")
+    assert not missing.exists()
