@@ -20,6 +20,8 @@ from bot.cli_commands import CliError, add_user, db_backup, db_upgrade, import_c
 from bot.settings import Settings
 from domain.errors import DomainError
 from domain.services.imports import COLUMNS, OPTIONAL_COLUMNS
+from storage.mapping import start_mappers
+from storage.migrate import NewerDatabase
 
 NO_TOKEN = ("SALESBOT_BOT_TOKEN is not set: get a token from @BotFather, or try `salesbot demo` "
             "to use the bot offline in this terminal.")
@@ -71,12 +73,18 @@ def _run(args: argparse.Namespace) -> int:
         raise CliError(NO_TOKEN, code=2)
     # aiogram and the whole app are imported only here: they take seconds, `--help` should not.
     from aiogram.utils.token import TokenValidationError
-    from bot.main import run_polling
+    from bot.main import TelegramUnreachable, TokenRefused, run_polling
     try:
         asyncio.run(run_polling(settings))
     except TokenValidationError:
         raise CliError("SALESBOT_BOT_TOKEN is not a valid bot token (it looks like 123456:ABC-...); "
                        "copy it again from @BotFather.", code=2) from None
+    except TokenRefused:
+        raise CliError("Telegram refused SALESBOT_BOT_TOKEN (revoked or mistyped?); copy it again "
+                       "from @BotFather.", code=2) from None
+    except TelegramUnreachable as exc:
+        raise CliError(f"cannot reach Telegram at {settings.telegram_api_url}: {exc} (check the "
+                       "network, or SALESBOT_TELEGRAM_API_URL)") from None
     return 0
 
 
@@ -115,9 +123,15 @@ COMMANDS = {"run": _run, "db": _db, "import": _import, "users": _users, "demo": 
 
 def _one_line(exc: Exception) -> str:
     if isinstance(exc, ValidationError):  # settings: name the environment variable at fault
-        return "; ".join(f"SALESBOT_{str(e['loc'][0]).upper()}: {e['msg']}" if e["loc"] else e["msg"]
+        return "; ".join(f"SALESBOT_{str(e['loc'][0]).upper()}: {_reason(e)}" if e["loc"] else _reason(e)
                          for e in exc.errors())
     return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def _reason(error) -> str:
+    """A validator's own words, without pydantic's 'Value error, ' before them."""
+    raised = error.get("ctx", {}).get("error") if error["type"] == "value_error" else None
+    return str(raised) if raised is not None else error["msg"]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -128,13 +142,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Only configures when nothing else did (basicConfig is a no-op then, e.g. under pytest).
     logging.basicConfig(level=logging.INFO if args.command == "run" else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # Before any command builds a domain object (e.g. the command line's admin user): one made
+    # before the classes are mapped has no SQLAlchemy state and crashes when read.
+    start_mappers()
     try:
         return COMMANDS[args.command](args)
     except CliError as exc:
         for line in exc.lines:
             print(line, file=sys.stderr)
         return exc.code
-    except (DomainError, ValueError) as exc:
+    except (DomainError, ValueError, NewerDatabase) as exc:
         print(f"error: {_one_line(exc)}", file=sys.stderr)
         return 1
     except SQLAlchemyError as exc:

@@ -21,7 +21,12 @@ from domain.campaign import CampaignProgress
 from domain.services import campaign_letters, campaigns
 from domain.user import Role, User
 
-ADMIN = User(telegram_id=1, name="command line", role=Role.ADMIN)
+
+def command_line_admin() -> User:
+    """Who the command line acts as. Built per run, never at import: a User made before
+    storage.mapping.start_mappers (bot.cli.main runs it first) has no SQLAlchemy state and crashes
+    when read."""
+    return User(telegram_id=1, name="command line", role=Role.ADMIN)
 
 
 def add_parser(commands) -> None:
@@ -80,10 +85,10 @@ def _progress(p: CampaignProgress) -> str:
 
 async def _run(args: argparse.Namespace, settings: Settings) -> str:
     clock = SystemClock(settings.timezone)
-    action = args.campaign_command
+    action, admin = args.campaign_command, command_line_admin()
     async with _database(settings.database_url, settings.timezone) as uow:
         if action == "list":
-            found = await campaigns.listing(uow(), ADMIN)
+            found = await campaigns.listing(uow(), admin)
             return "\n".join(f"#{c.id} {c.name} [{c.type}] {c.status}" for c in found) or "no campaigns"
         if action == "create":
             async with uow() as u:
@@ -95,7 +100,7 @@ async def _run(args: argparse.Namespace, settings: Settings) -> str:
             return (f"campaign #{created.campaign.id} created (draft): reaches {created.targets - created.opted_out} "
                     f"contact(s); {created.opted_out} opted out")
         if action == "content":
-            await campaigns.set_content(uow(), ADMIN, args.id, args.language, args.file.read_text("utf-8"))
+            await campaigns.set_content(uow(), admin, args.id, args.language, args.file.read_text("utf-8"))
             return f"campaign #{args.id}: content in {args.language} saved"
         if action == "letters":
             company = company_header(settings)
@@ -104,7 +109,7 @@ async def _run(args: argparse.Namespace, settings: Settings) -> str:
                 pdf = render_letters(company, found)
                 args.out.write_bytes(pdf)
                 return pdf
-            printed = await campaign_letters.print_letters(uow(), clock, ADMIN, args.id, write)
+            printed = await campaign_letters.print_letters(uow(), clock, admin, args.id, write)
             missing = (f"; {printed.without_address} without a postal address" if printed.without_address
                        else "")
             return (f"campaign #{args.id}: {printed.letters} letter(s) written to {args.out}{missing}; "
@@ -118,14 +123,14 @@ async def _run(args: argparse.Namespace, settings: Settings) -> str:
                         tzinfo=ZoneInfo(settings.timezone))
                 except ValueError:
                     raise CliError("give the time as 'YYYY-MM-DD HH:MM' or 'now'", code=2) from None
-            await campaigns.schedule(uow(), clock, ADMIN, args.id, at)
+            await campaigns.schedule(uow(), clock, admin, args.id, at)
         elif action == "pause":
-            await campaigns.pause(uow(), ADMIN, args.id)
+            await campaigns.pause(uow(), admin, args.id)
         elif action == "resume":
-            await campaigns.resume(uow(), ADMIN, args.id)
+            await campaigns.resume(uow(), admin, args.id)
         elif action == "cancel":
-            await campaigns.cancel(uow(), clock, ADMIN, args.id)
-        return _describe(await campaigns.view(uow(), ADMIN, args.id), ZoneInfo(settings.timezone))
+            await campaigns.cancel(uow(), clock, admin, args.id)
+        return _describe(await campaigns.view(uow(), admin, args.id), ZoneInfo(settings.timezone))
 
 
 def run(args: argparse.Namespace) -> int:

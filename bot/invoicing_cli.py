@@ -16,8 +16,12 @@ from domain.invoicing import Month
 from domain.services import invoicing
 from domain.user import Role, User
 
-# The run is the admin's, not a chat user's: no one to notify in Telegram if a mail fails.
-MONTH_END_RUN = User(telegram_id=1, name="salesbot invoice month", role=Role.ADMIN)
+
+def month_end_runner() -> User:
+    """The run is the admin's, not a chat user's: no one to notify in Telegram if a mail fails.
+    Built per run, never at import: a User made before storage.mapping.start_mappers (bot.cli.main
+    runs it first) has no SQLAlchemy state and crashes when read."""
+    return User(telegram_id=1, name="salesbot invoice month", role=Role.ADMIN)
 
 
 def add_parser(commands) -> None:
@@ -47,7 +51,7 @@ async def invoice_month(url: str, month_text: str, account: str | None, timezone
                 raise CliError(f"no customer with account number {account!r}")
             customer_id = customer.id
         try:
-            run = await invoicing.invoice_month(uow_factory, SystemClock(timezone), MONTH_END_RUN, month,
+            run = await invoicing.invoice_month(uow_factory, SystemClock(timezone), month_end_runner(), month,
                                                 customer_id)
         except DomainError as exc:
             raise _plain(exc) from None

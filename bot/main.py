@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import logging
 
+from aiogram import Bot
+from aiogram.exceptions import TelegramAPIError, TelegramNetworkError, TelegramUnauthorizedError
+
 from bot.app import build_app, make_bot
 from bot.settings import Settings
 from bot.warmup import freeze_startup_heap
@@ -15,6 +18,29 @@ class MissingToken(Exception):
     """SALESBOT_BOT_TOKEN is not set."""
 
 
+class TokenRefused(Exception):
+    """Telegram answered 401: the token is well formed but revoked or mistyped."""
+
+
+class TelegramUnreachable(Exception):
+    """Telegram (SALESBOT_TELEGRAM_API_URL) could not be asked who the bot is; str() says why."""
+
+
+async def introduce(bot: Bot) -> None:
+    """Ask Telegram who the bot is (getMe, remembered by the bot) before anything else starts, so a
+    wrong token or an unreachable Telegram ends the start with one line instead of a traceback from
+    whichever part asked first. Not retried: at start-up an admin is watching, and a wrong URL
+    should not look like a bot that hangs. Once polling runs, aiogram retries network errors itself."""
+    try:
+        await bot.me()
+    except TelegramUnauthorizedError:
+        raise TokenRefused() from None
+    except TelegramNetworkError as exc:
+        raise TelegramUnreachable(exc.message) from None
+    except TelegramAPIError as exc:  # e.g. a URL that is not a Bot API server (404), or its 5xx
+        raise TelegramUnreachable(f"getMe was answered with {exc.message!r}") from None
+
+
 async def run_polling(settings: Settings) -> None:
     if settings.bot_token is None or not settings.bot_token.get_secret_value().strip():
         raise MissingToken()
@@ -22,6 +48,7 @@ async def run_polling(settings: Settings) -> None:
     # Validate the token before touching the database: aiogram raises TokenValidationError.
     bot = make_bot(settings, token)
     try:
+        await introduce(bot)
         await upgrade_async(settings.database_url)
     except BaseException:
         await bot.session.close()

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo, available_timezones
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from domain.call_list import DEFAULT_COUNTRY_CODE
+from storage.database import unusable_url
 
 TELEGRAM_API = "https://api.telegram.org"
 
@@ -112,6 +114,27 @@ class Settings(BaseSettings):
             raise ValueError("currency must be an ISO 4217 code such as EUR")
         return value
 
+    @field_validator("database_url")
+    @classmethod
+    def _supported_database(cls, value: str) -> str:
+        # Checked here: a URL for another driver or backend crashed deep inside SQLAlchemy.
+        problem = unusable_url(value.strip())
+        if problem:
+            raise ValueError(problem)
+        return value.strip()
+
+    @field_validator("timezone")
+    @classmethod
+    def _time_zone(cls, value: str) -> str:
+        # Checked here, not where a clock is first made: a bad zone stopped some commands with a
+        # traceback and let others run until they needed "today".
+        value = value.strip()
+        try:
+            ZoneInfo(value)
+        except (KeyError, ValueError, OSError):  # not found, not a key ('', '../x'), a folder ('Europe')
+            raise ValueError(f"unknown time zone {value!r} ({_zone_hint(value)})") from None
+        return value
+
     @field_validator("phone_country_code")
     @classmethod
     def _country_code(cls, value: str) -> str:
@@ -124,3 +147,11 @@ class Settings(BaseSettings):
     @classmethod
     def _empty_is_unset(cls, value):
         return value or None
+
+
+def _zone_hint(unknown: str) -> str:
+    """The zone meant by a wrongly cased or bare city name ('Amsterdam'), when there is just one."""
+    wanted = unknown.lower()
+    meant = [zone for zone in available_timezones()
+             if wanted and (zone.lower() == wanted or zone.lower().endswith("/" + wanted))]
+    return f"did you mean {meant[0]}?" if len(meant) == 1 else "a name like Europe/Amsterdam"

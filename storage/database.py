@@ -1,10 +1,12 @@
 """Engines: SQLite (WAL, busy timeout, write lock taken up front) or PostgreSQL through asyncpg."""
 from __future__ import annotations
 
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine, AsyncSession
 
 from storage.mapping import start_mappers
@@ -13,6 +15,42 @@ from storage.sqlite_driver import dialect_for
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 # An execution option: this connection only reads (no BEGIN IMMEDIATE on SQLite; e.g. /healthz).
 READ_ONLY = "salesbot_read_only"
+
+
+SQLITE_EXAMPLE = "sqlite+aiosqlite:///salesbot.db"
+POSTGRES_EXAMPLE = "postgresql+asyncpg://user:password@host/database"
+DRIVERS = {"sqlite": "aiosqlite", "postgresql": "asyncpg"}  # the backends supported, each's async driver
+
+
+def unusable_url(url: str) -> str | None:
+    """Why the bot cannot open `url`, in words that say what to write instead; None when it can.
+    Never repeats the URL: it may hold a password."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return f"not a database URL: write {SQLITE_EXAMPLE} or {POSTGRES_EXAMPLE}"
+    backend, driver = parsed.get_backend_name(), parsed.get_driver_name()
+    if backend not in DRIVERS:
+        return (f"only SQLite ({SQLITE_EXAMPLE}) and PostgreSQL ({POSTGRES_EXAMPLE}) are supported, "
+                f"not {backend}")
+    if driver != DRIVERS[backend]:
+        if backend == "postgresql":
+            return f"PostgreSQL is reached through asyncpg: write {POSTGRES_EXAMPLE}"
+        return f"SQLite is opened through aiosqlite: write {SQLITE_EXAMPLE}"
+    if backend == "sqlite" and sqlite_file_of(parsed.database) is None:
+        # An in-memory database would vanish with each command (and its pool refuses our settings).
+        return (f"no database file named: write {SQLITE_EXAMPLE} (in the working directory) or "
+                "sqlite+aiosqlite:////full/path/salesbot.db")
+    return None
+
+
+class NoDatabaseFolder(FileNotFoundError):
+    """The folder a SQLite database file is to be in does not exist. Not made for it: a typo in the
+    path would otherwise start a new, empty database somewhere else."""
+
+    def __init__(self, file: Path) -> None:
+        super().__init__(f"the folder {file.parent} of the SQLite database {file.name} does not exist "
+                         "(create it, or correct the path)")
 
 
 def is_sqlite(url: str) -> bool:
@@ -37,6 +75,7 @@ def create_engine(url: str, timezone: str | None = None, **kwargs) -> AsyncEngin
 
 def _create(url: str, **kwargs) -> AsyncEngine:
     if is_sqlite(url):
+        _require_folder(make_url(url).database)
         # One connection per process: transactions queue in asyncio (cheap, fair) instead of
         # sleeping in SQLite's busy handler, which backs off up to 100 ms per retry. Other
         # processes on the same file still meet the busy timeout.
@@ -49,6 +88,15 @@ def _create(url: str, **kwargs) -> AsyncEngine:
         _configure_sqlite(engine)
         return engine
     return create_async_engine(url, pool_pre_ping=True, **kwargs)
+
+
+def _require_folder(database: str | None) -> None:
+    file = sqlite_file_of(database)
+    if file is None or file.startswith("file:"):  # in memory, or a URI sqlite resolves itself
+        return
+    path = Path(file).absolute()
+    if not path.parent.is_dir():
+        raise NoDatabaseFolder(path)
 
 
 def _configure_sqlite(engine: AsyncEngine) -> None:

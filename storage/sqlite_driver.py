@@ -14,10 +14,15 @@ N + 1 hand-offs instead of N + 3.
 This uses aiosqlite's `Connection._execute` (queue a function for its thread), which is private;
 SQLAlchemy's own adapter already reaches into that queue (its isolation-level setter). Without
 the hook, `dialect_for` leaves the stock dialect in place (tested).
+
+A failed open waits for aiosqlite's thread to stop (`Connection._thread`, private too), which
+aiosqlite itself does not: see `open_connection`.
 """
 from __future__ import annotations
 
+import asyncio
 import collections
+import sqlite3
 from typing import Any
 
 import aiosqlite
@@ -31,6 +36,7 @@ from sqlalchemy.dialects.sqlite.aiosqlite import (
 from sqlalchemy.engine import URL, make_url
 
 DRIVERNAME = "sqlite+aiosqlite_onehop"
+THREAD_STOP_SECONDS = 5  # an idle driver thread stops at once; this only bounds a stuck one
 
 
 class StatementResult:
@@ -129,8 +135,27 @@ class OneHopConnection(AsyncAdapt_aiosqlite_connection):
         return driver._connection is not None and driver.in_transaction
 
 
+async def open_connection(database: str, *arg: Any, **kw: Any) -> aiosqlite.Connection:
+    """aiosqlite.connect, but a failed open names the file and waits for the driver's thread to end.
+
+    On a failed open aiosqlite queues its thread's stop without waiting for it; when the event loop
+    closed first (asyncio.run returning with the error, as a command does) the thread died on
+    'Event loop is closed' with a traceback on stderr. Waiting here keeps the loop alive for it."""
+    connection = aiosqlite.connect(database, *arg, **kw)
+    thread = getattr(connection, "_thread", connection)  # before aiosqlite 0.22 it was the thread
+    thread.daemon = True  # as SQLAlchemy's stock adapter does: never holds up the process's exit
+    try:
+        return await connection
+    except BaseException as exc:
+        await asyncio.to_thread(thread.join, THREAD_STOP_SECONDS)
+        if isinstance(exc, sqlite3.Error):  # sqlite says 'unable to open database file', not which
+            raise type(exc)(f"{exc}: {database}") from exc
+        raise
+
+
 class OneHopDBAPI(AsyncAdapt_aiosqlite_dbapi):
     def connect(self, *arg: Any, **kw: Any) -> OneHopConnection:
+        kw.setdefault("async_creator_fn", open_connection)
         stock = super().connect(*arg, **kw)
         return OneHopConnection(self, stock._connection)
 

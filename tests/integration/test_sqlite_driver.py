@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import sqlite3
+import threading
 import time
 
 import aiosqlite
@@ -157,3 +159,23 @@ async def test_a_statement_cancelled_while_queued_still_has_its_transaction_ende
         other.close()
     async with engine.begin() as conn:  # and the connection can begin again
         await conn.execute(text("INSERT INTO t VALUES (2)"))
+
+
+def _worker_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if "_connection_worker_thread" in t.name]
+
+
+async def test_a_database_that_cannot_be_opened_is_named_and_leaves_no_thread_behind(tmp_path):
+    # aiosqlite stops its thread after a failed open without waiting for it; when the event loop
+    # closed first (asyncio.run returning with the error) the thread died with 'Event loop is
+    # closed' on stderr. sqlite's own message did not say which file.
+    folder = tmp_path / "a folder, not a file"
+    folder.mkdir()
+    engine = create_engine(f"sqlite+aiosqlite:///{folder}")
+    try:
+        with pytest.raises(OperationalError, match=re.escape(f"unable to open database file: {folder}")):
+            async with engine.connect():
+                pass
+        assert _worker_threads() == []
+    finally:
+        await engine.dispose()
