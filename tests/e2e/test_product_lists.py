@@ -56,7 +56,7 @@ async def test_a_manager_adds_lists_and_deletes_rules_in_chat(running):
     ("up A-100 A-200 2026-13-01", "is not a date"),
     ("up A-100 A-200 2026-12-31 2026-12-01", "ends on 1 Dec 2026 before it starts on 31 Dec 2026"),
     ("up A-100 A-200 Retail Wholesale", "did not understand 'Wholesale'"),
-    ("up A-100 A-200 -5", "more than zero"),
+    ("up A-100 A-200 -5", "cannot be negative"),
 ])
 async def test_a_bad_rule_gets_a_clear_reply_and_adds_nothing(running, typed, answer):
     mia = running.chat(MIA)
