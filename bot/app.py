@@ -9,8 +9,8 @@ from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
-from aiogram.fsm.storage.base import BaseStorage
-from aiogram.fsm.storage.memory import MemoryStorage
+from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
+from aiogram.fsm.storage.memory import MemoryStorage, SimpleEventIsolation
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot import notices as delay_notice_jobs, web_interest, web_unsubscribe
@@ -25,7 +25,7 @@ from bot.imap_poller import ImapPoller, imap_poller_from_settings
 from bot.mail import EmlDirectoryTransport, MailTransport, SmtpTransport
 from bot.mail_composer import MailComposer
 from bot.mail_requests import QuotationRequestSink
-from bot.middlewares import InFlightUpdates, UserMiddleware
+from bot.middlewares import IdsInRange, InFlightUpdates, UserMiddleware
 from bot.notifier import Notifier
 from bot.outbox_sender import OutboxSender
 from bot.request_notices import RequestNotices
@@ -75,13 +75,26 @@ def make_storage(settings: Settings) -> BaseStorage:
                                  state_ttl=86400, data_ttl=86400)
 
 
+def make_isolation(storage: BaseStorage) -> BaseEventIsolation:
+    """One update at a time per user and chat. aiogram handles updates as concurrent tasks: without
+    this, '/cancel' and the next message typed right after it would race, the second reading a
+    conversation the first had just ended. Redis isolates across processes, the memory lock within one."""
+    from aiogram.fsm.storage.redis import RedisStorage
+
+    if isinstance(storage, RedisStorage):
+        return storage.create_isolation()
+    return SimpleEventIsolation()
+
+
 def build_dispatcher(deps: Deps, settings: Settings, storage: BaseStorage | None = None) -> Dispatcher:
-    dp = Dispatcher(storage=storage or MemoryStorage(), deps=deps)
+    storage = storage or MemoryStorage()
+    dp = Dispatcher(storage=storage, events_isolation=make_isolation(storage), deps=deps)
     dp["in_flight"] = in_flight = InFlightUpdates()
     dp.update.outer_middleware(in_flight)
     users = UserMiddleware(settings.locale, deep_link=customer_link.open_deep_link)
     dp.message.outer_middleware(users)
     dp.callback_query.outer_middleware(users)
+    dp.callback_query.outer_middleware(IdsInRange())  # after the user check: it answers in their language
     # Order matters: /cancel wins in any state; the fallback answers what no router took.
     routes = (errors.routes, common.cancel_routes, start.routes, language.routes,
               quote_entry.routes, quotation_list.routes, orders.routes, free_text_invoices.routes,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -91,3 +92,23 @@ class InFlightUpdates(BaseMiddleware):
             return True
         except TimeoutError:
             return False
+
+
+# Ids in buttons index INTEGER columns (PostgreSQL's int4): a larger number in crafted callback data
+# could only fail in the driver ("something went wrong"), so it is refused as the stale button it is.
+MAX_ID = 2**31 - 1
+_NUMBER = re.compile(r"-?\d+")
+
+
+class IdsInRange(BaseMiddleware):
+    """Refuses a button whose callback data holds a number no record can have."""
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        if isinstance(event, CallbackQuery) and event.data and _out_of_range(event.data):
+            await event.answer(_("This button is no longer valid."), show_alert=True)
+            return None
+        return await handler(event, data)
+
+
+def _out_of_range(callback_data: str) -> bool:
+    return any(_NUMBER.fullmatch(part) and abs(int(part)) > MAX_ID for part in callback_data.split(":"))

@@ -149,3 +149,14 @@ async def test_another_salesperson_cannot_fetch_an_invoice_pdf(running, uow_fact
     answer = await olga.tap_data(olga.fake.last_bot_message(OLGA)["message_id"], forged, check_button=False)
     assert "not yours" in answer.params["text"]
     assert running.fake.calls_of("sendDocument", chat_id=OLGA) == []
+
+
+@pytest.mark.parametrize("data", ["qo:99999999999999999999", "oo:2147483648", "ro:-99999999999999999999",
+                                  "cl:r:99999999999999999999"])
+async def test_a_crafted_button_with_an_id_no_record_can_have_is_refused_as_stale(running, data, caplog):
+    chat = running.chat(SAM)
+    await chat.say("/start")
+    message_id = running.fake.last_bot_message(SAM)["message_id"]
+    call = await chat.tap_data(message_id, data, check_button=False)
+    assert chat.alert(call) == "This button is no longer valid."  # not "something went wrong"
+    assert not [r for r in caplog.records if r.exc_info]
