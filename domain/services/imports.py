@@ -40,6 +40,13 @@ async def _upsert(uow: UnitOfWork, records: Iterable[Any], find, add, copy_into)
     return ImportResult(created, updated)
 
 
+def _upserting(find, add, copy_into):
+    """run_import's write step for records that are added or updated one by one by their key."""
+    async def write(uow: UnitOfWork, parsed) -> ImportResult:
+        return await _upsert(uow, (record for _line, record in parsed), find, add, copy_into)
+    return write
+
+
 # --- products -------------------------------------------------------------------------------------
 
 def _item(row: Mapping[str, str]) -> Item:
@@ -60,9 +67,8 @@ async def import_products(uow: UnitOfWork, rows: Rows) -> ImportResult:
     rows = list(rows)
     columns = columns_of(rows)
 
-    async def write(uow: UnitOfWork, parsed) -> ImportResult:
-        return await _upsert(uow, (i for _, i in parsed), lambda u, i: u.items.by_number(i.item_number),
-                             lambda u, i: u.items.add(i), lambda old, new: _copy_item(old, new, columns))
+    write = _upserting(lambda u, i: u.items.by_number(i.item_number), lambda u, i: u.items.add(i),
+                       lambda old, new: _copy_item(old, new, columns))
     return await run_import(uow, rows, _item, lambda i: i.item_number, no_check, write)
 
 
@@ -168,9 +174,8 @@ def _copy_user(existing: User, user: User) -> None:
 
 
 async def import_users(uow: UnitOfWork, rows: Rows) -> ImportResult:
-    async def write(uow: UnitOfWork, parsed) -> ImportResult:
-        return await _upsert(uow, (u for _, u in parsed), lambda u, user: u.users.by_telegram_id(user.telegram_id),
-                             lambda u, user: u.users.add(user), _copy_user)
+    write = _upserting(lambda u, user: u.users.by_telegram_id(user.telegram_id),
+                       lambda u, user: u.users.add(user), _copy_user)
     return await run_import(uow, rows, _user, lambda u: u.telegram_id, _customers_accounts, write)
 
 
@@ -243,9 +248,8 @@ def _copy_posting_profile(existing, profile) -> None:
 
 async def import_posting_profiles(uow: UnitOfWork, rows: Rows) -> ImportResult:
     """code,summary_account: which summary account a free text invoice's customer balance goes to."""
-    async def write(uow: UnitOfWork, parsed) -> ImportResult:
-        return await _upsert(uow, (p for _, p in parsed), lambda u, p: u.posting_profiles.get(p.code),
-                             lambda u, p: u.posting_profiles.add(p), _copy_posting_profile)
+    write = _upserting(lambda u, p: u.posting_profiles.get(p.code), lambda u, p: u.posting_profiles.add(p),
+                       _copy_posting_profile)
     return await run_import(uow, rows, _posting_profile, lambda p: p.code, no_check, write)
 
 

@@ -114,11 +114,11 @@ async def test_a_command_typed_while_entering_lines_goes_to_its_own_handler(runn
     assert "Open quotations" in await chat.say("/quotes")
 
 
-async def test_a_line_named_twice_when_delivering_is_refused_and_nothing_is_posted(running, uow_factory):
-    chat = running.chat(SAM)
+async def _order_shown(chat, line: str) -> str:
+    """A quotation of one line for C-001, sent, confirmed; the sales order's view."""
     await chat.say("/quote")
     await chat.say("C-001")
-    await chat.say("A-100 5")
+    await chat.say(line)
     await chat.tap("Send")
     await chat.reply()
     await chat.say("/quotes")
@@ -127,7 +127,12 @@ async def test_a_line_named_twice_when_delivering_is_refused_and_nothing_is_post
     await chat.tap("Confirm")
     await chat.reply()
     await chat.tap("Show sales order")
-    await chat.reply()
+    return await chat.reply()
+
+
+async def test_a_line_named_twice_when_delivering_is_refused_and_nothing_is_posted(running, uow_factory):
+    chat = running.chat(SAM)
+    await _order_shown(chat, "A-100 5")
     await chat.tap("Deliver")
     await chat.reply()
     assert "Line 1 is named twice" in await chat.say("1:1 1:2")
@@ -139,18 +144,7 @@ async def test_a_line_named_twice_when_delivering_is_refused_and_nothing_is_post
 
 async def test_a_canceled_order_reads_canceled_with_nothing_left_and_a_second_cancel_says_so(running):
     chat = running.chat(SAM)
-    await chat.say("/quote")
-    await chat.say("C-001")
-    await chat.say("A-100 3")
-    await chat.tap("Send")
-    await chat.reply()
-    await chat.say("/quotes")
-    await chat.tap("Q-000001")
-    await chat.reply()
-    await chat.tap("Confirm")
-    await chat.reply()
-    await chat.tap("Show sales order")
-    assert "deliver remainder 3, invoice remainder 3" in await chat.reply()
+    assert "deliver remainder 3, invoice remainder 3" in await _order_shown(chat, "A-100 3")
     await chat.tap("Cancel order")
     assert "Sales order SO-000001 is canceled." in await chat.reply()
     again = await chat.tap("Cancel order")  # the old button, tapped once more
