@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from domain.backorder import BackorderLine, Supply
@@ -120,6 +120,16 @@ class AnswerResult:
     salesperson: User | None
     quantity: Decimal = Decimal(0)       # shipped now, or canceled
     packing_slip: str = ""
+
+    @property
+    def expected_date(self) -> date:
+        """The line's date now, which the answer reports: the salesperson may have moved it
+        (Date on /backorders) after the notice was sent."""
+        return self.line.confirmed_delivery_date or self.notice.expected_date
+
+    @property
+    def date_changed(self) -> bool:
+        return self.expected_date != self.notice.expected_date
 
 
 async def answer_notice(uow: UnitOfWork, clock: Clock, user: User, notice_id: int,

@@ -164,3 +164,18 @@ async def test_a_date_moved_back_by_the_salesperson_and_slipping_again_is_news_a
     assert await digest.run() == 1
     assert "past the confirmed date" not in (await running.fake.wait_for("sendMessage", chat_id=SAM)).params["text"]
 
+
+
+async def test_an_answer_after_the_salesperson_moved_the_date_reports_the_lines_date(
+        running, uow_factory, seeded, late_order, clock):
+    running.fake.add_user(ACME_TG)
+    running.fake.add_user(SAM)
+    notices, _digest = running.app.notice_jobs
+    assert await notices.run() == 1
+    await running.fake.wait_for("sendMessage", chat_id=ACME_TG)
+    await backorders.set_confirmed_date(running.app.uow(), clock, seeded["sales"], late_order.id, 1, date(2026, 12, 1))
+    buyer = running.chat(ACME_TG)
+    await buyer.tap("Wait for the whole line")
+    assert "expected on 1 Dec 2026" in await buyer.reply()
+    report = (await running.fake.wait_for("sendMessage", chat_id=SAM)).params["text"]
+    assert "accepts delivery on 1 Dec 2026" in report and "4 Dec 2026" in report  # the notice said 4 Dec
