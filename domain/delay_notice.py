@@ -17,8 +17,10 @@ The rule for the new expected date (pure; `new_expected_date`):
   setting (default 10 working days). Dates fall on working days (Monday to Friday). A date that is
   not new (equal to C) gives no notice.
 * The new date becomes the line's confirmed delivery date, in the same transaction as the notice
-  and its e-mail, so the next run compares with the new promise and does not repeat itself; a
-  notice is unique per (order line, expected date), so even two runs at once create one.
+  and its e-mail, so the next run compares with the new promise and does not repeat itself. The
+  move is conditional (only from the date the run saw) and notices are numbered per line (unique),
+  so even two runs at once create one. A date the customer was told before is news again once the
+  line was moved away from it (the salesperson promised another day): it gets a new notice.
 
 An answer is accepted from the notice's own customer, once, while the line still waits for
 delivery and the notice is the line's newest (`check_answer`).
@@ -161,7 +163,7 @@ def slipped_lines(lines: Sequence[BackorderLine], on_hand: dict[int, Decimal],
 
 @dataclass(eq=False)
 class DelayNotice:
-    """One notice: an order line and its new expected date. Unique per (line, expected date)."""
+    """One notice: an order line and its new expected date; the line's `sequence`-th notice."""
     sales_order_line_id: int
     sales_order_id: int
     line_number: int
@@ -176,15 +178,16 @@ class DelayNotice:
     answered_at: datetime | None = None
     answered_by: int | None = None      # the customer's user id
     answer_detail: str = ""             # e.g. the packing slip number
+    sequence: int = 1                   # 1 for the line's first notice, then 2, ... (unique per line)
     id: int | None = None
 
     @classmethod
-    def for_slip(cls, slip: Slip, now: datetime) -> DelayNotice:
+    def for_slip(cls, slip: Slip, now: datetime, sequence: int) -> DelayNotice:
         line = slip.line
         return cls(sales_order_line_id=line.line_id, sales_order_id=line.order_id,
                    line_number=line.line_number, customer_id=line.customer_id,
                    salesperson_id=line.salesperson_id, expected_date=slip.expected_date,
-                   previous_date=slip.previous_date, reason=slip.reason, created_at=now)
+                   previous_date=slip.previous_date, reason=slip.reason, created_at=now, sequence=sequence)
 
 
 @dataclass(eq=False)

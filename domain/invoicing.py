@@ -92,6 +92,16 @@ def invoice_salesperson(orders: Mapping[int, SalesOrder], order_ids: Sequence[in
     return orders[min(order_ids)].salesperson_id
 
 
+NOT_THIS_CUSTOMERS_SLIP = N_("That packing slip is not one of this customer's.")
+
+
+def check_slips_of(customer_id: int, slips: Sequence[PackingSlip]) -> None:
+    """Slips chosen for a customer are that customer's: a choice names both by id, and callback
+    data can be forged (an invoice for one customer must never be reported as another's)."""
+    if any(s.customer_id != customer_id for s in slips):
+        raise NotFound(NOT_THIS_CUSTOMERS_SLIP)
+
+
 def check_one_customer(slips: Sequence[PackingSlip]) -> None:
     if len({s.customer_id for s in slips}) > 1:
         raise InvalidInput(N_("One invoice covers the packing slips of one customer."))

@@ -63,13 +63,13 @@ def _customer_reply(result: AnswerResult) -> str:
             slip=esc(result.packing_slip))
         if line.deliver_remainder > 0:
             text += "\n" + _("The remaining {remaining} {unit} follow, expected on {date}.").format(
-                remaining=qty(line.deliver_remainder), unit=esc(line.unit), date=day(result.notice.expected_date))
+                remaining=qty(line.deliver_remainder), unit=esc(line.unit), date=day(result.expected_date))
         return text
     if result.answer is NoticeAnswer.CANCEL:
         return _("The remaining {quantity} {unit} of {item} on order {order} are canceled.").format(
             quantity=qty(result.quantity), unit=esc(line.unit), item=esc(line.item_number), order=esc(order.number))
     return _("Thank you: we deliver {item} on order {order} as soon as it is in, expected on {date}.").format(
-        item=esc(line.item_number), order=esc(order.number), date=day(result.notice.expected_date))
+        item=esc(line.item_number), order=esc(order.number), date=day(result.expected_date))
 
 
 def salesperson_report(result: AnswerResult) -> str:
@@ -85,7 +85,10 @@ def salesperson_report(result: AnswerResult) -> str:
         body = _("cancel the line: {quantity} {unit} canceled.").format(quantity=qty(result.quantity),
                                                                          unit=esc(line.unit))
     else:
-        body = _("wait; accepts delivery on {date}.").format(date=day(result.notice.expected_date))
+        body = _("wait; accepts delivery on {date}.").format(date=day(result.expected_date))
+    if result.date_changed:  # an older notice answered after the line's date was moved
+        body += "\n" + _("The notice said {date}; the line's date was changed since.").format(
+            date=day(result.notice.expected_date))
     return f"{head}\n{body}"
 
 

@@ -76,7 +76,10 @@ async def open_choice(query: CallbackQuery, callback_data: ChooseSlips, user: Us
 
 @routes.callback_query(SlipPick.filter())
 async def toggle(query: CallbackQuery, callback_data: SlipPick, user: User, state: FSMContext, deps: Deps) -> None:
-    chosen = await _chosen(state, callback_data.customer_id) ^ {callback_data.slip_id}
+    chosen = await _chosen(state, callback_data.customer_id)
+    if callback_data.slip_id not in chosen:
+        await invoicing.check_slip_choice(deps.uow(), user, callback_data.customer_id, callback_data.slip_id)
+    chosen ^= {callback_data.slip_id}
     await state.update_data(slip_choice_customer=callback_data.customer_id, slip_choice=sorted(chosen))
     await query.message.edit_reply_markup(reply_markup=await _keyboard(deps, user, callback_data.customer_id, chosen))
     await query.answer()  # after the edit: the ticks are in place when the spinner stops
@@ -89,12 +92,14 @@ async def post_or_pro_forma(query: CallbackQuery, callback_data: ChooseSlips, us
     if not chosen:
         await query.answer(_("Tap at least one packing slip first."), show_alert=True)
         return
-    customer = await deps.customer(callback_data.customer_id)
     if callback_data.action == "pro_forma":  # the choice stays open for posting afterwards
-        document = await invoicing.pro_forma_for_packing_slips(deps.uow(), deps.clock, user, chosen)
+        document = await invoicing.pro_forma_for_packing_slips(deps.uow(), deps.clock, user,
+                                                               callback_data.customer_id, chosen)
+        customer = await deps.customer(document.customer_id)
         await answer_pro_forma(query, deps, document, customer.account_number)
         return
-    invoice = await invoicing.invoice_packing_slips(deps.uow(), deps.clock, user, chosen)
+    invoice = await invoicing.invoice_packing_slips(deps.uow(), deps.clock, user, callback_data.customer_id, chosen)
+    customer = await deps.customer(invoice.customer_id)  # the report names the invoice's own customer
     deps.mail_queued()
     await state.update_data(slip_choice_customer=None, slip_choice=[])
     await query.answer(_("Invoiced."))

@@ -44,6 +44,11 @@ class DelayNoticeRepository:
     async def newest_id(self, line_id: int) -> int | None:
         return await self.session.scalar(select(func.max(N.id)).where(N.sales_order_line_id == line_id))
 
+    async def next_sequence(self, line_id: int) -> int:
+        """The number the line's next notice takes (1 for its first)."""
+        last = await self.session.scalar(select(func.max(N.sequence)).where(N.sales_order_line_id == line_id))
+        return (last or 0) + 1
+
     async def move_date(self, line_id: int, previous: date | None, new: date) -> bool:
         """Set a line's confirmed delivery date, only if it still is `previous`."""
         result = await self.session.execute(

@@ -2,9 +2,9 @@
 
 `run_notices` finds the lines whose promise slipped (domain/delay_notice.py has the rule) and gives
 each its own transaction: the line's new date (a conditional update from the date the run saw),
-the notice (unique per line and date), its e-mail in the outbox and its Telegram messages are
-committed together or not at all. A second run, or a second process at the same moment, finds
-the date already moved (or the unique key taken) and creates nothing.
+the notice (the line's next number, unique per line), its e-mail in the outbox and its Telegram
+messages are committed together or not at all. A second run, or a second process at the same
+moment, finds the date already moved (or the line's next number taken) and creates nothing.
 
 `answer_notice` is the customer's Wait / Ship what is on hand / Cancel the line, checked here:
 only that customer, only once, only the line's newest notice, only while the line is open.
@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from domain.backorder import BackorderLine, Supply
@@ -60,11 +60,11 @@ async def notify_slip(uow: UnitOfWork, clock: Clock, slip: Slip) -> DelayNotice 
     async with uow:
         if not await uow.delay_notices.move_date(line.line_id, slip.previous_date, slip.expected_date):
             return None
-        notice = DelayNotice.for_slip(slip, now)
+        notice = DelayNotice.for_slip(slip, now, await uow.delay_notices.next_sequence(line.line_id))
         customer = await uow.customers.get(line.customer_id)
         notice.email_queued = bool(customer and customer.email)
         await uow.delay_notices.add(notice)
-        await uow.flush()  # the unique key (line, date) is checked here, and the id is known
+        await uow.flush()  # the unique key (line, sequence) is checked here, and the id is known
         if notice.email_queued:
             await uow.outbox.add(OutboxMail.queue(MailKind.DELAY_NOTICE, notice.id, customer.email,
                                                   customer.language, now, notify_user_id=line.salesperson_id))
@@ -120,6 +120,16 @@ class AnswerResult:
     salesperson: User | None
     quantity: Decimal = Decimal(0)       # shipped now, or canceled
     packing_slip: str = ""
+
+    @property
+    def expected_date(self) -> date:
+        """The line's date now, which the answer reports: the salesperson may have moved it
+        (Date on /backorders) after the notice was sent."""
+        return self.line.confirmed_delivery_date or self.notice.expected_date
+
+    @property
+    def date_changed(self) -> bool:
+        return self.expected_date != self.notice.expected_date
 
 
 async def answer_notice(uow: UnitOfWork, clock: Clock, user: User, notice_id: int,

@@ -9,7 +9,8 @@ from datetime import date
 from domain.customer import Customer
 from domain.errors import N_, DomainError, InvalidInput, NotFound, NotPermitted
 from domain.invoice import CustomerInvoice, ProForma, invoice_lines_for, pro_forma_for
-from domain.invoicing import Month, check_one_customer, post_invoice_for_slips, slips_by_customer
+from domain.invoicing import (NOT_THIS_CUSTOMERS_SLIP, Month, check_one_customer, check_slips_of, post_invoice_for_slips,
+                              slips_by_customer)
 from domain.numbering import Sequence as Seq
 from domain.outbox import MailKind, OutboxMail
 from domain.packing_slip import PackingSlip
@@ -151,10 +152,12 @@ async def invoice_month(uow_factory, clock: Clock, user: User, month: Month,
     return MonthRun(tuple(posted), tuple(skipped))
 
 
-async def _chosen(uow: UnitOfWork, slip_ids: Sequence[int]) -> tuple[Customer, list[PackingSlip], dict[int, SalesOrder]]:
+async def _chosen(uow: UnitOfWork, customer_id: int, slip_ids: Sequence[int]
+                  ) -> tuple[Customer, list[PackingSlip], dict[int, SalesOrder]]:
     slips = list(await uow.packing_slips.many(slip_ids))
     if not slip_ids or len(slips) != len(set(slip_ids)):
         raise InvalidInput(N_("Choose packing slips that exist and are not yet invoiced."))
+    check_slips_of(customer_id, slips)
     check_one_customer(slips)
     for slip in slips:
         if slip.is_invoiced:
@@ -162,20 +165,30 @@ async def _chosen(uow: UnitOfWork, slip_ids: Sequence[int]) -> tuple[Customer, l
     return await uow.customers.get(slips[0].customer_id), slips, await _orders_of(uow, slips)
 
 
-async def invoice_packing_slips(uow: UnitOfWork, clock: Clock, user: User,
-                                slip_ids: Sequence[int]) -> CustomerInvoice:
-    """Post one invoice for chosen packing slips of one customer, from one or several orders."""
+async def check_slip_choice(uow: UnitOfWork, user: User, customer_id: int, slip_id: int) -> None:
+    """A slip tapped in a customer's choice is that customer's (the rest is checked on posting)."""
     user.require(Permission.INVOICE)
     async with uow:
-        customer, slips, orders = await _chosen(uow, slip_ids)
+        slips = await uow.packing_slips.many([slip_id])
+    if not slips:
+        raise NotFound(NOT_THIS_CUSTOMERS_SLIP)
+    check_slips_of(customer_id, slips)
+
+
+async def invoice_packing_slips(uow: UnitOfWork, clock: Clock, user: User, customer_id: int,
+                                slip_ids: Sequence[int]) -> CustomerInvoice:
+    """Post one invoice for packing slips chosen for one customer, from one or several orders."""
+    user.require(Permission.INVOICE)
+    async with uow:
+        customer, slips, orders = await _chosen(uow, customer_id, slip_ids)
         return await _post(uow, clock, user, customer, slips, orders)
 
 
-async def pro_forma_for_packing_slips(uow: UnitOfWork, clock: Clock, user: User,
+async def pro_forma_for_packing_slips(uow: UnitOfWork, clock: Clock, user: User, customer_id: int,
                                       slip_ids: Sequence[int]) -> ProForma:
     user.require(Permission.INVOICE)
     async with uow:
-        customer, slips, orders = await _chosen(uow, slip_ids)
+        customer, slips, orders = await _chosen(uow, customer_id, slip_ids)
         _require_all_visible(user, orders, customer)
         return pro_forma_for(orders, slips, clock.today())
 

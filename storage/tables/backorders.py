@@ -55,7 +55,10 @@ delay_notices = Table(
     Column("answered_at", UTCDateTime),
     Column("answered_by", ForeignKey("users.id")),
     Column("answer_detail", String(200), nullable=False),
-    UniqueConstraint("sales_order_line_id", "expected_date", name="uq_delay_notices_line_date"),
+    # The line's n-th notice. Unique per line, so two processes cannot make the same notice; a date
+    # told before may be told again, once the line was moved away from it.
+    Column("sequence", Integer, nullable=False),
+    UniqueConstraint("sales_order_line_id", "sequence", name="uq_delay_notices_line_sequence"),
 )
 
 delay_notice_messages = Table(

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from domain.services import free_text_invoices as fti
 from domain.services import orders
+from handlers.invoice_slips import ChooseSlips, SlipPick
 from tests.e2e.conftest import attachment, pdf_text, wait_for_mail
 from tests.integration.test_invoicing import AMS, default_posting_profile_only, deliver_on, order_for  # noqa: F401
 
@@ -222,3 +223,28 @@ async def test_with_more_open_packing_slips_than_offered_the_oldest_are_offered_
     assert "The oldest 30 of 34 are offered; once they are invoiced, the next ones are." in await chat.reply()
     slips = [b for b in chat.buttons() if b.startswith("▫️")]
     assert len(slips) == 30 and slips[0].startswith("▫️ PS-000001 ") and slips[-1].startswith("▫️ PS-000030 ")
+
+
+async def test_a_forged_pick_of_another_customers_slip_is_refused_and_nothing_is_posted(
+        running, uow_factory, clock, seeded):
+    """Callback data carry ids only: a pick naming Acme with the café's packing slip is refused."""
+    sam = seeded["sales"]
+    clock.at = datetime(2026, 10, 1, 9, 0, tzinfo=AMS)
+    await deliver_on(uow_factory, clock, sam, await order_for(uow_factory, clock, sam, seeded["acme"],
+                                                              [(seeded["chair"], 1)]), 2, 10, {1: D(1)})
+    cafe_slip = await deliver_on(uow_factory, clock, sam, await order_for(
+        uow_factory, clock, sam, seeded["cafe"], [(seeded["book"], 3)]), 3, 10, {1: D(3)})
+    chat = running.chat(SAM)
+    await chat.say("/invoicing")
+    await chat.say("2026-10")
+    await chat.tap("Choose slips C-001")
+    await chat.reply()
+    message_id = running.fake.last_bot_message(SAM)["message_id"]
+    acme = seeded["acme"].id
+    pick = await chat.tap_data(message_id, SlipPick(customer_id=acme, slip_id=cafe_slip.id).pack(),
+                               check_button=False)
+    assert "not one of this customer's" in chat.alert(pick)
+    post = await chat.tap_data(message_id, ChooseSlips(action="post", customer_id=acme).pack(), check_button=False)
+    assert "Tap at least one packing slip first" in chat.alert(post)
+    _order, [slip] = await orders.get_order(uow_factory(), sam, cafe_slip.sales_order_id)
+    assert slip.invoice_number is None

@@ -10,6 +10,7 @@ from datetime import date
 import pytest
 
 from domain.delay_notice import MessageStatus
+from domain.services import backorders
 from domain.user import Role, User
 from storage import tables as t
 from tests.backorder_helpers import import_pos, make_order
@@ -122,3 +123,59 @@ async def test_the_morning_digest_once_per_salesperson(running, uow_factory, see
     assert "past the confirmed date" in text
     assert await digest.run() == 0
     assert len(running.fake.calls_of("sendMessage", chat_id=SAM)) == 1
+
+
+async def _line_date(uow_factory, order_id) -> date:
+    async with uow_factory() as uow:
+        return (await uow.sales_orders.get(order_id)).line(1).confirmed_delivery_date
+
+
+async def test_a_date_moved_back_by_the_salesperson_and_slipping_again_is_news_again(
+        running, uow_factory, seeded, late_order, clock):
+    """4 Dec was told, then Sam promised 1 Dec; the vendor delivery of 3 Dec moves it to 4 Dec again:
+    the line moves and the customer is told again (4 Dec was no longer their date)."""
+    running.fake.add_user(ACME_TG)
+    running.fake.add_user(SAM)
+    notices, digest = running.app.notice_jobs
+    buyer = running.chat(ACME_TG)
+    assert await notices.run() == 1
+    await wait_for_mail(running.smtp, 1)
+    await running.fake.wait_for("sendMessage", chat_id=ACME_TG)
+    old_notice = buyer.button_data("Wait for the whole line")
+    await backorders.set_confirmed_date(running.app.uow(), clock, seeded["sales"], late_order.id, 1, date(2026, 12, 1))
+
+    clock.advance(days=1)  # 25 Nov: 1 Dec is still ahead, but the chairs come on 3 Dec
+    assert await notices.run() == 1
+    assert await _line_date(uow_factory, late_order.id) == date(2026, 12, 4)
+    [_first, mail] = await wait_for_mail(running.smtp, 2)
+    text = mail.message.get_body(("plain",)).get_content()
+    assert "4 Dec 2026" in text and "1 Dec 2026" in text
+    call = await running.fake.wait_for("sendMessage", chat_id=ACME_TG)
+    assert "4 Dec 2026" in call.params["text"] and "we had said 1 Dec 2026" in call.params["text"]
+    clock.advance(days=7)
+    assert await notices.run() == 0  # 4 Dec is still ahead and covered: nothing new to tell
+    assert len(await _rows(uow_factory, t.delay_notices)) == 2
+
+    stale = await buyer.tap_data(*old_notice, check_button=False)
+    assert stale.params.get("show_alert") and "newer notice" in stale.params["text"]
+    await buyer.tap("Wait for the whole line")
+    assert "expected on 4 Dec 2026" in await buyer.reply()
+    assert "accepts delivery on 4 Dec 2026" in (await running.fake.wait_for("sendMessage", chat_id=SAM)).params["text"]
+    assert await digest.run() == 1
+    assert "past the confirmed date" not in (await running.fake.wait_for("sendMessage", chat_id=SAM)).params["text"]
+
+
+
+async def test_an_answer_after_the_salesperson_moved_the_date_reports_the_lines_date(
+        running, uow_factory, seeded, late_order, clock):
+    running.fake.add_user(ACME_TG)
+    running.fake.add_user(SAM)
+    notices, _digest = running.app.notice_jobs
+    assert await notices.run() == 1
+    await running.fake.wait_for("sendMessage", chat_id=ACME_TG)
+    await backorders.set_confirmed_date(running.app.uow(), clock, seeded["sales"], late_order.id, 1, date(2026, 12, 1))
+    buyer = running.chat(ACME_TG)
+    await buyer.tap("Wait for the whole line")
+    assert "expected on 1 Dec 2026" in await buyer.reply()
+    report = (await running.fake.wait_for("sendMessage", chat_id=SAM)).params["text"]
+    assert "accepts delivery on 1 Dec 2026" in report and "4 Dec 2026" in report  # the notice said 4 Dec

@@ -164,23 +164,27 @@ async def test_post_all_posts_each_customer_and_chosen_slips_across_orders(uow_f
     s2 = await deliver_on(uow_factory, clock, sam, a2, 3, 10, {1: D(1)})
     s3 = await deliver_on(uow_factory, clock, sam, cafe, 4, 10, {1: D(5)})
     s4 = await deliver_on(uow_factory, clock, sam, a1, 5, 10, {1: D(2)})
-    with pytest.raises(InvalidInput, match="one customer"):
-        await invoicing.invoice_packing_slips(uow_factory(), clock, sam, [s1.id, s3.id])
+    acme = seeded["acme"].id
+    with pytest.raises(NotFound, match="not one of this customer's"):
+        await invoicing.invoice_packing_slips(uow_factory(), clock, sam, acme, [s1.id, s3.id])
+    for chosen_for_acme in (invoicing.invoice_packing_slips, invoicing.pro_forma_for_packing_slips):
+        with pytest.raises(NotFound, match="not one of this customer's"):  # only the café's slip
+            await chosen_for_acme(uow_factory(), clock, sam, acme, [s3.id])
     with pytest.raises(InvalidInput, match="exist"):
-        await invoicing.invoice_packing_slips(uow_factory(), clock, sam, [s1.id, 999])
+        await invoicing.invoice_packing_slips(uow_factory(), clock, sam, acme, [s1.id, 999])
     with pytest.raises(NotPermitted):
-        await invoicing.invoice_packing_slips(uow_factory(), clock, seeded["sales2"], [s1.id, s2.id])
+        await invoicing.invoice_packing_slips(uow_factory(), clock, seeded["sales2"], acme, [s1.id, s2.id])
     customer, choice = await invoicing.slips_to_choose(uow_factory(), sam, seeded["acme"].id)
     assert [(s.number, order) for s, order in choice] == [
         (s1.number, a1.number), (s2.number, a2.number), (s4.number, a1.number)]
     with pytest.raises(InvalidInput, match="no packing slips of yours"):
         await invoicing.slips_to_choose(uow_factory(), seeded["sales2"], seeded["acme"].id)
-    pro_forma = await invoicing.pro_forma_for_packing_slips(uow_factory(), clock, sam, [s1.id, s2.id])
-    chosen = await invoicing.invoice_packing_slips(uow_factory(), clock, sam, [s1.id, s2.id])
+    pro_forma = await invoicing.pro_forma_for_packing_slips(uow_factory(), clock, sam, acme, [s1.id, s2.id])
+    chosen = await invoicing.invoice_packing_slips(uow_factory(), clock, sam, acme, [s1.id, s2.id])
     assert chosen.number == "INV-000001" and chosen.totals == pro_forma.totals
     assert [(l.sales_order_id, l.quantity) for l in chosen.lines] == [(a1.id, D(1)), (a2.id, D(1))]
     with pytest.raises(InvalidInput, match="already invoiced"):
-        await invoicing.invoice_packing_slips(uow_factory(), clock, sam, [s2.id, s4.id])
+        await invoicing.invoice_packing_slips(uow_factory(), clock, sam, acme, [s2.id, s4.id])
     run = await invoicing.invoice_month(uow_factory, clock, sam, OCTOBER)
     assert [(c.account_number, [l.quantity for l in i.lines]) for c, i in run.posted] == [
         ("C-001", [D(2)]), ("C-002", [D(5)])]

@@ -92,17 +92,26 @@ async def test_two_runs_at_once_make_one_notice_per_line(uow_factory, clock, see
     assert len(await _all(uow_factory, t.delay_notice_messages)) == 2
 
 
-async def test_the_unique_key_refuses_a_second_notice_for_the_same_date(uow_factory, clock, seeded, late):
+async def test_a_line_put_back_and_slipping_again_gets_a_new_notice_for_the_same_date(uow_factory, clock, seeded, late):
     [slip, *_] = await svc.find_slips(uow_factory(), clock)
-    assert await svc.notify_slip(uow_factory(), clock, slip) is not None
+    first = await svc.notify_slip(uow_factory(), clock, slip)
     assert await svc.notify_slip(uow_factory(), clock, slip) is None  # the line already moved
-    async with uow_factory() as uow:  # even if the date were put back, the (line, date) key holds
-        o = await uow.sales_orders.get(late["order"].id)
-        o.line(slip.line.line_number).confirmed_delivery_date = slip.previous_date
-        await uow.commit()
+    await set_dates(uow_factory, late["order"], {slip.line.line_number: slip.previous_date})
+    again = await svc.notify_slip(uow_factory(), clock, slip)  # the date told before is news again
+    assert (again.expected_date, again.sequence, first.sequence) == (slip.expected_date, 2, 1)
+    assert len(await _all(uow_factory, t.outbox_mails)) == 2
+
+
+async def test_the_unique_key_refuses_a_second_notice_with_the_lines_same_number(uow_factory, clock, seeded, late):
+    """Two processes that both got past the date move would both take the line's next number."""
+    [slip, *_] = await svc.find_slips(uow_factory(), clock)
+    notice = await svc.notify_slip(uow_factory(), clock, slip)
+    from domain.delay_notice import DelayNotice
     from domain.errors import ConcurrentChange
     with pytest.raises(ConcurrentChange):
-        await svc.notify_slip(uow_factory(), clock, slip)
+        async with uow_factory() as uow:
+            await uow.delay_notices.add(DelayNotice.for_slip(slip, clock.now(), notice.sequence))
+            await uow.commit()
 
 
 async def _notice_for(uow_factory, clock, line_number):
@@ -229,3 +238,21 @@ async def test_telegram_messages_are_claimed_before_sending_and_never_sent_twice
     rows = {r["id"]: r["status"] for r in await _all(uow_factory, t.delay_notice_messages)}
     assert rows == {first["id"]: MessageStatus.SENDING, second["id"]: MessageStatus.SENT}
     assert await job.run() == 0 and len(notifier.sent) == 1
+
+
+async def test_0024_keeps_the_notices_and_their_messages_both_ways(uow_factory, clock, seeded, late, database_url):
+    if not database_url.startswith("sqlite"):
+        pytest.skip("up and down on a copy of the SQLite template; PostgreSQL's schema is shared")
+    from alembic import command
+    from storage.migrate import alembic_config, upgrade_async
+    await svc.run_notices(uow_factory, clock)
+    from sqlalchemy import text
+
+    async def count(table: str) -> int:
+        async with uow_factory() as uow:
+            return await uow.session.scalar(text(f"SELECT count(*) FROM {table}"))
+    await asyncio.to_thread(command.downgrade, alembic_config(database_url), "0023")
+    assert (await count("delay_notices"), await count("delay_notice_messages")) == (2, 2)
+    await upgrade_async(database_url, "head")
+    assert sorted(n["sequence"] for n in await _all(uow_factory, t.delay_notices)) == [1, 1]
+    assert await count("delay_notice_messages") == 2
