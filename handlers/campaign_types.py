@@ -31,6 +31,9 @@ def count_lines(v: CampaignView) -> list[str]:
     states, p = v.calls.by_state, v.calls
     lines = [_("Calls: {open} open · {done} done · {skipped} skipped (no phone number)").format(
         open=states.get("open", 0), done=states.get("done", 0), skipped=states.get("skipped", 0))]
+    if states.get("cancelled"):
+        lines.append(_("{count} open call(s) were closed when the campaign was cancelled.").format(
+            count=states["cancelled"]))
     if p.by_outcome:
         lines.append(" · ".join(f"{outcome_label(o)} {p.by_outcome.get(str(o), 0)}" for o in CallOutcome))
     for name, open_, done in p.by_person:
