@@ -41,6 +41,7 @@ async def test_a_marketing_user_creates_previews_tests_and_sends_a_campaign(runn
     chat = running.chat(MARK)
     reply = await chat.say("/newcampaign\ne-mail\nWinter offer\nen\nstage=customer")
     assert "Campaign #1: Winter offer" in reply and "Reaches 2 contact(s)" in reply
+    assert "Type: e-mail · language: en · status: draft" in reply  # the type's label, not its value 'email'
     assert "Nothing is sent until you schedule it" in reply
 
     reply = await chat.say("/content 1 en\nWinter at {{ company }}\nDear {{ contact_name }},\n\n"
