@@ -146,7 +146,8 @@ async def test_bad_input_gets_a_clear_reply_and_changes_nothing(running, mark, u
     assert "not a selection" in await chat.say("/newcampaign\ne-mail\nX\nen\ncolour=blue")
     assert await campaigns.listing(uow_factory(), mark) == []
     await chat.say("/newcampaign\ne-mail\nX\nen\nall")
-    assert "template has an error" in await chat.say("/content 1 en\nHi {{ nme }}\nbody")
+    reply = await chat.say("/content 1 en\nHi {{ nme }}\nbody")
+    assert "Unknown merge field 'nme'" in reply and "{{ contact_name }}" in reply and "undefined" not in reply
     assert "template has an error" in await chat.say("/content 1 en\nHi\n{% if %}")
     view = await campaigns.view(uow_factory(), mark, 1)
     assert view.campaign.contents == []
