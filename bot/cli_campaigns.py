@@ -64,7 +64,7 @@ def _describe(view, tz: ZoneInfo) -> str:
     if view.calls is not None:
         states, calls = view.calls.by_state, view.calls
         return head + (f"calls: open {states.get('open', 0)}, done {states.get('done', 0)}, skipped (no phone) "
-                       f"{states.get('skipped', 0)}; outcomes: "
+                       f"{states.get('skipped', 0)}, cancelled (still open at the cancel) {states.get('cancelled', 0)}; outcomes: "
                        + (", ".join(f"{o} {n}" for o, n in sorted(calls.by_outcome.items())) or "-") + "\n"
                        + "\n".join(f"  {name or 'unassigned'}: open {o}, done {d}" for name, o, d in calls.by_person))
     if view.contacts is not None:

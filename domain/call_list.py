@@ -6,7 +6,8 @@ salesperson stays unassigned until a manager takes it. A call is OPEN until an o
 
 - reached, interested, not interested: DONE;
 - no answer: stays open and comes back after the untried calls; the MAX_NO_ANSWER-th closes it;
-- call back on a date (today or later; a past date is refused): open, shown again from that date.
+- call back on a date (today or later; a past date is refused): open, shown again from that date;
+- the campaign is cancelled: every open call becomes CANCELLED at once (final, never shown again).
 
 Only the assigned salesperson logs a call; every outcome is kept as an event with who and when.
 """
@@ -25,6 +26,7 @@ class CallState(StrEnum):
     OPEN = "open"
     DONE = "done"
     SKIPPED = "skipped"  # no phone number
+    CANCELLED = "cancelled"  # still open when the campaign was cancelled
 
 
 class CallOutcome(StrEnum):
@@ -53,6 +55,12 @@ def international(phone: str, country_code: str = DEFAULT_COUNTRY_CODE) -> str:
     if phone.startswith("0"):
         return f"+{country_code}{phone[1:]}"
     return "+" + phone
+
+
+def campaign_cancelled(campaign_label: str) -> TransitionNotAllowed:
+    """A call of a cancelled campaign never comes back: said as final, not as 'wait'."""
+    return TransitionNotAllowed(N_("Campaign {number} was cancelled; this call is closed."),
+                                number=campaign_label)
 
 
 @dataclass(eq=False)
@@ -91,6 +99,12 @@ class Call:
     def is_due(self, today: date) -> bool:
         return self.state is CallState.OPEN and (self.call_back_on is None or self.call_back_on <= today)
 
+    def require_open(self) -> None:
+        if self.state is CallState.CANCELLED:
+            raise campaign_cancelled(f"#{self.campaign_id}")
+        if self.state is not CallState.OPEN:
+            raise TransitionNotAllowed(N_("Call {number} is already closed."), number=self.label)
+
     def take(self, user_id: int) -> None:
         """A manager takes an unassigned call."""
         if self.assigned_to is not None and self.assigned_to != user_id:
@@ -103,8 +117,7 @@ class Call:
             raise ValueError("an outcome needs an aware time")
         if self.assigned_to != by:
             raise NotPermitted(N_("This call is not on your list."))
-        if self.state is not CallState.OPEN:
-            raise TransitionNotAllowed(N_("Call {number} is already closed."), number=self.label)
+        self.require_open()
         outcome = CallOutcome(outcome)
         if outcome is CallOutcome.CALL_BACK:
             if call_back_on is None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from jinja2 import StrictUndefined, Template, TemplateError
+from jinja2 import StrictUndefined, Template, TemplateError, meta
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import escape
 
@@ -99,5 +99,20 @@ def parse_content(language: str, text: str) -> CampaignContent:
     if not marker:
         html = html_of_text(plain)
     content = CampaignContent(language, subject, plain + "\n", html.strip())
+    for env, source in ((_TEXT, content.subject), (_TEXT, content.text), (_HTML, content.html)):
+        _check_fields(env, source)
     CompiledContent(content).render(SAMPLE)
     return content
+
+
+def _check_fields(env: ImmutableSandboxedEnvironment, source: str) -> None:
+    """A misspelt merge field is named in the user's language; Jinja2's own message ("'foo' is
+    undefined") is English. A syntax error keeps Jinja2's text: it has no message key to translate."""
+    try:
+        names = meta.find_undeclared_variables(env.parse(source))
+    except TemplateError as exc:
+        raise InvalidInput(N_("The template has an error: {error}"), error=str(exc)) from None
+    unknown = sorted(names - _FILLABLE - set(env.globals))
+    if unknown:
+        raise InvalidInput(N_("Unknown merge field '{field}'. The merge fields are: {fields}."),
+                           field=unknown[0], fields=", ".join("{{ %s }}" % name for name in FIELDS))

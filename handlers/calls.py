@@ -13,6 +13,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton as Button, InlineK
 
 from bot.i18n import _
 from domain.call_list import CallOutcome, international
+from domain.errors import DomainError, InvalidInput
 from domain.services import calls
 from domain.user import User
 from handlers.campaign_types import outcome_label
@@ -87,6 +88,12 @@ async def act(query: CallbackQuery, callback_data: CallAct, user: User, deps: De
 async def call_back_date(message: Message, user: User, deps: Deps, state: FSMContext) -> None:
     day = parse_day(message.text, deps.clock.today())
     call_id = (await state.get_data())["call_id"]
-    await calls.log_outcome(deps.uow(), deps.clock, user, call_id, CallOutcome.CALL_BACK, day)
+    try:
+        await calls.log_outcome(deps.uow(), deps.clock, user, call_id, CallOutcome.CALL_BACK, day)
+    except InvalidInput:
+        raise  # a date that cannot be used (e.g. passed): the step stays for a better one
+    except DomainError:
+        await state.clear()  # the call is closed, cancelled, waits or is gone: no date helps now
+        raise
     await state.clear()
     await _show_next(message, user, deps, _("Logged: call back on {date}.").format(date=day.isoformat()))

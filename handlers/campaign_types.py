@@ -5,17 +5,12 @@ from __future__ import annotations
 from bot.i18n import _
 from domain.call_list import CallOutcome
 from domain.campaign import CampaignStatus as S, CampaignType
-from domain.errors import N_
 from domain.services.campaigns import CampaignView
+from handlers.labels import label
 from handlers.text import esc
 
-OUTCOME_LABELS = {CallOutcome.REACHED: N_("Reached"), CallOutcome.NO_ANSWER: N_("No answer"),
-                  CallOutcome.CALL_BACK: N_("Call back"), CallOutcome.INTERESTED: N_("Interested"),
-                  CallOutcome.NOT_INTERESTED: N_("Not interested")}
-
-
 def outcome_label(outcome: CallOutcome | str) -> str:
-    return _(OUTCOME_LABELS[CallOutcome(outcome)])
+    return label(CallOutcome(outcome))
 
 
 def count_lines(v: CampaignView) -> list[str]:
@@ -31,6 +26,9 @@ def count_lines(v: CampaignView) -> list[str]:
     states, p = v.calls.by_state, v.calls
     lines = [_("Calls: {open} open · {done} done · {skipped} skipped (no phone number)").format(
         open=states.get("open", 0), done=states.get("done", 0), skipped=states.get("skipped", 0))]
+    if states.get("cancelled"):
+        lines.append(_("{count} open call(s) were closed when the campaign was cancelled.").format(
+            count=states["cancelled"]))
     if p.by_outcome:
         lines.append(" · ".join(f"{outcome_label(o)} {p.by_outcome.get(str(o), 0)}" for o in CallOutcome))
     for name, open_, done in p.by_person:

@@ -23,6 +23,7 @@ from domain.services.campaigns import CampaignView
 from domain.user import Permission, User
 from handlers.campaign_types import count_lines
 from handlers.deps import Deps
+from handlers.labels import label
 from handlers.routes import Routes
 from handlers.text import esc
 
@@ -48,7 +49,7 @@ def card_text(v: CampaignView, clock) -> str:
     tz = clock.now().tzinfo
     lines = [_("<b>Campaign #{id}: {name}</b>").format(id=c.id, name=esc(c.name)),
              _("Type: {type} · language: {language} · status: {status}").format(
-                 type=esc(c.type), language=esc(c.language), status=_(str(c.status))),
+                 type=esc(label(c.type)), language=esc(c.language), status=esc(label(c.status))),
              _("Selection: {selection}").format(selection=esc(c.selection.describe())),
              _("Content in: {languages}").format(
                  languages=", ".join(sorted(x.language for x in c.contents)) or "-")]
@@ -109,7 +110,7 @@ async def list_campaigns(message: Message, user: User, deps: Deps) -> None:
     if not found:
         await message.answer(_("No campaigns yet.") + "\n" + usage)
         return
-    rows = [[Button(text=f"#{c.id} {c.name[:40]} · {_(str(c.status))}",
+    rows = [[Button(text=f"#{c.id} {c.name[:40]} · {label(c.status)}",
                     callback_data=CampaignOpen(campaign_id=c.id).pack())] for c in found]
     await message.answer(_("Campaigns:") + "\n" + usage, reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
 

@@ -5,6 +5,8 @@ from collections.abc import Iterable, Mapping
 from enum import StrEnum
 
 from bot.i18n import _
+from domain.call_list import CallOutcome, CallState
+from domain.campaign import CampaignStatus, CampaignType, RecipientState
 from domain.errors import N_
 from domain.free_text_invoice import FreeTextInvoiceStatus
 from domain.quotation import QuotationStatus
@@ -53,6 +55,36 @@ LABELS.update([  # pairs: see _Labels.update
     (Role.MANAGER, N_("manager")),
     (Role.ADMIN, N_("admin")),
     (Role.CUSTOMER, N_("customer")),
+    # Campaigns: lower case, as they read inside a sentence ("status: draft", "Campaign #1 is
+    # cancelled; ..."). The three enums' 'cancelled' (and 'sending', 'done', 'skipped') are the same
+    # word in every language, so they share a msgid.
+    (CampaignStatus.DRAFT, N_("draft")),
+    (CampaignStatus.SCHEDULED, N_("scheduled")),
+    (CampaignStatus.SENDING, N_("sending")),
+    (CampaignStatus.PAUSED, N_("paused")),
+    (CampaignStatus.DONE, N_("done")),
+    (CampaignStatus.CANCELLED, N_("cancelled")),
+    (CampaignType.EMAIL, N_("e-mail")),
+    (CampaignType.MAILING, N_("mailing")),
+    (CampaignType.TELEMARKETING, N_("telemarketing")),
+    (RecipientState.QUEUED, N_("queued")),
+    (RecipientState.SENDING, N_("sending")),
+    (RecipientState.SENT, N_("sent")),
+    (RecipientState.FAILED, N_("failed")),
+    (RecipientState.BOUNCED, N_("bounced")),
+    (RecipientState.SKIPPED, N_("skipped")),
+    (RecipientState.UNKNOWN, N_("unknown")),
+    (RecipientState.CANCELLED, N_("cancelled")),
+    (CallState.OPEN, N_("open")),
+    (CallState.DONE, N_("done")),
+    (CallState.SKIPPED, N_("skipped")),
+    (CallState.CANCELLED, N_("cancelled")),
+    # the call outcomes are also the /calls buttons, hence capitalised
+    (CallOutcome.REACHED, N_("Reached")),
+    (CallOutcome.NO_ANSWER, N_("No answer")),
+    (CallOutcome.CALL_BACK, N_("Call back")),
+    (CallOutcome.INTERESTED, N_("Interested")),
+    (CallOutcome.NOT_INTERESTED, N_("Not interested")),
 ])
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.call_list import Call, CallState
@@ -16,7 +16,7 @@ k, cp = t.campaign_calls.c, t.campaigns.c
 
 @dataclass(frozen=True)
 class CallProgress:
-    by_state: dict[str, int]                 # open, done, skipped
+    by_state: dict[str, int]                 # open, done, skipped, cancelled
     by_outcome: dict[str, int]               # last outcome of each call that has one
     by_person: list[tuple[str, int, int]]    # (salesperson name or "", open, done)
 
@@ -42,6 +42,16 @@ class CallRepository:
     async def open_count(self, campaign_id: int) -> int:
         return await self.session.scalar(select(func.count()).where(
             k.campaign_id == campaign_id, k.state == CallState.OPEN.value)) or 0
+
+    async def cancel_open(self, campaign_id: int) -> int:
+        """The campaign was cancelled: its open calls (call-backs too) end as cancelled. The version
+        goes up, so a salesperson's outcome logged meanwhile in another process (a Call loaded
+        before this commit) fails its version check instead of reopening or closing the call; on
+        PostgreSQL this UPDATE waits for such a row lock and re-checks `open` after it."""
+        result = await self.session.execute(
+            update(t.campaign_calls).where(k.campaign_id == campaign_id, k.state == CallState.OPEN.value)
+            .values(state=CallState.CANCELLED.value, version=k.version + 1))
+        return result.rowcount
 
     async def progress(self, campaign_id: int) -> CallProgress:
         states = await self.session.execute(select(k.state, func.count()).where(k.campaign_id == campaign_id)

@@ -89,8 +89,9 @@ class CampaignResponseRepository:
                                    .values(notified_at=now))
 
     async def contact_facts(self, campaign_id: int, started_at: datetime | None) -> list[ContactFacts]:
-        """Per targeted contact: its rows' states, an opt-out after the start, its response and the
-        quotations and orders attributed to it (domain/campaign_response.py)."""
+        """Per targeted contact (a recipient row's, or a telemarketing call's: a call list has no
+        rows): its rows' states, an opt-out after the start, its response and the quotations and
+        orders attributed to it (domain/campaign_response.py)."""
         states: dict[tuple[str, int], set[str]] = defaultdict(set)
         addresses: dict[tuple[str, str], tuple[str, int]] = {}
         rows = await self.session.execute(select(r.contact_kind, r.contact_id, r.state, r.channel, r.email,
@@ -100,6 +101,10 @@ class CampaignResponseRepository:
             states[key].add(str(state))
             address = email if str(channel) == Channel.EMAIL.value else str(chat_id)
             addresses[(str(channel), address)] = key
+        calls = await self.session.execute(select(t.campaign_calls.c.contact_kind, t.campaign_calls.c.contact_id)
+                                           .where(t.campaign_calls.c.campaign_id == campaign_id))
+        for kind, contact_id in calls.all():
+            states.setdefault((kind, contact_id), set())  # a call list's target: targeted, never 'sent'
         unsubscribed: set[tuple[str, int]] = set()
         if started_at is not None and addresses:
             k = t.consents.c

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from domain.call_list import Call, CallOutcome, CallState
+from domain.call_list import Call, CallOutcome, campaign_cancelled
 from domain.campaign import Campaign, CampaignStatus
 from domain.campaign_response import ResponseKind, effect_of, start_sales_process
 from domain.errors import N_, NotFound, TransitionNotAllowed
@@ -50,6 +50,8 @@ async def _own_call(uow: UnitOfWork, user: User, call_id: int) -> tuple[Call, Ca
                             (call.assigned_to is None and user.can(Permission.SEE_ALL))):
         raise _not_yours(call_id)
     campaign = await uow.campaigns.get(call.campaign_id)
+    if campaign.status is CampaignStatus.CANCELLED:
+        raise campaign_cancelled(campaign.label)
     if campaign.status is not CampaignStatus.SENDING:
         raise TransitionNotAllowed(N_("Campaign {number} is {status}; its calls wait."), number=campaign.label,
                                    status=campaign.status)
@@ -61,8 +63,7 @@ async def check_call(uow: UnitOfWork, user: User, call_id: int) -> Call:
     user.require(Permission.LEADS)
     async with uow:
         call, _campaign = await _own_call(uow, user, call_id)
-        if call.state is not CallState.OPEN:
-            raise TransitionNotAllowed(N_("Call {number} is already closed."), number=call.label)
+        call.require_open()
         return call
 
 

@@ -140,12 +140,14 @@ async def resume(uow: UnitOfWork, user: User, campaign_id: int) -> Campaign:
 async def cancel(uow: UnitOfWork, clock: Clock, user: User, campaign_id: int) -> Campaign:
     """The rows not yet handed to a sender end as cancelled in the same transaction, so the card
     does not show them queued forever; a row already `sending` keeps its outcome (the mail is on its
-    way; its sender records what happened)."""
+    way; its sender records what happened). Likewise a call list's open calls: cancelled, so no
+    salesperson is left with a call that never comes back."""
     user.require(Permission.CAMPAIGNS)
     async with uow:
         campaign = await _get(uow, user, campaign_id)
         campaign.cancel(clock.now())
         await uow.campaigns.cancel_unsent(campaign.id)
+        await uow.calls.cancel_open(campaign.id)
         await uow.commit()
     return campaign
 

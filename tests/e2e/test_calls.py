@@ -109,3 +109,47 @@ async def test_marketing_cannot_work_calls_and_a_paused_campaign_hides_them(runn
     assert "its calls wait" in Chat.alert(call)
     assert "No calls for you" in await sam.say("/calls")
 
+
+
+async def test_cancelling_the_campaign_closes_its_calls_and_ends_a_call_back_date_step(
+        running, seeded, uow_factory):
+    await _start(running, seeded, uow_factory)
+    sam, olga = running.chat(seeded["sales"].telegram_id), running.chat(seeded["sales2"].telegram_id)
+    await sam.say("/calls")
+    await sam.tap("Call back")
+    assert "On which date" in await sam.reply()
+    mark = running.chat(seeded["marketing"].telegram_id)
+    await mark.say("/campaigns")
+    await mark.tap("#1 Bellen")
+    await mark.reply()
+    await mark.tap("Cancel campaign")
+    card = await mark.reply()
+    assert "status: cancelled" in card and "Calls: 0 open · 0 done · 1 skipped" in card
+    assert "2 open call(s) were closed when the campaign was cancelled." in card
+
+    # The date typed after the cancel is answered once; the chat leaves the date step.
+    assert "Campaign #1 was cancelled; this call is closed." in await sam.say("2026-12-01")
+    assert "was cancelled" not in await sam.say("/calls")
+    assert "No calls for you right now." in await olga.say("/calls")
+    async with uow_factory() as uow:
+        states = (await uow.session.scalars(select(t.campaign_calls.c.state))).all()
+        events = (await uow.session.scalars(select(t.campaign_call_events.c.id))).all()
+    assert sorted(map(str, states)) == ["cancelled", "cancelled", "skipped"] and events == []
+    # The funnel counts the call list's targets (the one without a phone number too).
+    assert "Targeted: 3" in await mark.say("/campaign 1")
+
+
+async def test_a_call_back_date_for_a_paused_campaign_ends_the_date_step(running, seeded, uow_factory):
+    await _start(running, seeded, uow_factory)
+    sam = running.chat(seeded["sales"].telegram_id)
+    await sam.say("/calls")
+    await sam.tap("Call back")
+    await sam.reply()
+    mark = running.chat(seeded["marketing"].telegram_id)
+    await mark.say("/campaigns")
+    await mark.tap("#1 Bellen")
+    await mark.reply()
+    await mark.tap("Pause")
+    await mark.reply()
+    assert "its calls wait" in await sam.say("2026-12-01")
+    assert "its calls wait" not in await sam.say("2026-12-02")  # not asked for a date any more

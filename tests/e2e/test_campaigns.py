@@ -41,6 +41,7 @@ async def test_a_marketing_user_creates_previews_tests_and_sends_a_campaign(runn
     chat = running.chat(MARK)
     reply = await chat.say("/newcampaign\ne-mail\nWinter offer\nen\nstage=customer")
     assert "Campaign #1: Winter offer" in reply and "Reaches 2 contact(s)" in reply
+    assert "Type: e-mail · language: en · status: draft" in reply  # the type's label, not its value 'email'
     assert "Nothing is sent until you schedule it" in reply
 
     reply = await chat.say("/content 1 en\nWinter at {{ company }}\nDear {{ contact_name }},\n\n"
@@ -145,7 +146,8 @@ async def test_bad_input_gets_a_clear_reply_and_changes_nothing(running, mark, u
     assert "not a selection" in await chat.say("/newcampaign\ne-mail\nX\nen\ncolour=blue")
     assert await campaigns.listing(uow_factory(), mark) == []
     await chat.say("/newcampaign\ne-mail\nX\nen\nall")
-    assert "template has an error" in await chat.say("/content 1 en\nHi {{ nme }}\nbody")
+    reply = await chat.say("/content 1 en\nHi {{ nme }}\nbody")
+    assert "Unknown merge field 'nme'" in reply and "{{ contact_name }}" in reply and "undefined" not in reply
     assert "template has an error" in await chat.say("/content 1 en\nHi\n{% if %}")
     view = await campaigns.view(uow_factory(), mark, 1)
     assert view.campaign.contents == []

@@ -5,6 +5,7 @@ import pytest
 
 from domain.call_list import CallOutcome, CallState
 from domain.campaign import CampaignStatus
+from domain.errors import ConcurrentChange, TransitionNotAllowed
 from domain.relationship import LeadDetails, Party, Stage
 from domain.services import calls, campaigns
 
@@ -62,3 +63,32 @@ async def test_interest_on_the_phone_starts_the_sales_process_by_the_caller(uow_
     assert party.history[-1].changed_by == sam.id
     if becomes is Stage.OPPORTUNITY:
         assert party.open_opportunity.estimate_pending
+
+
+async def test_an_outcome_logged_while_the_campaign_is_cancelled_loses_the_race(uow_factory, clock, seeded):
+    """Another process loaded the call before the cancel committed: its outcome must not close (or
+    keep open) a call the cancel has already ended."""
+    sam = seeded["sales"]
+    async with uow_factory() as uow:
+        await uow.parties.add(Party.capture(LeadDetails("Piet Bel", "Bel BV", phone="+31201234567"), Stage.LEAD,
+                                            sam.id, clock.now()))
+        await uow.commit()
+    created = await campaigns.create(uow_factory(), clock, seeded["marketing"], "telemarketing", "Bel", "nl",
+                                     "stage=lead")
+    await campaigns.schedule(uow_factory(), clock, seeded["marketing"], created.campaign.id, None)
+    assert await campaigns.start(uow_factory(), clock, created.campaign.id)
+    async with uow_factory() as late:
+        call = await late.calls.next_for(sam.id, clock.today(), False)
+        call_id = call.id
+        late.session.expunge(call)  # loaded before the cancel; SQLite's one connection is freed below
+        await late.session.rollback()
+        await campaigns.cancel(uow_factory(), clock, seeded["marketing"], created.campaign.id)
+        late.session.add(call)
+        call.log(CallOutcome.REACHED, sam.id, clock.now(), clock.today())
+        with pytest.raises(ConcurrentChange):
+            await late.commit()
+    async with uow_factory() as uow:
+        call = await uow.calls.get(call_id)
+    assert call.state is CallState.CANCELLED and call.outcome is None
+    with pytest.raises(TransitionNotAllowed, match="was cancelled; this call is closed"):
+        await calls.log_outcome(uow_factory(), clock, sam, call_id, CallOutcome.REACHED)

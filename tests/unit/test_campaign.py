@@ -139,8 +139,9 @@ def test_templates_escape_contact_data_in_html_and_refuse_unknown_fields_and_pyt
     rendered = content.render({"contact_name": "<script>x</script>", "company": "", "salesperson": "",
                                "campaign": "", "unsubscribe_url": ""})
     assert "<script>" not in rendered.html and "&lt;script&gt;" in rendered.html
-    with pytest.raises(InvalidInput, match="error"):
+    with pytest.raises(InvalidInput, match="Unknown merge field 'contact'") as refused:
         parse_content("en", "Hi {{ contact }}\nbody")
+    assert refused.value.params["field"] == "contact"  # translated with the field named, not Jinja2's English
     with pytest.raises(InvalidInput, match="error"):
         parse_content("en", "Hi\n{{ ''.__class__.__mro__[1].__subclasses__() }}")
     with pytest.raises(InvalidInput, match="subject"):
