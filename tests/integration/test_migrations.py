@@ -79,3 +79,31 @@ async def test_0019_keeps_estimates_and_a_downgrade_refuses_while_one_is_pending
         await asyncio.to_thread(command.downgrade, alembic_config(url), "0018")
     finally:
         await engine.dispose()
+
+
+async def test_a_database_with_data_crosses_the_table_rebuilds_to_head_and_keeps_every_row(tmp_path):
+    """SQLite's batch mode rebuilds a table (copy, DROP, rename): with foreign keys on, dropping
+    users (0011) failed on the quotation that refers to it, so no database with data got past it."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'old.db'}"
+    await upgrade_async(url, "0010")
+    engine = create_engine(url)
+    try:
+        async with engine.begin() as connection:
+            for statement in (
+                    "INSERT INTO users (id, telegram_id, name, role, email, language) "
+                    "VALUES (1, 1001, 'Sam', 'sales', '', 'en')",
+                    "INSERT INTO customers (id, account_number, name, email, language, customer_group) "
+                    "VALUES (1, 'C-001', 'Acme', 'buyer@acme.example', 'en', '')",
+                    "INSERT INTO quotations (id, number, customer_id, salesperson_id, status, created_at, "
+                    "valid_until, version) VALUES (1, 'Q-000001', 1, 1, 'created', '2026-11-24 09:00:00', "
+                    "'2026-12-24', 1)"):
+                await connection.execute(text(statement))
+        await upgrade_async(url, "head")
+        async with engine.connect() as connection:
+            counts = [(await connection.execute(text(f"SELECT count(*) FROM {table}"))).scalar()
+                      for table in ("users", "customers", "quotations")]
+            assert counts == [1, 1, 1]
+            assert (await connection.execute(text("PRAGMA foreign_key_check"))).all() == []
+            assert (await connection.execute(text("PRAGMA foreign_keys"))).scalar() == 1  # the app's own
+    finally:
+        await engine.dispose()

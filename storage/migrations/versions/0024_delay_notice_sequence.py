@@ -22,9 +22,12 @@ depends_on = None
 
 @contextmanager
 def _messages_kept():
-    """SQLite rebuilds delay_notices in batch mode, and dropping the old table (foreign keys on)
-    deletes every Telegram message of every notice by ON DELETE CASCADE: keep them aside."""
-    sqlite = op.get_bind().dialect.name == "sqlite"
+    """SQLite rebuilds delay_notices in batch mode, and dropping the old table with foreign keys on
+    deletes every Telegram message of every notice by ON DELETE CASCADE: keep them aside then."""
+    bind = op.get_bind()
+    # storage/migrations/env.py migrates SQLite with foreign keys off; a migration run on a
+    # connection of the app's own (tests) has them on.
+    sqlite = bind.dialect.name == "sqlite" and bind.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     if sqlite:
         op.execute("CREATE TEMP TABLE kept_notice_messages AS SELECT * FROM delay_notice_messages")
     yield
