@@ -141,7 +141,8 @@ def _id_and_rest(args: str | None, usage: str, **params) -> tuple[int, str]:
 
 CONTENT_USAGE = N_("Type /content, the campaign number and the language on the first line, e.g. /content 3 "
                    "en; then the subject line, then the text. Merge fields: {fields}.")
-MERGE_FIELDS = "{{ contact_name }}, {{ company }}, {{ salesperson }}, {{ unsubscribe_url }}, {{ interest_url }}"
+MERGE_FIELDS = ("{{ contact_name }}, {{ company }}, {{ salesperson }}, {{ campaign }}, {{ unsubscribe_url }}, "
+                "{{ interest_url }}")
 
 
 @routes.message(Command("content"))
