@@ -26,6 +26,7 @@ from bot.mail import EmlDirectoryTransport, MailTransport, SmtpTransport
 from bot.mail_composer import MailComposer
 from bot.mail_requests import QuotationRequestSink
 from bot.middlewares import IdsInRange, InFlightUpdates, UserMiddleware
+from bot.telegram_hiccups import TelegramHiccups
 from bot.notifier import Notifier
 from bot.outbox_sender import OutboxSender
 from bot.request_notices import RequestNotices
@@ -198,6 +199,7 @@ def build_app(settings: Settings, bot: Bot, *, transport: MailTransport | None =
               clock: Clock | None = None, storage: BaseStorage | None = None) -> App:
     pin_response_models()
     bot.session.middleware(SplitLongMessages())  # a long quotation arrives in parts (bot/long_messages.py)
+    bot.session.middleware(TelegramHiccups())  # inside it: each part is retried after a 429
     engine = create_engine(settings.database_url, settings.timezone)
     uow = UnitOfWorkFactory(session_factory(engine))
     clock = clock or SystemClock(settings.timezone)

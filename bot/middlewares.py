@@ -10,6 +10,7 @@ from aiogram import BaseMiddleware
 from aiogram.types import CallbackQuery, Message, TelegramObject, User as TelegramUser
 
 from bot.i18n import _, pick_locale, set_locale
+from bot.telegram_hiccups import handling_update
 from domain.services.users import user_by_telegram_id
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
@@ -77,9 +78,11 @@ class InFlightUpdates(BaseMiddleware):
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         self._running += 1
         self._idle.clear()
+        handling = handling_update.set(True)  # bot/telegram_hiccups.py: a user waits for this reply
         try:
             return await handler(event, data)
         finally:
+            handling_update.reset(handling)
             self._running -= 1
             if self._running == 0:
                 self._idle.set()

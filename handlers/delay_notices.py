@@ -109,10 +109,11 @@ async def answer(query: CallbackQuery, callback_data: NoticeReply, user: User, d
                  notice_locale: str = DEFAULT_LOCALE) -> None:
     result = await service.answer_notice(deps.uow(), deps.clock, user, callback_data.notice_id,
                                          callback_data.answer)
+    # First, whatever happens to the customer's reply below: the answer is saved and acted on.
+    await tell_salesperson(query.bot, result, notice_locale)
     await query.answer()
     try:
         await query.message.edit_reply_markup(reply_markup=None)
     except TelegramAPIError:
         pass  # the old buttons stay, and are refused if tapped
     await query.message.answer(_customer_reply(result))
-    await tell_salesperson(query.bot, result, notice_locale)

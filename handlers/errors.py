@@ -40,9 +40,10 @@ async def _tell_tapper(query: CallbackQuery, text: str) -> None:
     alert = plain_text(text)  # alerts are plain text: no tags, the HTML escaping undone
     try:
         if len(alert) <= ALERT_LIMIT:
-            await query.answer(alert, show_alert=True)
-            return
-        await query.answer()
+            if await query.answer(alert, show_alert=True):  # False: too late (bot/telegram_hiccups.py)
+                return
+        else:
+            await query.answer()
     except TelegramBadRequest:
         pass
     chat_id = query.message.chat.id if query.message else query.from_user.id

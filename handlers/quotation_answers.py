@@ -49,6 +49,8 @@ def answer_keyboard(quotation_id: int) -> InlineKeyboardMarkup:
 
 
 async def _told(answer_notices, done: Answered) -> None:
+    """Before the customer's own reply: if that reply fails (a 429, a tap answered too late), the
+    order or answer is saved all the same, and the salesperson must not miss it."""
     if answer_notices is not None:
         await answer_notices.tell_salesperson(done)
 
@@ -57,11 +59,11 @@ async def _told(answer_notices, done: Answered) -> None:
 async def accept(query: CallbackQuery, callback_data: Accept, user: User, deps: Deps,
                  answer_notices=None) -> None:
     done = await answers.accept_quotation(deps.uow(), deps.clock, user, callback_data.quotation_id)
+    await _told(answer_notices, done)
     await query.answer(_("Accepted."))
     await query.message.answer(_("Thank you! You accepted quotation {number}; we made sales order {order} "
                                  "and your salesperson has been told.").format(
         number=esc(done.quotation.number), order=esc(done.order.number)))
-    await _told(answer_notices, done)
 
 
 @routes.callback_query(Decline.filter())
@@ -98,9 +100,9 @@ async def reason_typed(message: Message, user: User, state: FSMContext, deps: De
             await state.clear()
         raise
     await state.clear()
+    await _told(answer_notices, done)
     await message.answer(_("You declined quotation {number}. Thank you for letting us know; your "
                            "salesperson has been told.").format(number=esc(done.quotation.number)))
-    await _told(answer_notices, done)
 
 
 @routes.message(Answering.changes, F.text, ~F.text.startswith("/"))
@@ -114,9 +116,9 @@ async def changes_typed(message: Message, user: User, state: FSMContext, deps: D
             await state.clear()
         raise
     await state.clear()
+    await _told(answer_notices, done)
     await message.answer(_("We forwarded your request for changes to quotation {number} to your "
                            "salesperson.").format(number=esc(done.quotation.number)))
-    await _told(answer_notices, done)
 
 
 @routes.message(Answering.reason)

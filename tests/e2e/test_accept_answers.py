@@ -115,6 +115,19 @@ async def test_a_customer_who_links_after_the_quotation_was_sent_answers_it_from
     assert buyer.buttons() == ["PDF"]
 
 
+async def test_the_salesperson_is_told_of_an_acceptance_even_when_the_customers_reply_fails(
+        live, uow_factory, clock, seeded):
+    await _link(uow_factory, clock, seeded["acme"], ACME_TG, b"\x03" * 8)
+    q = await _send(uow_factory, clock, seeded)
+    await _delivered(live, ACME_TG)
+    # Telegram refuses the thanks to the customer for longer than a user is kept waiting.
+    live.fake.fail_next("sendMessage", error_code=429, retry_after=60, chat_id=ACME_TG)
+    await live.chat(ACME_TG).tap("Accept")
+    told = (await live.fake.wait_for("sendMessage", chat_id=SAM)).params["text"]
+    assert "Acme Office BV accepted quotation" in told and "SO-" in told
+    assert await _status(uow_factory, seeded, q) is QuotationStatus.CONFIRMED
+
+
 async def test_decline_asks_for_a_reason_and_tells_the_salesperson(live, uow_factory, clock, seeded):
     await _link(uow_factory, clock, seeded["acme"], ACME_TG, b"\x01" * 8)
     q = await _send(uow_factory, clock, seeded)
