@@ -95,6 +95,7 @@ def create_returned_order(invoice: CustomerInvoice, source_orders: Mapping[int, 
             line_number=n, item_id=source.item_id, item_number=il.item_number,
             description=il.description, unit=il.unit, quantity=quantity,
             unit_price=il.unit_price, tax_percent=il.tax_percent))
+        order.lines[-1].take_pricing_from(il)  # credited at the price invoiced, its discount included
     return order
 
 
@@ -142,6 +143,7 @@ def credit_note_lines(order: SalesOrder, slips: Sequence[PackingSlip]) -> list[I
         lines.append(InvoiceLine(sales_order_id=order.id, line_number=n, item_number=ol.item_number,
                                  description=ol.description, unit=ol.unit, quantity=-quantity,
                                  unit_price=ol.unit_price, tax_percent=ol.tax_percent))
+        lines[-1].take_pricing_from(ol)  # the discount the customer got is taken back with the goods
     return lines
 
 

@@ -241,6 +241,23 @@ def test_a_return_takes_the_invoice_lines_prices_and_gets_its_rma_number():
     assert ret.customer_id == invoice.customer_id and ret.salesperson_id == invoice.salesperson_id
 
 
+@pytest.mark.parametrize("percent, amount", [(D("12.5"), D(0)), (D(0), D("1.50")), (D(10), D("0.75"))])
+def test_a_credit_note_credits_what_was_invoiced_discount_included(percent, amount):
+    order = make_order(quantities=("3", "2"))
+    order.lines[0].discount_percent, order.lines[0].discount_amount = percent, amount
+    slip = post_packing_slip(order, make_items(), {1: D(3), 2: D(2)}, "PS-000001", TODAY)
+    invoice = post_customer_invoice({7: order}, [slip], "INV-000001", TODAY)
+    invoice.id = 11
+    ret = create_returned_order(invoice, {7: order}, [], {1: D(3), 2: D(2)}, "Damaged", "SO-000008",
+                                "RMA-000001", NOW)
+    ret.id = 8
+    receipt = post_receipt(ret, make_items(), {1: D(3), 2: D(2)}, "PS-000002", TODAY)
+    credit = post_credit_note(ret, [receipt], invoice.number, "CN-000001", TODAY)
+    # A full return gives back exactly what was paid: not the list price the discount came off.
+    assert credit.totals.net == -invoice.totals.net and credit.totals.gross == -invoice.totals.gross
+    assert [l.net_amount for l in credit.lines] == [-l.net_amount for l in invoice.lines]
+
+
 def test_a_return_of_more_than_was_invoiced_is_refused():
     order, invoice = invoiced()
     with pytest.raises(InvalidInput, match="only 4 pcs of IT-1 can still be returned from invoice INV-000001, not 5"):
