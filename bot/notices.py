@@ -9,20 +9,23 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import date
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.i18n import _, ngettext, use_locale
-from bot.notifier import Notifier
-from domain.delay_notice import Digest, MessageStatus, NoticeRules
+from bot.notifier import Delivery, Notifier
+from domain.delay_notice import Digest, MessageStatus, NoticeMessage, NoticeRules
 from domain.ports import Clock
 from domain.services import delay_notices as service
+from domain.user import User
 from handlers.delay_notices import notice_keyboard, notice_text
 from handlers.text import day, esc, qty
 
 log = logging.getLogger(__name__)
 BATCH = 50
 DRAIN_MINUTES = 5
+MAX_ATTEMPTS = 12  # a message Telegram keeps failing is given up after about an hour of drains
 
 
 def parse_time(value: str) -> tuple[int, int]:
@@ -50,44 +53,52 @@ class NoticeJob:
         return len(created)
 
     async def send_queued(self) -> int:
-        """Send the queued Telegram messages: each is claimed (committed) before it is sent, so it
-        is never sent twice; a 403 (blocked) marks it failed, and the e-mail still went out."""
-        sent = 0
+        """Send the queued Telegram messages, each once per run (in id order): each is claimed
+        (committed) before it is sent, so it is never sent twice; a 403 (blocked) or 400 marks it
+        failed, and the e-mail still went out; a transient failure gives it back for a later run."""
+        sent, after = 0, 0
         while True:
             async with self.uow() as uow:
-                rows = await uow.delay_notices.queued_messages(BATCH)
+                rows = await uow.delay_notices.queued_messages(BATCH, after)
             if not rows:
                 return sent
             for row in rows:
-                async with self.uow() as uow:
-                    claimed = await uow.delay_notices.claim_message(row.id)
-                    await uow.commit()
-                if not claimed:
-                    continue
-                ok, error = False, None
-                try:
-                    ok = await self._send(row)
-                    error = None if ok else "not delivered (blocked, or no such chat)"
-                except Exception as exc:  # record it; never crash the job
-                    log.exception("delay notice message %s", row.id)
-                    error = str(exc)
-                async with self.uow() as uow:
-                    await uow.delay_notices.finish_message(
-                        row.id, MessageStatus.SENT if ok else MessageStatus.FAILED,
-                        self.clock.now() if ok else None, error)
-                    await uow.commit()
-                sent += ok
+                after = row.id
+                sent += await self._send_one(row)
 
-    async def _send(self, row) -> bool:
+    async def _send_one(self, row: NoticeMessage) -> bool:
+        async with self.uow() as uow:
+            claimed = await uow.delay_notices.claim_message(row.id)
+            await uow.commit()
+        if not claimed:
+            return False
+        try:
+            outcome, error = await self._send(row)
+        except Exception as exc:  # a fault of ours: record it; never crash the job
+            log.exception("delay notice message %s", row.id)
+            outcome, error = Delivery.REFUSED, str(exc)
+        attempts = row.attempts + 1  # counted by the claim
+        async with self.uow() as uow:
+            if outcome is Delivery.LATER and attempts < MAX_ATTEMPTS:
+                await uow.delay_notices.release_message(row.id, error or "")
+            else:
+                ok = outcome is Delivery.SENT
+                await uow.delay_notices.finish_message(
+                    row.id, MessageStatus.SENT if ok else MessageStatus.FAILED,
+                    self.clock.now() if ok else None, error)
+            await uow.commit()
+        return outcome is Delivery.SENT
+
+    async def _send(self, row: NoticeMessage) -> tuple[Delivery, str | None]:
         view = await service.notice_view(self.uow(), row.notice_id)
         if view is None:
-            return False
+            return Delivery.REFUSED, "the notice no longer exists"
         async with self.uow() as uow:
             user = await uow.users.get(row.user_id)
         locale = (user.language if user else None) or view.customer.language or self.notifier.default_locale
         with use_locale(locale):
             text, markup = notice_text(view), notice_keyboard(view.notice.id)
-        return await self.notifier.send(row.telegram_id, text, markup)
+        return await self.notifier.deliver(row.telegram_id, text, markup)
 
 
 def digest_text(digest: Digest) -> str:
@@ -122,18 +133,44 @@ def digest_text(digest: Digest) -> str:
 class DigestJob:
     def __init__(self, uow, clock: Clock, notifier: Notifier, agreement_days: int = 14) -> None:
         self.uow, self.clock, self.notifier, self.agreement_days = uow, clock, notifier, agreement_days
+        self.missed: set[int] = set()  # salespeople Telegram could not reach today, for retry_missed
+        self.missed_on: date | None = None
 
-    async def run(self) -> int:
+    async def run(self, only: set[int] | None = None) -> int:
         """One message per salesperson with something to report, at most once a day (recorded
-        before sending: a crash right after the record skips that day's digest, never doubles it)."""
+        before sending: a crash right after the record skips that day's digest, never doubles it).
+        Each salesperson's digest stands alone: a failure is logged and the others still go out."""
         sent = 0
         for user, digest in await service.digests_due(self.uow, self.clock, self.agreement_days):
+            if only is not None and user.id not in only:
+                continue
             if not await service.claim_digest(self.uow(), self.clock, user.id):
                 continue
-            with use_locale(self.notifier.locale_of(user)):
-                text = digest_text(digest)
-            sent += await self.notifier.send(user.telegram_id, text)
+            sent += await self._send(user, digest)
         return sent
+
+    async def retry_missed(self) -> int:
+        """Every few minutes: the digests of today that Telegram could not take (5xx, unreachable)."""
+        if self.missed_on != self.clock.today():
+            self.missed.clear()
+        if not self.missed:
+            return 0
+        missed, self.missed = self.missed, set()
+        return await self.run(only=missed)
+
+    async def _send(self, user: User, digest: Digest) -> bool:
+        with use_locale(self.notifier.locale_of(user)):
+            text = digest_text(digest)
+        try:
+            outcome, _error = await self.notifier.deliver(user.telegram_id, text)
+        except Exception:  # a fault of ours: logged; the record stays so it does not repeat all day
+            log.exception("morning digest for user %s", user.id)
+            return False
+        if outcome is Delivery.LATER:  # not sent: no longer recorded, so a later run may send it
+            await service.unclaim_digest(self.uow(), self.clock, user.id)
+            self.missed.add(user.id)
+            self.missed_on = self.clock.today()
+        return outcome is Delivery.SENT
 
 
 def add_notice_jobs(scheduler: AsyncIOScheduler, notices: NoticeJob, digest: DigestJob,
@@ -145,6 +182,8 @@ def add_notice_jobs(scheduler: AsyncIOScheduler, notices: NoticeJob, digest: Dig
                       replace_existing=True)
     h, m = parse_time(digest_time)
     scheduler.add_job(digest.run, "cron", hour=h, minute=m, id="morning_digest", replace_existing=True)
+    scheduler.add_job(digest.retry_missed, "interval", minutes=DRAIN_MINUTES, id="morning_digest_retry",
+                      replace_existing=True)
 
 
 def make_jobs(app) -> tuple[NoticeJob, DigestJob]:

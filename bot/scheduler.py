@@ -5,8 +5,11 @@ Several bot processes (each runs this scheduler): a run of the expiry job first 
 lock `quotation-expiry` (storage LeaderLock, as the campaign schedules do) and gives it back when it
 is done, so one process at a time warns and expires; the others' runs find the lock held and do
 nothing (the next run, of whichever process, finds whatever is left). The lock is renewed before
-each warning; a holder that died is replaced once its TTL ran out. A warning is recorded after it
-went out (a crash in between repeats it, never skips it), with a conditional UPDATE, so should two
+each warning; a holder that died is replaced once its TTL ran out. Quotations past their date are
+expired before any warning is sent, so a Telegram outage does not keep them open. A warning is
+recorded after it went out (a crash in between repeats it, never skips it; one Telegram could not
+take for now, a 5xx, no connection or a 429 after our retries, is not recorded and the next run
+tries again; a blocked chat is recorded), with a conditional UPDATE, so should two
 runs overlap anyway (a holder that hung past its TTL) only one records it and the hung one stops at
 its next renewal: at worst one warning twice, never none.
 """
@@ -20,7 +23,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.worker import worker_name
 from bot.i18n import _, use_locale
-from bot.notifier import Notifier
+from bot.notifier import Delivery, Notifier
 from domain.ports import Clock
 from domain.services import expiry
 from handlers.text import day, esc
@@ -43,10 +46,11 @@ class ExpiryJob:
             log.info("the expiry job runs in another process")
             return False
         try:
-            if await self.warn():
-                expired = await expiry.expire_quotations(self.uow(), self.clock)
-                if expired:
-                    log.info("expired %d quotation(s)", len(expired))
+            # Expiring first: it must not wait for Telegram to take the warnings.
+            expired = await expiry.expire_quotations(self.uow(), self.clock)
+            if expired:
+                log.info("expired %d quotation(s)", len(expired))
+            await self.warn()
         finally:
             await self.resign()
         return True
@@ -69,13 +73,22 @@ class ExpiryJob:
             if not await self.lead():
                 log.warning("the expiry lock passed to another process: it warns the rest")
                 return False
-            q, salesperson = warning.quotation, warning.salesperson
-            with use_locale(self.notifier.locale_of(salesperson)):
-                text = _("Quotation {number} expires after today ({date}). Confirm it or extend it "
-                         "in /quotes before then.").format(number=esc(q.number), date=day(q.valid_until))
-            await self.notifier.send(salesperson.telegram_id, text)
-            await expiry.mark_warned(self.uow(), self.clock, q.id)
+            if await self.send_warning(warning) is not Delivery.LATER:
+                await expiry.mark_warned(self.uow(), self.clock, warning.quotation.id)
         return True
+
+    async def send_warning(self, warning: expiry.ExpiryWarning) -> Delivery:
+        """LATER (not recorded, the next run tries again): Telegram failed for now, or we did."""
+        q, salesperson = warning.quotation, warning.salesperson
+        with use_locale(self.notifier.locale_of(salesperson)):
+            text = _("Quotation {number} expires after today ({date}). Confirm it or extend it "
+                     "in /quotes before then.").format(number=esc(q.number), date=day(q.valid_until))
+        try:
+            outcome, _error = await self.notifier.deliver(salesperson.telegram_id, text)
+        except Exception:  # one warning's fault stops neither the others nor the expiry
+            log.exception("expiry warning for quotation %s", q.id)
+            return Delivery.LATER
+        return outcome
 
 
 def build_scheduler(job: ExpiryJob, every_minutes: int, timezone: str) -> AsyncIOScheduler:

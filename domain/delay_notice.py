@@ -194,9 +194,11 @@ class DelayNotice:
 class NoticeMessage:
     """A notice's Telegram message to one linked contact, drained by a sender.
 
-    The sender claims a row (QUEUED -> SENDING, committed) before it calls Telegram and records
-    SENT or FAILED after. A crash between claim and send leaves the row in SENDING and it is never
-    sent again: a notice is never told twice; the e-mail (the outbox, at least once) still carries it.
+    The sender claims a row (QUEUED -> SENDING, committed, one attempt counted) before it calls
+    Telegram and records SENT or FAILED after; a transient failure (Telegram down, 5xx) gives the
+    claim back (QUEUED) for a later run, until MAX_ATTEMPTS were used. A crash between claim and send
+    leaves the row in SENDING and it is never sent again: a notice is never told twice; the e-mail
+    (the outbox, at least once) still carries it.
     """
     notice_id: int
     user_id: int
@@ -205,6 +207,7 @@ class NoticeMessage:
     status: str = MessageStatus.QUEUED
     sent_at: datetime | None = None
     error: str | None = None
+    attempts: int = 0
     id: int | None = None
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.backorder import BACKORDER_TYPES
@@ -71,9 +71,11 @@ class DelayNoticeRepository:
             select(User).where(u.role == Role.CUSTOMER, u.customer_id == customer_id).order_by(u.id))).all())
 
     # -- the Telegram messages, drained by a sender ------------------------------------------------
-    async def queued_messages(self, limit: int) -> list[NoticeMessage]:
+    async def queued_messages(self, limit: int, after_id: int = 0) -> list[NoticeMessage]:
+        """In id order from after_id on: a sender passes the queue once, not again over rows it gave back."""
         return list((await self.session.scalars(
-            select(NoticeMessage).where(M.status == MessageStatus.QUEUED).order_by(M.id).limit(limit))).all())
+            select(NoticeMessage).where(M.status == MessageStatus.QUEUED, M.id > after_id)
+            .order_by(M.id).limit(limit))).all())
 
     async def messages_of(self, notice_id: int) -> list[NoticeMessage]:
         return list((await self.session.scalars(
@@ -82,8 +84,15 @@ class DelayNoticeRepository:
     async def claim_message(self, message_id: int) -> bool:
         result = await self.session.execute(
             update(t.delay_notice_messages).where(M.id == message_id, M.status == MessageStatus.QUEUED)
-            .values(status=MessageStatus.SENDING), execution_options={"synchronize_session": False})
+            .values(status=MessageStatus.SENDING, attempts=M.attempts + 1),
+            execution_options={"synchronize_session": False})
         return result.rowcount == 1
+
+    async def release_message(self, message_id: int, error: str) -> None:
+        """Give a claimed message back to the queue (a transient failure), for a later run."""
+        await self.session.execute(
+            update(t.delay_notice_messages).where(M.id == message_id, M.status == MessageStatus.SENDING)
+            .values(status=MessageStatus.QUEUED, error=error[:2000]), execution_options={"synchronize_session": False})
 
     async def finish_message(self, message_id: int, status: str, now: datetime | None, error: str | None) -> None:
         await self.session.execute(
@@ -128,3 +137,6 @@ class DelayNoticeRepository:
 
     async def add_digest(self, sent: DigestSent) -> None:
         self.session.add(sent)
+
+    async def remove_digest(self, user_id: int, day: date) -> None:
+        await self.session.execute(delete(t.digests_sent).where(D.user_id == user_id, D.day == day))

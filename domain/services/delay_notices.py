@@ -220,6 +220,14 @@ async def claim_digest(uow: UnitOfWork, clock: Clock, user_id: int) -> bool:
     return True
 
 
+async def unclaim_digest(uow: UnitOfWork, clock: Clock, user_id: int) -> None:
+    """Today's digest did not go out after all (Telegram failed for now): a later run may send it.
+    Only the process that holds the record removes it, so still one digest a day at most."""
+    async with uow:
+        await uow.delay_notices.remove_digest(user_id, clock.today())
+        await uow.commit()
+
+
 async def notices_of_line(uow: UnitOfWork, line_id: int) -> list[DelayNotice]:
     async with uow:
         return await uow.delay_notices.of_line(line_id)

@@ -71,6 +71,7 @@ delay_notice_messages = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("sent_at", UTCDateTime),
     Column("error", Text),
+    Column("attempts", Integer, nullable=False, server_default="0"),
     UniqueConstraint("notice_id", "user_id", name="uq_delay_notice_messages_notice_user"),
     Index("ix_delay_notice_messages_status", "status"),
 )

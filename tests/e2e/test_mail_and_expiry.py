@@ -4,6 +4,8 @@ from __future__ import annotations
 import asyncio
 from decimal import Decimal
 
+from aiogram.client.telegram import TelegramAPIServer
+
 from sqlalchemy import select
 
 from bot.mail import SmtpTransport
@@ -106,3 +108,52 @@ async def test_the_salesperson_is_warned_the_day_before_and_the_quotation_expire
     q = await quotations.get_quotation(uow_factory(), sam, q.id)
     assert q.status is QuotationStatus.EXPIRED
     assert "no open quotations" in await chat.say("/quotes")
+
+
+async def _quotation_valid_until_today(uow_factory, clock, seeded, customer="acme"):
+    sam = seeded["sales"]
+    q = await quotations.start_quotation(uow_factory(), clock, sam, seeded[customer].id)
+    await quotations.add_line(uow_factory(), sam, q.id, seeded["book"].id, Decimal("3"))
+    await quotations.set_valid_until(uow_factory(), clock, sam, q.id, clock.today())
+    return q
+
+
+def _warnings(running):
+    return [c for c in running.fake.calls_of("sendMessage", chat_id=SAM) if "expires after today" in c.params["text"]]
+
+
+async def test_quotations_expire_while_telegram_is_unreachable_and_the_warning_follows_later(
+        running, uow_factory, clock, seeded):
+    clock.advance(days=-3)
+    past = await _quotation_valid_until_today(uow_factory, clock, seeded, "cafe")
+    clock.advance(days=3)
+    due = await _quotation_valid_until_today(uow_factory, clock, seeded)
+    running.fake.add_user(SAM)
+    real = running.app.bot.session.api
+    running.app.bot.session.api = TelegramAPIServer.from_base(f"http://127.0.0.1:{unused_port()}")
+    assert await running.app.expiry_job.run()
+    running.app.bot.session.api = real
+    sam = seeded["sales"]
+    assert (await quotations.get_quotation(uow_factory(), sam, past.id)).status is QuotationStatus.EXPIRED
+    assert (await quotations.get_quotation(uow_factory(), sam, due.id)).expiry_warned_on is None
+    await running.app.expiry_job.run()
+    assert len(_warnings(running)) == 1
+    assert (await quotations.get_quotation(uow_factory(), sam, due.id)).expiry_warned_on == clock.today()
+
+
+async def test_a_warning_telegram_answers_502_or_429_to_every_try_is_tried_again(running, uow_factory, clock, seeded):
+    from bot.notifier import MAX_RETRIES
+    q = await _quotation_valid_until_today(uow_factory, clock, seeded)
+    running.fake.add_user(SAM)
+    running.fake.fail_next("sendMessage", error_code=502, chat_id=SAM)
+    assert await running.app.expiry_job.run()
+    running.fake.fail_next("sendMessage", error_code=429, retry_after=1, chat_id=SAM, times=MAX_RETRIES + 1)
+    assert await running.app.expiry_job.run()
+    refused = len(_warnings(running))  # the fake counts the calls it answered with an error too
+    assert refused == 1 + MAX_RETRIES + 1
+    sam = seeded["sales"]
+    assert (await quotations.get_quotation(uow_factory(), sam, q.id)).expiry_warned_on is None
+    await running.app.expiry_job.run()
+    await running.app.expiry_job.run()
+    assert len(_warnings(running)) == refused + 1  # delivered once, then recorded
+    assert (await quotations.get_quotation(uow_factory(), sam, q.id)).expiry_warned_on == clock.today()

@@ -179,3 +179,63 @@ async def test_an_answer_after_the_salesperson_moved_the_date_reports_the_lines_
     assert "expected on 1 Dec 2026" in await buyer.reply()
     report = (await running.fake.wait_for("sendMessage", chat_id=SAM)).params["text"]
     assert "accepts delivery on 1 Dec 2026" in report and "4 Dec 2026" in report  # the notice said 4 Dec
+
+
+async def test_a_notice_message_hit_by_a_telegram_hiccup_goes_out_at_the_next_run(
+        running, uow_factory, seeded, late_order):
+    running.fake.add_user(ACME_TG)
+    running.fake.fail_next("sendMessage", error_code=502, chat_id=ACME_TG)
+    notices, _digest = running.app.notice_jobs
+    assert await notices.run() == 1
+    [message] = await _rows(uow_factory, t.delay_notice_messages)
+    assert message["status"] == MessageStatus.QUEUED and message["attempts"] == 1
+    assert "Bad Gateway" in message["error"]
+    assert await notices.send_queued() == 1  # Telegram is back: the claim was given back
+    [message] = await _rows(uow_factory, t.delay_notice_messages)
+    assert message["status"] == MessageStatus.SENT
+    assert len(running.fake.calls_of("sendMessage", chat_id=ACME_TG)) == 2
+
+
+async def test_a_notice_message_that_keeps_failing_ends_failed_after_its_attempts(
+        running, uow_factory, seeded, late_order):
+    from bot.notices import MAX_ATTEMPTS
+    running.fake.add_user(ACME_TG)
+    running.fake.fail_next("sendMessage", error_code=500, chat_id=ACME_TG, times=MAX_ATTEMPTS + 5)
+    notices, _digest = running.app.notice_jobs
+    await notices.run()
+    for _run in range(MAX_ATTEMPTS + 2):
+        assert await notices.send_queued() == 0
+    [message] = await _rows(uow_factory, t.delay_notice_messages)
+    assert message["status"] == MessageStatus.FAILED and message["attempts"] == MAX_ATTEMPTS
+    assert len(running.fake.calls_of("sendMessage", chat_id=ACME_TG)) == MAX_ATTEMPTS
+
+
+async def test_a_notice_message_telegram_refuses_with_400_fails_at_once(running, uow_factory, seeded, late_order):
+    running.fake.add_user(ACME_TG)
+    running.fake.fail_next("sendMessage", error_code=400, description="Bad Request: chat not found",
+                           chat_id=ACME_TG)
+    notices, _digest = running.app.notice_jobs
+    await notices.run()
+    [message] = await _rows(uow_factory, t.delay_notice_messages)
+    assert message["status"] == MessageStatus.FAILED
+    assert await notices.send_queued() == 0
+
+
+async def test_one_failed_digest_neither_stops_the_others_nor_counts_as_sent(
+        running, uow_factory, clock, seeded, late_order):
+    s = seeded
+    cafe_order = await make_order(uow_factory, clock, s["sales2"], s["cafe"], [(s["desk"], 60)])
+    async with uow_factory() as uow:
+        (await uow.sales_orders.get(cafe_order.id)).line(1).confirmed_delivery_date = date(2026, 11, 20)
+        await uow.commit()
+    olga = s["sales2"].telegram_id
+    running.fake.add_user(SAM)
+    running.fake.add_user(olga)
+    running.fake.fail_next("sendMessage", error_code=502, chat_id=SAM)
+    _notices, digest = running.app.notice_jobs
+    assert await digest.run() == 1
+    assert len(running.fake.calls_of("sendMessage", chat_id=olga)) == 1
+    assert await digest.retry_missed() == 1  # Sam's, which Telegram refused for now
+    assert len(running.fake.calls_of("sendMessage", chat_id=SAM)) == 2
+    assert await digest.retry_missed() == 0 and await digest.run() == 0
+    assert len(running.fake.calls_of("sendMessage", chat_id=olga)) == 1

@@ -23,6 +23,11 @@ class _Notifier:
     async def send(self, chat_id, text, markup=None) -> bool:
         return True
 
+    async def deliver(self, chat_id, text, markup=None):
+        from bot.notifier import Delivery
+        await self.send(chat_id, text, markup)
+        return Delivery.SENT, None
+
 
 async def test_the_jobs_run_daily_at_the_settings_times(uow_factory, clock):
     notifier = _Notifier()

@@ -221,6 +221,10 @@ class _Notifier:
         self.sent.append((chat_id, text, markup))
         return self.ok
 
+    async def deliver(self, chat_id, text, markup=None):
+        from bot.notifier import Delivery
+        return (Delivery.SENT, None) if await self.send(chat_id, text, markup) else (Delivery.REFUSED, "blocked")
+
 
 async def test_telegram_messages_are_claimed_before_sending_and_never_sent_twice(uow_factory, clock, seeded, late):
     from bot.notices import NoticeJob

@@ -20,6 +20,11 @@ class _SilentNotifier:
         self.sent.append((chat_id, text))
         return True
 
+    async def deliver(self, chat_id, text, markup=None):
+        from bot.notifier import Delivery
+        await self.send(chat_id, text, markup)
+        return Delivery.SENT, None
+
 
 async def test_the_scheduler_awaits_the_expiry_job_at_start_up(uow_factory, clock, seeded):
     sam = seeded["sales"]
