@@ -76,7 +76,7 @@ async def list_by_item(query: CallbackQuery, user: User, deps: Deps) -> None:
     if not found:
         await query.message.answer(_("There are no backorders."))
         return
-    rows = [[Button(text=_("{item} · {orders} orders · {remainder} to deliver · short {short}").format(
+    rows = [[Button(text=_("{item} · orders: {orders} · {remainder} to deliver · short {short}").format(
         item=i.item_number, orders=i.open_orders, remainder=qty(i.remainder), short=qty(i.short)),
         callback_data=BackorderItem(item_id=i.item_id).pack())] for i in found]
     await query.message.answer(_("Backorders by item (largest shortage first):"), reply_markup=_keyboard(rows))
@@ -89,7 +89,7 @@ async def list_by_customer(query: CallbackQuery, user: User, deps: Deps) -> None
     if not found:
         await query.message.answer(_("There are no backorders."))
         return
-    rows = [[Button(text=_("{customer} · {orders} orders · {lines} lines").format(
+    rows = [[Button(text=_("{customer} · orders: {orders} · lines: {lines}").format(
         customer=c.name[:28], orders=c.open_orders, lines=c.lines),
         callback_data=BackorderCustomer(customer_id=c.customer_id).pack())] for c in found]
     await query.message.answer(_("Backorders by customer:"), reply_markup=_keyboard(rows))
