@@ -20,6 +20,7 @@ from aiogram.types import InlineKeyboardMarkup
 
 from bot.i18n import _, use_locale
 from domain.outbox import OutboxMail
+from domain.services.outbox_documents import mailed_document
 from domain.ports import UnitOfWork
 from domain.user import User
 from handlers.text import esc
@@ -88,9 +89,14 @@ class Notifier:
     async def mail_failed(self, user_id: int, mail: OutboxMail) -> None:
         async with self.uow() as uow:
             user = await uow.users.get(user_id)
+            document = await mailed_document(uow, mail)
         if user is None:
             return
         with use_locale(self.locale_of(user)):
-            text = _("The e-mail to {recipient} could not be delivered: {reason}").format(
-                recipient=esc(mail.recipient), reason=esc(mail.last_error or ""))
+            if document:  # which quotation or invoice did not reach the customer
+                text = _("The e-mail with {document} to {recipient} could not be delivered: {reason}").format(
+                    document=esc(document), recipient=esc(mail.recipient), reason=esc(mail.last_error or ""))
+            else:
+                text = _("The e-mail to {recipient} could not be delivered: {reason}").format(
+                    recipient=esc(mail.recipient), reason=esc(mail.last_error or ""))
         await self.send(user.telegram_id, text)

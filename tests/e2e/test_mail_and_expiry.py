@@ -81,7 +81,7 @@ async def test_a_5xx_marks_the_mail_failed_and_tells_the_salesperson(running, uo
     chat = running.chat(SAM)
     await _send_quotation(running, chat)
     told = await chat.reply()
-    assert "could not be delivered" in told and "550" in told
+    assert "The e-mail with Q-000001 to buyer@acme.example could not be delivered" in told and "550" in told
     [row] = await _outbox(uow_factory)
     assert row.status == MailStatus.FAILED
 
