@@ -27,6 +27,12 @@ def _lines(lines) -> tuple[DocumentLine, ...]:
     return tuple(_line(l) for l in lines)
 
 
+def _customer(customer: Customer) -> dict:
+    """Who the document is for: name, account number and postal address (kept one line per line)."""
+    return dict(customer_name=customer.name, customer_account=customer.account_number,
+                customer_address=customer.address_lines)
+
+
 def _totals(totals: Totals) -> dict:
     return dict(net_total=totals.net, tax_total=totals.tax, gross_total=totals.gross,
                 tax_rows=totals.tax_rows)
@@ -35,8 +41,8 @@ def _totals(totals: Totals) -> dict:
 def quotation_view(q: Quotation, customer: Customer, company: CompanyHeader, currency: str,
                    locale: str) -> DocumentView:
     return DocumentView(kind=DocumentKind.QUOTATION, number=q.number,
-                        issued_on=(q.sent_at or q.created_at).date(), customer_name=customer.name,
-                        customer_account=customer.account_number, lines=_lines(q.lines),
+                        issued_on=(q.sent_at or q.created_at).date(), **_customer(customer),
+                        lines=_lines(q.lines),
                         currency=currency, locale=locale, company=company,
                         valid_until=q.valid_until, **_totals(q.totals))
 
@@ -47,8 +53,8 @@ def invoice_view(invoice: CustomerInvoice, customer: Customer, order_number: str
     credit = getattr(invoice, "credit_note_of", None)
     return DocumentView(kind=DocumentKind.CREDIT_NOTE if credit is not None else DocumentKind.INVOICE,
                         number=invoice.number,
-                        issued_on=invoice.invoiced_on, customer_name=customer.name,
-                        customer_account=customer.account_number, lines=_lines(invoice.lines),
+                        issued_on=invoice.invoiced_on, **_customer(customer),
+                        lines=_lines(invoice.lines),
                         currency=currency, locale=locale, company=company,
                         order_number=order_number, reference=credit or "", **_totals(invoice.totals))
 
@@ -57,7 +63,7 @@ def pro_forma_view(pro_forma: ProForma, customer: Customer, company: CompanyHead
                    locale: str) -> DocumentView:
     """No number (the PDF prints a dash) and marked PRO FORMA: nothing was posted."""
     return DocumentView(kind=DocumentKind.PRO_FORMA, number="", issued_on=pro_forma.issued_on,
-                        customer_name=customer.name, customer_account=customer.account_number,
+                        **_customer(customer),
                         lines=_lines(pro_forma.lines), currency=currency, locale=locale,
                         company=company, order_number=pro_forma.order_number,
                         **_totals(pro_forma.totals))
@@ -67,6 +73,6 @@ def free_text_invoice_view(invoice: FreeTextInvoice, customer: Customer, company
                            currency: str, locale: str) -> DocumentView:
     return DocumentView(kind=DocumentKind.INVOICE, number=invoice.number or "",
                         issued_on=invoice.invoiced_on or invoice.created_at.date(),
-                        customer_name=customer.name, customer_account=customer.account_number,
+                        **_customer(customer),
                         lines=_lines(invoice.lines), currency=currency, locale=locale,
                         company=company, **_totals(invoice.totals))

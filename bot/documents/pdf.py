@@ -201,8 +201,8 @@ class _DocumentPDF(FPDF):
         self.set_font(FONT, "B", 8.5)
         self.cell(0, 4.6, labels["customer"], new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.set_font(FONT, "", 10)
-        self.multi_cell(110, 5, view.customer_name, align=Align.L,
-                        new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        for text in (view.customer_name, *view.customer_address):
+            self.multi_cell(110, 5, text, align=Align.L, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         if view.customer_account:
             self.set_font(FONT, "", 8.5)
             self.cell(0, 4.6, f"{labels['account']}: {view.customer_account}",

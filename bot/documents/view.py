@@ -66,3 +66,5 @@ class DocumentView:
     order_number: str = ""  # the sales order an invoice/pro forma comes from
     reference: str = ""  # the customer's own reference (PO number etc.)
     tax_rows: tuple[TaxRow, ...] = ()
+    # Dutch invoice rules require the customer's address; one entry per printed line.
+    customer_address: tuple[str, ...] = ()

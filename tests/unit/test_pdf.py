@@ -12,9 +12,12 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from bot.documents.build import invoice_view, pro_forma_view
 from bot.documents.pdf import render_pdf
 from bot.documents.view import CompanyHeader, DocumentKind, DocumentLine, DocumentView, TaxRow
 from bot.formatting import format_money
+from domain.customer import Customer
+from domain.invoice import CustomerInvoice, ProForma
 
 D = Decimal
 COMPANY = CompanyHeader(
@@ -140,3 +143,31 @@ def test_the_fonts_are_found_without_importing_matplotlib():
         [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_the_customer_address_is_printed_under_the_name_and_a_long_line_wraps():
+    long_line = "Industrieterrein De Lange Weg, hal " + "zeventien " * 12 + "einde"
+    text = text_of(make_view(customer_address=("Markt 7", "3011 AA Rotterdam", long_line)))
+    name_at = text.index("ООО Ромашка")
+    assert name_at < text.index("Markt 7") < text.index("3011 AA Rotterdam") < text.index("C-1001")
+    assert "einde" in text and "zeventien" in text
+
+
+def _address_customer():
+    return Customer("C-002", "Café Hoogvliet", "cafe@example.com", "nl",
+                    postal_address="Markt 7, 3011 AA Rotterdam")
+
+
+def _invoice(**changes):
+    return replace(CustomerInvoice(number="INV-000001", customer_id=1, invoiced_on=date(2026, 11, 25),
+                                   salesperson_id=1), **changes)
+
+
+@pytest.mark.parametrize("build", [
+    lambda c, co: invoice_view(_invoice(), c, "SO-000001", co, "EUR", "nl"),
+    lambda c, co: invoice_view(_invoice(credit_note_of="INV-000001"), c, "SO-000002", co, "EUR", "nl"),
+    lambda c, co: pro_forma_view(ProForma(1, date(2026, 11, 25), ()), c, co, "EUR", "nl"),
+], ids=["invoice", "credit note", "pro forma"])
+def test_every_customer_document_shows_the_customers_postal_address(build):
+    text = text_of(build(_address_customer(), COMPANY))
+    assert "Café Hoogvliet\nMarkt 7\n3011 AA Rotterdam" in text
