@@ -6,7 +6,7 @@ from decimal import Decimal
 from bot.documents.view import CompanyHeader, DocumentKind, DocumentLine, DocumentView
 from domain.customer import Customer
 from domain.free_text_invoice import FreeTextInvoice, FreeTextLine
-from domain.invoice import CustomerInvoice, ProForma
+from domain.invoice import CustomerInvoice, InvoiceSources, ProForma
 from domain.quotation import Quotation
 from domain.tax import Totals
 
@@ -47,7 +47,7 @@ def quotation_view(q: Quotation, customer: Customer, company: CompanyHeader, cur
                         valid_until=q.valid_until, **_totals(q.totals))
 
 
-def invoice_view(invoice: CustomerInvoice, customer: Customer, order_number: str,
+def invoice_view(invoice: CustomerInvoice, customer: Customer, sources: InvoiceSources,
                  company: CompanyHeader, currency: str, locale: str) -> DocumentView:
     # §4: a credit note is titled CREDIT NOTE and names the invoice it credits as its reference.
     credit = getattr(invoice, "credit_note_of", None)
@@ -56,7 +56,8 @@ def invoice_view(invoice: CustomerInvoice, customer: Customer, order_number: str
                         issued_on=invoice.invoiced_on, **_customer(customer),
                         lines=_lines(invoice.lines),
                         currency=currency, locale=locale, company=company,
-                        order_number=order_number, reference=credit or "", **_totals(invoice.totals))
+                        order_numbers=sources.order_numbers, packing_slips=sources.packing_slips,
+                        reference=credit or "", **_totals(invoice.totals))
 
 
 def pro_forma_view(pro_forma: ProForma, customer: Customer, company: CompanyHeader, currency: str,

@@ -68,3 +68,6 @@ class DocumentView:
     tax_rows: tuple[TaxRow, ...] = ()
     # Dutch invoice rules require the customer's address; one entry per printed line.
     customer_address: tuple[str, ...] = ()
+    # An invoice's sales orders and packing slips (number, delivered on): what it covers.
+    order_numbers: tuple[str, ...] = ()
+    packing_slips: tuple[tuple[str, date], ...] = ()

@@ -17,7 +17,7 @@ from bot.documents.pdf import render_pdf
 from bot.documents.view import CompanyHeader, DocumentKind, DocumentLine, DocumentView, TaxRow
 from bot.formatting import format_money
 from domain.customer import Customer
-from domain.invoice import CustomerInvoice, ProForma
+from domain.invoice import CustomerInvoice, InvoiceSources, ProForma
 
 D = Decimal
 COMPANY = CompanyHeader(
@@ -164,10 +164,18 @@ def _invoice(**changes):
 
 
 @pytest.mark.parametrize("build", [
-    lambda c, co: invoice_view(_invoice(), c, "SO-000001", co, "EUR", "nl"),
-    lambda c, co: invoice_view(_invoice(credit_note_of="INV-000001"), c, "SO-000002", co, "EUR", "nl"),
+    lambda c, co: invoice_view(_invoice(), c, InvoiceSources(("SO-000001",)), co, "EUR", "nl"),
+    lambda c, co: invoice_view(_invoice(credit_note_of="INV-000001"), c, InvoiceSources(("SO-000002",)), co, "EUR", "nl"),
     lambda c, co: pro_forma_view(ProForma(1, date(2026, 11, 25), ()), c, co, "EUR", "nl"),
 ], ids=["invoice", "credit note", "pro forma"])
 def test_every_customer_document_shows_the_customers_postal_address(build):
     text = text_of(build(_address_customer(), COMPANY))
     assert "Café Hoogvliet\nMarkt 7\n3011 AA Rotterdam" in text
+
+
+def test_a_dutch_invoice_names_its_sales_orders_and_packing_slips_with_their_delivery_dates():
+    sources = InvoiceSources(("SO-000001", "SO-000002"),
+                             (("PS-000001", date(2026, 11, 25)), ("PS-000002", date(2026, 11, 26))))
+    text = text_of(invoice_view(_invoice(), _address_customer(), sources, COMPANY, "EUR", "nl"))
+    assert "Verkooporders: SO-000001, SO-000002" in text
+    assert "Pakbonnen: PS-000001 (25 nov 2026), PS-000002 (26 nov 2026)" in text
