@@ -87,11 +87,14 @@ class MailComposer:
         sources = await invoice_sources(uow, invoice)
         pdf = await self.documents.invoice_pdf_async(invoice, customer, sources, mail.language)
         if getattr(invoice, "credit_note_of", None) is not None:  # §4: a returned order's credit note
-            return self._invoice_mail(mail, invoice, customer, sources, pdf,
+            # The customer knows the return by the invoice it credits and its RMA number, not by
+            # our returned order: the mail names those instead.
+            credited = dict(credited_invoice=invoice.credit_note_of, rma_number=sources.rma_number)
+            return self._invoice_mail(mail, invoice, customer, InvoiceSources(), pdf,
                                       N_("Please find attached our credit note for the goods you returned."),
                                       N_("Thank you for your business."),
                                       subject=N_("Credit note {number} from {company}"),
-                                      document_label=N_("Credit note"))
+                                      document_label=N_("Credit note"), **credited)
         return self._invoice_mail(mail, invoice, customer, sources, pdf,
                                   N_("Please find attached our invoice for what we delivered."),
                                   N_("Thank you for your order."))
@@ -107,7 +110,8 @@ class MailComposer:
     def _invoice_mail(self, mail: OutboxMail, invoice, customer, sources: InvoiceSources, pdf: bytes,
                       intro: str, closing: str,
                       subject: str = N_("Invoice {number} from {company}"),
-                      document_label: str = "") -> OutgoingMail:
+                      document_label: str = "", credited_invoice: str = "",
+                      rma_number: str = "") -> OutgoingMail:
         """The one invoice e-mail; a customer invoice and a free text invoice differ only in text."""
         locale = mail.language
         t = translations(locale)
@@ -119,6 +123,7 @@ class MailComposer:
             packing_slips_label=t.ngettext("Packing slip", "Packing slips", len(sources.packing_slips)),
             packing_slips=", ".join(f"{number} ({format_date(on, locale)})"
                                     for number, on in sources.packing_slips),
+            credited_invoice=credited_invoice, rma_number=rma_number,
             company_name=self.company.name,
             intro_text=t.gettext(intro), closing_text=t.gettext(closing),
             document_label=t.gettext(document_label) if document_label else "")

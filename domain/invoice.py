@@ -53,6 +53,8 @@ class InvoiceSources:
     differs from the invoice date)."""
     order_numbers: tuple[str, ...] = ()
     packing_slips: tuple[tuple[str, date], ...] = ()  # (number, delivered on)
+    # §4: a credit note's returned order's RMA number: the customer identifies the return by it.
+    rma_number: str = ""
 
     @property
     def order_number(self) -> str:

@@ -49,7 +49,7 @@ def quotation_view(q: Quotation, customer: Customer, company: CompanyHeader, cur
 
 def invoice_view(invoice: CustomerInvoice, customer: Customer, sources: InvoiceSources,
                  company: CompanyHeader, currency: str, locale: str) -> DocumentView:
-    # §4: a credit note is titled CREDIT NOTE and names the invoice it credits as its reference.
+    # §4: a credit note is titled CREDIT NOTE and names the invoice it credits and the RMA number.
     credit = getattr(invoice, "credit_note_of", None)
     return DocumentView(kind=DocumentKind.CREDIT_NOTE if credit is not None else DocumentKind.INVOICE,
                         number=invoice.number,
@@ -57,7 +57,8 @@ def invoice_view(invoice: CustomerInvoice, customer: Customer, sources: InvoiceS
                         lines=_lines(invoice.lines),
                         currency=currency, locale=locale, company=company,
                         order_numbers=sources.order_numbers, packing_slips=sources.packing_slips,
-                        reference=credit or "", **_totals(invoice.totals))
+                        credited_invoice=credit or "", rma_number=sources.rma_number,
+                        **_totals(invoice.totals))
 
 
 def pro_forma_view(pro_forma: ProForma, customer: Customer, company: CompanyHeader, currency: str,

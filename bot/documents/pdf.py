@@ -185,6 +185,10 @@ class _DocumentPDF(FPDF):
         ]
         if view.valid_until is not None:
             facts.append((labels["valid_until"], format_date(view.valid_until, view.locale)))
+        if view.credited_invoice:
+            facts.append((labels["credited_invoice"], view.credited_invoice))
+        if view.rma_number:
+            facts.append((labels["rma_number"], view.rma_number))
         if view.order_number:
             facts.append((labels["order_number"], view.order_number))
         if view.reference:

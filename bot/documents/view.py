@@ -71,3 +71,6 @@ class DocumentView:
     # An invoice's sales orders and packing slips (number, delivered on): what it covers.
     order_numbers: tuple[str, ...] = ()
     packing_slips: tuple[tuple[str, date], ...] = ()
+    # §4: a credit note names the invoice it credits and the return's RMA number.
+    credited_invoice: str = ""
+    rma_number: str = ""

@@ -100,9 +100,11 @@ async def invoice_sources(uow: UnitOfWork, invoice: CustomerInvoice) -> InvoiceS
     order_ids = sorted({line.sales_order_id for line in invoice.lines} | (
         {invoice.sales_order_id} if invoice.sales_order_id else set()))
     orders = [await uow.sales_orders.get(order_id) for order_id in order_ids]
+    orders = [o for o in orders if o is not None]
     slips = await uow.packing_slips.of_invoice(invoice.number)
-    return InvoiceSources(order_numbers=tuple(o.number for o in orders if o is not None),
-                          packing_slips=tuple((s.number, s.posted_on) for s in slips))
+    rma = next((o.rma_number for o in orders if o.rma_number), "") if invoice.is_credit_note else ""
+    return InvoiceSources(order_numbers=tuple(o.number for o in orders),
+                          packing_slips=tuple((s.number, s.posted_on) for s in slips), rma_number=rma)
 
 
 async def cancel_order(uow: UnitOfWork, clock: Clock, user: User, order_id: int) -> SalesOrder:

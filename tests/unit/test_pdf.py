@@ -179,3 +179,11 @@ def test_a_dutch_invoice_names_its_sales_orders_and_packing_slips_with_their_del
     text = text_of(invoice_view(_invoice(), _address_customer(), sources, COMPANY, "EUR", "nl"))
     assert "Verkooporders: SO-000001, SO-000002" in text
     assert "Pakbonnen: PS-000001 (25 nov 2026), PS-000002 (26 nov 2026)" in text
+
+
+def test_a_dutch_credit_note_names_the_credited_invoice_and_the_rma_number():
+    note = _invoice(number="CN-000001", credit_note_of="INV-000001")
+    sources = InvoiceSources(("SO-000002",), rma_number="RMA-000001")
+    text = text_of(invoice_view(note, _address_customer(), sources, COMPANY, "EUR", "nl"))
+    assert "CREDITNOTA" in text
+    assert "Gecrediteerde factuur INV-000001" in text and "RMA-nummer RMA-000001" in text
