@@ -13,8 +13,9 @@ from domain.tax import Totals
 
 def _line(l) -> DocumentLine:
     if isinstance(l, FreeTextLine):
-        # No item on a free text invoice: the item column shows the line's main account.
-        return DocumentLine(item_number=l.main_account, description=l.description, quantity=Decimal(1),
+        # No item on a free text invoice, and its main account is our bookkeeping, not the
+        # customer's business: the item column stays blank.
+        return DocumentLine(item_number="", description=l.description, quantity=Decimal(1),
                             unit="", unit_price=l.amount, net_amount=l.net_amount,
                             tax_percent=l.tax_percent)
     return DocumentLine(item_number=l.item_number, description=l.description, quantity=l.quantity,
