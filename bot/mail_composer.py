@@ -11,8 +11,10 @@ from bot.i18n import translations
 from bot.mail import Attachment, MailTemplates, OutgoingMail, make_message_id
 from bot.settings import Settings
 from domain.errors import N_
+from domain.invoice import InvoiceSources
 from domain.outbox import MailKind, OutboxMail
 from domain.ports import UnitOfWork
+from domain.services.orders import invoice_sources
 
 
 class MailComposer:
@@ -82,16 +84,18 @@ class MailComposer:
     async def _invoice(self, uow: UnitOfWork, mail: OutboxMail) -> OutgoingMail:
         invoice = await uow.invoices.get(mail.ref_id)
         customer = await uow.customers.get(invoice.customer_id)
-        order = await uow.sales_orders.get(invoice.sales_order_id) if invoice.sales_order_id else None
-        order_number = order.number if order else ""
-        pdf = await self.documents.invoice_pdf_async(invoice, customer, order_number, mail.language)
+        sources = await invoice_sources(uow, invoice)
+        pdf = await self.documents.invoice_pdf_async(invoice, customer, sources, mail.language)
         if getattr(invoice, "credit_note_of", None) is not None:  # §4: a returned order's credit note
-            return self._invoice_mail(mail, invoice, customer, order_number, pdf,
+            # The customer knows the return by the invoice it credits and its RMA number, not by
+            # our returned order: the mail names those instead.
+            credited = dict(credited_invoice=invoice.credit_note_of, rma_number=sources.rma_number)
+            return self._invoice_mail(mail, invoice, customer, InvoiceSources(), pdf,
                                       N_("Please find attached our credit note for the goods you returned."),
                                       N_("Thank you for your business."),
                                       subject=N_("Credit note {number} from {company}"),
-                                      document_label=N_("Credit note"))
-        return self._invoice_mail(mail, invoice, customer, order_number, pdf,
+                                      document_label=N_("Credit note"), **credited)
+        return self._invoice_mail(mail, invoice, customer, sources, pdf,
                                   N_("Please find attached our invoice for what we delivered."),
                                   N_("Thank you for your order."))
 
@@ -99,21 +103,28 @@ class MailComposer:
         invoice = await uow.free_text_invoices.get(mail.ref_id)
         customer = await uow.customers.get(invoice.customer_id)
         pdf = await self.documents.free_text_invoice_pdf_async(invoice, customer, mail.language)
-        return self._invoice_mail(mail, invoice, customer, "", pdf,
+        return self._invoice_mail(mail, invoice, customer, InvoiceSources(), pdf,
                                   N_("Please find attached our invoice."),
                                   N_("Thank you for your business."))
 
-    def _invoice_mail(self, mail: OutboxMail, invoice, customer, order_number: str, pdf: bytes,
+    def _invoice_mail(self, mail: OutboxMail, invoice, customer, sources: InvoiceSources, pdf: bytes,
                       intro: str, closing: str,
                       subject: str = N_("Invoice {number} from {company}"),
-                      document_label: str = "") -> OutgoingMail:
+                      document_label: str = "", credited_invoice: str = "",
+                      rma_number: str = "") -> OutgoingMail:
         """The one invoice e-mail; a customer invoice and a free text invoice differ only in text."""
         locale = mail.language
         t = translations(locale)
         context = dict(
             greeting_name=customer.name, document_number=invoice.number,
             total_text=format_money(invoice.totals.gross, self.settings.currency, locale),
-            order_number=order_number, company_name=self.company.name,
+            order_numbers=", ".join(sources.order_numbers),
+            orders_label=t.ngettext("Sales order", "Sales orders", len(sources.order_numbers)),
+            packing_slips_label=t.ngettext("Packing slip", "Packing slips", len(sources.packing_slips)),
+            packing_slips=", ".join(f"{number} ({format_date(on, locale)})"
+                                    for number, on in sources.packing_slips),
+            credited_invoice=credited_invoice, rma_number=rma_number,
+            company_name=self.company.name,
             intro_text=t.gettext(intro), closing_text=t.gettext(closing),
             document_label=t.gettext(document_label) if document_label else "")
         subject = t.gettext(subject).format(number=invoice.number, company=self.company.name)

@@ -27,11 +27,16 @@ MAX_ADDRESS_LINES = 5
 MAX_ADDRESS_LINE = 80
 
 
+def address_lines(text: str) -> list[str]:
+    """A postal address's lines, whether typed on separate lines or separated by commas."""
+    parts = (part.strip() for line in (text or "").splitlines() for part in line.split(","))
+    return [part for part in parts if part]
+
+
 def check_postal_address(text: str) -> str:
     """A postal address as its lines (street and number, postal code and city, country), typed on
     separate lines or separated by commas as on an envelope; kept one line per line. Empty: none."""
-    lines = [part.strip() for line in (text or "").splitlines() for part in line.split(",")]
-    lines = [line for line in lines if line]
+    lines = address_lines(text)
     if len(lines) > MAX_ADDRESS_LINES:
         raise InvalidInput(N_("A postal address has at most {count} lines."), count=MAX_ADDRESS_LINES)
     if any(len(line) > MAX_ADDRESS_LINE for line in lines):
@@ -84,6 +89,11 @@ class Customer:
     def set_email(self, email: str) -> None:
         """Quotations, invoices and notices go here from now on; a mail already queued keeps its address."""
         self.email = check_email(email)
+
+    @property
+    def address_lines(self) -> tuple[str, ...]:
+        """The postal address as printed under the name on letters and documents."""
+        return tuple(address_lines(self.postal_address))
 
     def set_postal_address(self, text: str) -> None:
         """Empty text removes the address."""

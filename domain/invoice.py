@@ -46,6 +46,22 @@ class CustomerInvoice:
         return self.credit_note_of is not None
 
 
+@dataclass(frozen=True)
+class InvoiceSources:
+    """What an invoice covers, for the customer to match it with the deliveries: its sales orders
+    and its packing slips with their delivery dates (Dutch rules want the delivery date when it
+    differs from the invoice date)."""
+    order_numbers: tuple[str, ...] = ()
+    packing_slips: tuple[tuple[str, date], ...] = ()  # (number, delivered on)
+    # §4: a credit note's returned order's RMA number: the customer identifies the return by it.
+    rma_number: str = ""
+
+    @property
+    def order_number(self) -> str:
+        """The one sales order, or "" when the invoice covers several (or none)."""
+        return self.order_numbers[0] if len(self.order_numbers) == 1 else ""
+
+
 def invoice_lines_for(orders: Mapping[int, SalesOrder],
                       slips: Sequence[PackingSlip]) -> list[InvoiceLine]:
     """What an invoice for these packing slips would hold, one line per order line. Changes nothing."""

@@ -126,13 +126,13 @@ async def my_invoices(message: Message, user: User, deps: Deps) -> None:
 
 @routes.callback_query(MyInvoice.filter())
 async def my_invoice_pdf(query: CallbackQuery, callback_data: MyInvoice, user: User, deps: Deps) -> None:
-    invoice, customer, order_number = await view.my_invoice(deps.uow(), user, callback_data.kind,
+    invoice, customer, sources = await view.my_invoice(deps.uow(), user, callback_data.kind,
                                                             callback_data.invoice_id)
     await query.answer()
     if isinstance(invoice, FreeTextInvoice):
         pdf = await deps.documents.free_text_invoice_pdf_async(invoice, customer, current_locale())
     else:
-        pdf = await deps.documents.invoice_pdf_async(invoice, customer, order_number, current_locale())
+        pdf = await deps.documents.invoice_pdf_async(invoice, customer, sources, current_locale())
     await query.message.answer_document(BufferedInputFile(pdf, filename=f"{invoice.number}.pdf"))
 
 

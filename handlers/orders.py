@@ -215,10 +215,10 @@ async def _post_invoice(query: CallbackQuery, deps: Deps, user: User, order_id: 
 
 @routes.callback_query(InvoicePdf.filter())
 async def send_invoice_pdf(query: CallbackQuery, callback_data: InvoicePdf, user: User, deps: Deps) -> None:
-    invoice, order_number = await orders.get_invoice(deps.uow(), user, callback_data.invoice_id)
+    invoice, sources = await orders.get_invoice(deps.uow(), user, callback_data.invoice_id)
     customer = await deps.customer(invoice.customer_id)
     await query.answer()
-    pdf = await deps.documents.invoice_pdf_async(invoice, customer, order_number, customer.language)
+    pdf = await deps.documents.invoice_pdf_async(invoice, customer, sources, customer.language)
     await query.message.answer_document(BufferedInputFile(pdf, filename=f"{invoice.number}.pdf"))
 
 

@@ -145,6 +145,11 @@ class PackingSlipRepository(_Repository):
         p = t.packing_slips.c
         return await self._all(select(PackingSlip).where(p.id.in_(list(slip_ids))).order_by(p.id))
 
+    async def of_invoice(self, invoice_number: str) -> Sequence[PackingSlip]:
+        p = t.packing_slips.c
+        return await self._all(
+            select(PackingSlip).where(p.invoice_number == invoice_number).order_by(p.posted_on, p.id))
+
 
 class InvoiceRepository(_Repository):
     model = CustomerInvoice

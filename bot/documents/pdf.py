@@ -185,6 +185,10 @@ class _DocumentPDF(FPDF):
         ]
         if view.valid_until is not None:
             facts.append((labels["valid_until"], format_date(view.valid_until, view.locale)))
+        if view.credited_invoice:
+            facts.append((labels["credited_invoice"], view.credited_invoice))
+        if view.rma_number:
+            facts.append((labels["rma_number"], view.rma_number))
         if view.order_number:
             facts.append((labels["order_number"], view.order_number))
         if view.reference:
@@ -201,12 +205,14 @@ class _DocumentPDF(FPDF):
         self.set_font(FONT, "B", 8.5)
         self.cell(0, 4.6, labels["customer"], new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.set_font(FONT, "", 10)
-        self.multi_cell(110, 5, view.customer_name, align=Align.L,
-                        new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        for text in (view.customer_name, *view.customer_address):
+            self.multi_cell(110, 5, text, align=Align.L, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         if view.customer_account:
             self.set_font(FONT, "", 8.5)
             self.cell(0, 4.6, f"{labels['account']}: {view.customer_account}",
                       new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+        self.draw_sources()
 
         if view.kind is DocumentKind.PRO_FORMA:
             self.ln(3)
@@ -216,6 +222,23 @@ class _DocumentPDF(FPDF):
                             new_x=XPos.LMARGIN, new_y=YPos.NEXT)
             self.set_text_color(0)
         self.ln(6)
+
+    def draw_sources(self) -> None:
+        """The sales orders and packing slips an invoice covers, each slip with its delivery date."""
+        view, labels = self.view, self.labels
+        rows = []
+        if view.order_numbers:
+            key = "order_number" if len(view.order_numbers) == 1 else "order_numbers"
+            rows.append(f"{labels[key]}: {', '.join(view.order_numbers)}")
+        if view.packing_slips:
+            key = "packing_slip" if len(view.packing_slips) == 1 else "packing_slips"
+            slips = ", ".join(f"{number} ({format_date(on, view.locale)})" for number, on in view.packing_slips)
+            rows.append(f"{labels[key]}: {slips}")
+        if rows:
+            self.ln(2)
+            self.set_font(FONT, "", 8.5)
+        for text in rows:
+            self.multi_cell(0, 4.6, text, align=Align.L, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     # -- the lines table -----------------------------------------------------
 

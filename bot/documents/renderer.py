@@ -12,7 +12,7 @@ from bot.documents.pdf import render_pdf
 from bot.documents.view import CompanyHeader
 from domain.customer import Customer
 from domain.free_text_invoice import FreeTextInvoice
-from domain.invoice import CustomerInvoice, ProForma
+from domain.invoice import CustomerInvoice, InvoiceSources, ProForma
 from domain.quotation import Quotation
 
 
@@ -23,9 +23,9 @@ class DocumentRenderer:
     def quotation_pdf(self, q: Quotation, customer: Customer, locale: str) -> bytes:
         return render_pdf(quotation_view(q, customer, self.company, self.currency, locale))
 
-    def invoice_pdf(self, invoice: CustomerInvoice, customer: Customer, order_number: str,
+    def invoice_pdf(self, invoice: CustomerInvoice, customer: Customer, sources: InvoiceSources,
                     locale: str) -> bytes:
-        return render_pdf(invoice_view(invoice, customer, order_number, self.company, self.currency, locale))
+        return render_pdf(invoice_view(invoice, customer, sources, self.company, self.currency, locale))
 
     def pro_forma_pdf(self, pro_forma: ProForma, customer: Customer, locale: str) -> bytes:
         return render_pdf(pro_forma_view(pro_forma, customer, self.company, self.currency, locale))
@@ -37,8 +37,8 @@ class DocumentRenderer:
         return await asyncio.to_thread(self.quotation_pdf, q, customer, locale)
 
     async def invoice_pdf_async(self, invoice: CustomerInvoice, customer: Customer,
-                                order_number: str, locale: str) -> bytes:
-        return await asyncio.to_thread(self.invoice_pdf, invoice, customer, order_number, locale)
+                                sources: InvoiceSources, locale: str) -> bytes:
+        return await asyncio.to_thread(self.invoice_pdf, invoice, customer, sources, locale)
 
     async def pro_forma_pdf_async(self, pro_forma: ProForma, customer: Customer, locale: str) -> bytes:
         return await asyncio.to_thread(self.pro_forma_pdf, pro_forma, customer, locale)

@@ -66,3 +66,11 @@ class DocumentView:
     order_number: str = ""  # the sales order an invoice/pro forma comes from
     reference: str = ""  # the customer's own reference (PO number etc.)
     tax_rows: tuple[TaxRow, ...] = ()
+    # Dutch invoice rules require the customer's address; one entry per printed line.
+    customer_address: tuple[str, ...] = ()
+    # An invoice's sales orders and packing slips (number, delivered on): what it covers.
+    order_numbers: tuple[str, ...] = ()
+    packing_slips: tuple[tuple[str, date], ...] = ()
+    # §4: a credit note names the invoice it credits and the return's RMA number.
+    credited_invoice: str = ""
+    rma_number: str = ""

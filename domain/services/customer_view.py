@@ -15,10 +15,11 @@ from enum import StrEnum
 from domain.customer import Customer
 from domain.errors import N_, NotFound
 from domain.free_text_invoice import FreeTextInvoice, FreeTextInvoiceStatus
-from domain.invoice import CustomerInvoice
+from domain.invoice import CustomerInvoice, InvoiceSources
 from domain.ports import UnitOfWork
 from domain.quotation import Quotation, QuotationStatus
 from domain.sales_order import SalesOrder, SalesOrderLine, SalesOrderType, order_date
+from domain.services.orders import invoice_sources
 from domain.user import User
 
 LIST_LIMIT = 20
@@ -116,8 +117,8 @@ async def my_invoices(uow: UnitOfWork, user: User) -> Sequence[InvoiceRow]:
 
 
 async def my_invoice(uow: UnitOfWork, user: User, kind: str, invoice_id: int
-                     ) -> tuple[CustomerInvoice | FreeTextInvoice, Customer, str]:
-    """One of the customer's invoices, with the number of its sales order (if one)."""
+                     ) -> tuple[CustomerInvoice | FreeTextInvoice, Customer, InvoiceSources]:
+    """One of the customer's invoices, with the sales orders and packing slips it covers."""
     user.require_customer()
     missing = NotFound(N_("That invoice does not exist or is not yours."))
     async with uow:
@@ -131,9 +132,9 @@ async def my_invoice(uow: UnitOfWork, user: User, kind: str, invoice_id: int
             invoice = None
         if invoice is None or not user.may_see_customer(invoice.customer_id):
             raise missing
-        order_id = getattr(invoice, "sales_order_id", None)
-        order = await uow.sales_orders.get(order_id) if order_id else None
-        return invoice, await uow.customers.get(invoice.customer_id), order.number if order else ""
+        sources = (await invoice_sources(uow, invoice) if isinstance(invoice, CustomerInvoice)
+                   else InvoiceSources())
+        return invoice, await uow.customers.get(invoice.customer_id), sources
 
 
 async def my_backorders(uow: UnitOfWork, user: User) -> Sequence[BackorderRow]:

@@ -5,7 +5,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from domain.errors import N_, InvalidInput, NotFound
-from domain.invoice import CustomerInvoice, ProForma, post_customer_invoice, pro_forma_for
+from domain.invoice import CustomerInvoice, InvoiceSources, ProForma, post_customer_invoice, pro_forma_for
 from domain.numbering import Sequence as Seq
 from domain.outbox import MailKind, OutboxMail
 from domain.packing_slip import PackingSlip, post_packing_slip
@@ -85,14 +85,26 @@ async def invoice_order(uow: UnitOfWork, clock: Clock, user: User, order_id: int
     return invoice
 
 
-async def get_invoice(uow: UnitOfWork, user: User, invoice_id: int) -> tuple[CustomerInvoice, str]:
-    """A posted invoice the user may see, with the number of its sales order (if one)."""
+async def get_invoice(uow: UnitOfWork, user: User, invoice_id: int
+                      ) -> tuple[CustomerInvoice, InvoiceSources]:
+    """A posted invoice the user may see, with the sales orders and packing slips it covers."""
     async with uow:
         invoice = await uow.invoices.get(invoice_id)
         if invoice is None or not user.may_see(invoice.salesperson_id):
             raise NotFound(N_("That invoice does not exist or is not yours."))
-        order = await uow.sales_orders.get(invoice.sales_order_id) if invoice.sales_order_id else None
-        return invoice, order.number if order else ""
+        return invoice, await invoice_sources(uow, invoice)
+
+
+async def invoice_sources(uow: UnitOfWork, invoice: CustomerInvoice) -> InvoiceSources:
+    """The sales orders of the invoice's lines and the packing slips invoiced on it (open `uow`)."""
+    order_ids = sorted({line.sales_order_id for line in invoice.lines} | (
+        {invoice.sales_order_id} if invoice.sales_order_id else set()))
+    orders = [await uow.sales_orders.get(order_id) for order_id in order_ids]
+    orders = [o for o in orders if o is not None]
+    slips = await uow.packing_slips.of_invoice(invoice.number)
+    rma = next((o.rma_number for o in orders if o.rma_number), "") if invoice.is_credit_note else ""
+    return InvoiceSources(order_numbers=tuple(o.number for o in orders),
+                          packing_slips=tuple((s.number, s.posted_on) for s in slips), rma_number=rma)
 
 
 async def cancel_order(uow: UnitOfWork, clock: Clock, user: User, order_id: int) -> SalesOrder:

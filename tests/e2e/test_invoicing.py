@@ -64,6 +64,11 @@ async def test_last_months_deliveries_across_orders_become_one_invoice_with_a_pr
     text = pdf_text(pdf)
     assert name == "INV-000001.pdf" and "Office chair" in text and "Sales handbook" in text
     assert "€629.93" in text and "PRO FORMA" not in text
+    # A month invoice over two orders names both, and each packing slip with its delivery date.
+    covers = (f"Sales orders: {first.number}, {second.number}",
+              "Packing slips: PS-000001 (5 Oct 2026), PS-000002 (20 Oct 2026)")
+    assert all(c in text for c in covers) and "PS-000003" not in text
+    assert all(c in mail.message.get_body(("plain",)).get_content() for c in covers)
     # A second tap on the same button posts nothing twice.
     refusal = await chat.tap("Post C-001")
     assert "Nothing left to invoice for Acme Office BV in 2026-10" in chat.alert(refusal)
@@ -72,6 +77,7 @@ async def test_last_months_deliveries_across_orders_become_one_invoice_with_a_pr
     await chat.tap("PDF")
     upload = await running.fake.wait_for("sendDocument", chat_id=SAM,
                                          predicate=lambda c: c.files["document"][0] == "INV-000001.pdf")
+    assert all(c in pdf_text(upload.files["document"][1]) for c in covers)
 
 
 async def test_chosen_packing_slips_across_orders_and_months_become_one_invoice(running, uow_factory, clock, seeded):
@@ -95,6 +101,9 @@ async def test_chosen_packing_slips_across_orders_and_months_become_one_invoice(
     assert "PRO FORMA" in pdf_text(upload.files["document"][1])
     await chat.tap("Post invoice")
     assert "Invoice INV-000001 for Acme Office BV is posted: €629.93" in await chat.reply()
+    text = pdf_text(attachment(await _invoice_mail(running.smtp, "INV-000001"))[1])
+    assert f"Sales orders: {first.number}, {second.number}" in text
+    assert "Packing slips: PS-000002 (20 Oct 2026), PS-000003 (2 Nov 2026)" in text
     order, slips = await orders.get_order(uow_factory(), seeded["sales"], first.id)
     assert [s.invoice_number for s in slips] == [None, "INV-000001"] and order.lines[0].invoiced == D(2)
     await chat.say("/invoicing")

@@ -169,10 +169,15 @@ async def test_return_from_an_invoice_receive_and_credit(running, uow_factory, s
     assert "Credit note CN-000001 for invoice INV-000001 is posted: -€362.88" in posted  # 2 x 149.95 + 21%
     mails = await wait_for_mail(running.smtp, 2)
     assert "Credit note CN-000001" in mails[1].message["Subject"]
-    assert "Credit note: CN-000001" in mails[1].message.get_body(("plain",)).get_content()
+    body = mails[1].message.get_body(("plain",)).get_content()
+    assert "Credit note: CN-000001" in body
+    # The customer knows the return by the credited invoice and the RMA number, not our order.
+    assert "Credited invoice: INV-000001" in body and "RMA number: RMA-000001" in body
+    assert "SO-000002" not in body
     name, pdf = attachment(mails[1])
     text = pdf_text(pdf)
-    assert name == "CN-000001.pdf" and "CREDIT NOTE" in text and "INV-000001" in text and "-€362.88" in text
+    assert name == "CN-000001.pdf" and "CREDIT NOTE" in text and "-€362.88" in text
+    assert "Credited invoice INV-000001" in text and "RMA number RMA-000001" in text
     assert "· Invoiced" in await chat.reply()
 
     # What is left to return: 2 chairs and 2 books; a second return of 3 chairs is refused.

@@ -138,9 +138,9 @@ async def test_return_receive_and_credit_note(uow_factory, clock, seeded):
     note = await order_types.credit_return(uow_factory(), clock, sam, ret.id)
     assert note.number == "CN-000001" and note.credit_note_of == "INV-000001"
     assert note.totals.gross == D("-544.32")  # 3 x 149.95 = 449.85 + 94.47 tax
-    stored_note, order_number = await orders.get_invoice(uow_factory(), sam, note.id)
+    stored_note, sources = await orders.get_invoice(uow_factory(), sam, note.id)
     assert stored_note.is_credit_note and [l.quantity for l in stored_note.lines] == [D(-3)]
-    assert order_number == "SO-000002"
+    assert sources.order_numbers == ("SO-000002",)
     stored, _ = await orders.get_order(uow_factory(), sam, ret.id)
     assert stored.status is SalesOrderStatus.INVOICED and stored.return_reason == "Damaged"
     async with uow_factory() as uow:

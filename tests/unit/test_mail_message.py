@@ -224,8 +224,9 @@ QUOTATION = dict(
 )
 INVOICE = dict(
     greeting_name="<script>alert(1)</script>", document_number="F-0003", total_text="€ 99,00",
-    order_number="SO-0005", company_name="Acme B.V.", intro_text="Hierbij uw factuur.",
-    closing_text="Dank u.",
+    order_numbers="SO-0005", orders_label="Verkooporder", packing_slips="PS-0007 (25 nov 2026)",
+    packing_slips_label="Pakbon", credited_invoice="F-0001", rma_number="RMA-0002",
+    company_name="Acme B.V.", intro_text="Hierbij uw factuur.", closing_text="Dank u.",
 )
 
 

@@ -12,9 +12,12 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from bot.documents.build import invoice_view, pro_forma_view
 from bot.documents.pdf import render_pdf
 from bot.documents.view import CompanyHeader, DocumentKind, DocumentLine, DocumentView, TaxRow
 from bot.formatting import format_money
+from domain.customer import Customer
+from domain.invoice import CustomerInvoice, InvoiceSources, ProForma
 
 D = Decimal
 COMPANY = CompanyHeader(
@@ -140,3 +143,47 @@ def test_the_fonts_are_found_without_importing_matplotlib():
         [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_the_customer_address_is_printed_under_the_name_and_a_long_line_wraps():
+    long_line = "Industrieterrein De Lange Weg, hal " + "zeventien " * 12 + "einde"
+    text = text_of(make_view(customer_address=("Markt 7", "3011 AA Rotterdam", long_line)))
+    name_at = text.index("ООО Ромашка")
+    assert name_at < text.index("Markt 7") < text.index("3011 AA Rotterdam") < text.index("C-1001")
+    assert "einde" in text and "zeventien" in text
+
+
+def _address_customer():
+    return Customer("C-002", "Café Hoogvliet", "cafe@example.com", "nl",
+                    postal_address="Markt 7, 3011 AA Rotterdam")
+
+
+def _invoice(**changes):
+    return replace(CustomerInvoice(number="INV-000001", customer_id=1, invoiced_on=date(2026, 11, 25),
+                                   salesperson_id=1), **changes)
+
+
+@pytest.mark.parametrize("build", [
+    lambda c, co: invoice_view(_invoice(), c, InvoiceSources(("SO-000001",)), co, "EUR", "nl"),
+    lambda c, co: invoice_view(_invoice(credit_note_of="INV-000001"), c, InvoiceSources(("SO-000002",)), co, "EUR", "nl"),
+    lambda c, co: pro_forma_view(ProForma(1, date(2026, 11, 25), ()), c, co, "EUR", "nl"),
+], ids=["invoice", "credit note", "pro forma"])
+def test_every_customer_document_shows_the_customers_postal_address(build):
+    text = text_of(build(_address_customer(), COMPANY))
+    assert "Café Hoogvliet\nMarkt 7\n3011 AA Rotterdam" in text
+
+
+def test_a_dutch_invoice_names_its_sales_orders_and_packing_slips_with_their_delivery_dates():
+    sources = InvoiceSources(("SO-000001", "SO-000002"),
+                             (("PS-000001", date(2026, 11, 25)), ("PS-000002", date(2026, 11, 26))))
+    text = text_of(invoice_view(_invoice(), _address_customer(), sources, COMPANY, "EUR", "nl"))
+    assert "Verkooporders: SO-000001, SO-000002" in text
+    assert "Pakbonnen: PS-000001 (25 nov 2026), PS-000002 (26 nov 2026)" in text
+
+
+def test_a_dutch_credit_note_names_the_credited_invoice_and_the_rma_number():
+    note = _invoice(number="CN-000001", credit_note_of="INV-000001")
+    sources = InvoiceSources(("SO-000002",), rma_number="RMA-000001")
+    text = text_of(invoice_view(note, _address_customer(), sources, COMPANY, "EUR", "nl"))
+    assert "CREDITNOTA" in text
+    assert "Gecrediteerde factuur INV-000001" in text and "RMA-nummer RMA-000001" in text
