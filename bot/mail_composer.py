@@ -119,8 +119,11 @@ class MailComposer:
             greeting_name=customer.name, document_number=invoice.number,
             total_text=format_money(invoice.totals.gross, self.settings.currency, locale),
             order_numbers=", ".join(sources.order_numbers),
-            orders_label=t.ngettext("Sales order", "Sales orders", len(sources.order_numbers)),
-            packing_slips_label=t.ngettext("Packing slip", "Packing slips", len(sources.packing_slips)),
+            # Two msgids, not ngettext: "Sales order" alone is also the order type's label.
+            orders_label=(t.gettext("Sales orders") if len(sources.order_numbers) > 1
+                          else t.gettext("Sales order")),
+            packing_slips_label=(t.gettext("Packing slips") if len(sources.packing_slips) > 1
+                                 else t.gettext("Packing slip")),
             packing_slips=", ".join(f"{number} ({format_date(on, locale)})"
                                     for number, on in sources.packing_slips),
             credited_invoice=credited_invoice, rma_number=rma_number,
