@@ -164,14 +164,19 @@ async def quote_opportunity(uow: UnitOfWork, clock: Clock, user: User, party_id:
 
 
 async def quotation_confirmed(uow: UnitOfWork, clock: Clock, user: User, quotation: Quotation) -> None:
-    """Called inside the confirm use case's unit of work: when the quotation was for a party that
-    is not a customer yet, the party becomes one, with a real account number, and its open
-    opportunity is won."""
-    party = await uow.parties.by_customer(quotation.customer_id)
+    """Called inside the confirm use case's unit of work (see customer_bought)."""
+    await customer_bought(uow, clock, user, quotation.customer_id, quotation.number)
+
+
+async def customer_bought(uow: UnitOfWork, clock: Clock, user: User, customer_id: int, reference: str) -> None:
+    """Inside the unit of work of a sale (a confirmed quotation, an order from a sales agreement):
+    when the account is a party's that is not a customer yet, the party becomes one, with a real
+    account number, and its open opportunity is won; `reference` names the sale."""
+    party = await uow.parties.by_customer(customer_id)
     if party is None or party.stage is Stage.CUSTOMER:
         return
-    party.become_customer(quotation.number, user.id, clock.now())
-    customer = await uow.customers.get(quotation.customer_id)
+    party.become_customer(reference, user.id, clock.now())
+    customer = await uow.customers.get(customer_id)
     customer.account_number = await _free_account(uow, CUSTOMER_ACCOUNTS, CUSTOMER_PREFIX)
 
 

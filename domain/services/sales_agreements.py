@@ -16,6 +16,7 @@ from domain.sales_agreement import (SEQUENCE, CommitmentType, Fulfilment, SalesA
                                     format_agreement_number, fulfilment)
 from domain.sales_order import SalesOrder
 from domain.services.catalog import find_items_in
+from domain.services import relationships
 from domain.services.common import existing_item, next_number
 from domain.user import Permission, User
 
@@ -161,5 +162,7 @@ async def order_from_agreement(uow: UnitOfWork, clock: Clock, user: User, agreem
         order = agreement.take_order(quantities, items, ship_date,
                                      await next_number(uow, Seq.SALES_ORDER), clock.now(), clock.today())
         await uow.sales_orders.add(order)
+        # §1: an agreement made out to a prospect's provisional account sells now: a customer.
+        await relationships.customer_bought(uow, clock, user, agreement.customer_id, order.number)
         await uow.commit()
     return order

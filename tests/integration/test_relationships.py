@@ -169,3 +169,26 @@ async def test_the_relationships_migration_goes_down_and_up_again(tmp_path):
     assert not {"parties", "party_stage_changes", "opportunities"} & await tables()
     await upgrade_async(url, "0004")
     assert {"parties", "party_stage_changes", "opportunities"} <= await tables()
+
+
+async def test_an_order_from_a_sales_agreement_turns_the_party_into_a_customer_too(uow_factory, clock, seeded):
+    """A prospect's provisional account may get a sales agreement; its first order is a sale: the
+    party becomes a customer with a real account number, as a confirmed quotation makes it."""
+    from domain.sales_agreement import CommitmentType
+    from domain.services import sales_agreements as sa
+    sam = seeded["sales"]
+    party_id = await _opportunity(uow_factory, clock, sam)
+    _q, provisional = await rel.quote_opportunity(uow_factory(), clock, sam, party_id)
+    agreement = await sa.create_agreement(uow_factory(), clock, sam, provisional.id, CommitmentType.PRODUCT_QUANTITY,
+                                          date(2026, 12, 1), date(2026, 12, 31), None)
+    await sa.add_line(uow_factory(), sam, agreement.id, seeded["chair"].id, Decimal("129.00"), None, Decimal(10))
+    await sa.set_effective(uow_factory(), clock, sam, agreement.id)
+    card = await rel.party_card(uow_factory(), sam, party_id)
+    assert card.party.stage is Stage.OPPORTUNITY and card.account == "P-000001"  # a commitment, no sale yet
+
+    order = await sa.order_from_agreement(uow_factory(), clock, sam, agreement.id, date(2026, 12, 10),
+                                          {1: Decimal(4)})
+    card = await rel.party_card(uow_factory(), sam, party_id)
+    assert card.party.stage is Stage.CUSTOMER and card.account == "C-000001"
+    [won] = card.party.opportunities
+    assert (won.status, won.reason) == (OpportunityStatus.WON, order.number)
