@@ -16,7 +16,7 @@ from enum import StrEnum
 from domain.errors import N_, InvalidInput, NotFound, TransitionNotAllowed
 from domain.item import Item
 from domain.money import check_amount, check_price, check_quantity, round_money
-from domain.sales_order import SalesOrder, SalesOrderLine, SalesOrderStatus, SalesOrderType
+from domain.sales_order import DELIVERABLE_TYPES, SalesOrder, SalesOrderLine, SalesOrderStatus, SalesOrderType
 
 SEQUENCE = "sales_agreement"   # a number sequence of its own (storage: number_sequences)
 PREFIX = "AG"
@@ -270,12 +270,14 @@ class Fulfilment:
 
 
 def fulfilment(agreement: SalesAgreement, orders: Iterable[SalesOrder]) -> Fulfilment:
-    """What the orders taken from the agreement hold, per line and in total; canceled orders and
-    orders of other agreements do not count."""
+    """What the orders taken from the agreement hold, per line and in total. Canceled orders and
+    orders of other agreements do not count, nor a release whose type became a Journal (a draft
+    that delivers nothing) or a Returned order (goods coming back): only orders that deliver."""
     quantity: dict[int, Decimal] = {}
     value: dict[int, Decimal] = {}
     for order in orders:
-        if order.status is SalesOrderStatus.CANCELED or order.agreement_id != agreement.id:
+        if (order.status is SalesOrderStatus.CANCELED or order.agreement_id != agreement.id
+                or order.order_type not in DELIVERABLE_TYPES):
             continue
         for ol in order.lines:
             quantity[ol.item_id] = quantity.get(ol.item_id, Decimal(0)) + ol.quantity

@@ -177,6 +177,17 @@ def test_fulfilment_per_line_for_a_quantity_agreement_skips_canceled_orders():
     assert (f.committed, f.fulfilled, f.remaining, f.ordered_value) == (120, 12, 108, Decimal("2188.20"))
 
 
+@pytest.mark.parametrize("order_type", [SalesOrderType.JOURNAL, SalesOrderType.RETURNED_ORDER])
+def test_a_release_that_became_a_journal_or_a_returned_order_fulfils_nothing(order_type):
+    a = effective()
+    release = order(a, "10", "2")
+    release.order_type = order_type
+    f = fulfilment(a, [release])
+    assert (f.fulfilled, f.remaining, f.ordered_value) == (0, 120, Decimal("0.00"))
+    release.order_type = SalesOrderType.SALES_ORDER  # and back: it counts again
+    assert fulfilment(a, [release]).fulfilled == 12
+
+
 def test_fulfilment_of_a_value_agreement_counts_amounts():
     a = effective(kind=CommitmentType.PRODUCT_VALUE)
     f = fulfilment(a, [order(a, "10", "5")])
