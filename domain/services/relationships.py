@@ -123,11 +123,25 @@ async def estimate(uow: UnitOfWork, clock: Clock, user: User, party_id: int, val
 
 
 async def set_email(uow: UnitOfWork, user: User, party_id: int, email: str) -> Party:
-    return await _change(uow, user, party_id, lambda party: party.set_email(email))
+    return await _change_contact(uow, user, party_id, lambda party: party.set_email(email))
 
 
 async def set_postal_address(uow: UnitOfWork, user: User, party_id: int, text: str) -> Party:
-    return await _change(uow, user, party_id, lambda party: party.set_postal_address(text))
+    return await _change_contact(uow, user, party_id, lambda party: party.set_postal_address(text))
+
+
+async def _change_contact(uow: UnitOfWork, user: User, party_id: int, change: Callable[[Party], object]) -> Party:
+    """As _change; a party with a customer account (provisional or real) has the account follow, as
+    quotations and invoices go to the account's address, not the party's."""
+    async with uow:
+        party = await visible_party(uow, user, party_id)
+        change(party)
+        if party.customer_id is not None:
+            account = await uow.customers.get(party.customer_id)
+            account.set_email(party.email)
+            account.set_postal_address(party.postal_address)
+        await uow.commit()
+    return party
 
 
 async def lose_opportunity(uow: UnitOfWork, clock: Clock, user: User, party_id: int,

@@ -192,3 +192,17 @@ async def test_an_order_from_a_sales_agreement_turns_the_party_into_a_customer_t
     assert card.party.stage is Stage.CUSTOMER and card.account == "C-000001"
     [won] = card.party.opportunities
     assert (won.status, won.reason) == (OpportunityStatus.WON, order.number)
+
+
+async def test_a_partys_new_e_mail_and_address_reach_its_customer_account(uow_factory, clock, seeded):
+    """Quotations and invoices go to the account's address: an old card's E-mail address button on a
+    party that has an account changed the party alone."""
+    sam = seeded["sales"]
+    party_id = await _opportunity(uow_factory, clock, sam)
+    _q, account = await rel.quote_opportunity(uow_factory(), clock, sam, party_id)
+    await rel.set_email(uow_factory(), sam, party_id, "inkoop@jansenbouw.example")
+    await rel.set_postal_address(uow_factory(), sam, party_id, "Dorpsstraat 1, 1234 AB Ergens")
+    async with uow_factory() as uow:
+        account = await uow.customers.get(account.id)
+    assert account.email == "inkoop@jansenbouw.example"
+    assert account.address_lines == ("Dorpsstraat 1", "1234 AB Ergens")
