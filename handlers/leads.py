@@ -129,15 +129,22 @@ async def stale_save(query: CallbackQuery) -> None:
 
 
 @routes.message(Command("leads"))
-async def list_parties(message: Message, user: User, deps: Deps) -> None:
-    found = await relationships.open_parties(deps.uow(), user)
+async def list_parties(message: Message, command: CommandObject, user: User, deps: Deps) -> None:
+    text = (command.args or "").strip()
+    found = await relationships.open_parties(deps.uow(), user, text)
     if not found:
-        await message.answer(_("You have no prospects, leads or opportunities. /lead captures one."))
+        await message.answer(_("No prospect, lead or opportunity matches “{text}”.").format(text=esc(text))
+                             if text else
+                             _("You have no prospects, leads or opportunities. /lead captures one."))
         return
+    shown = found[:relationships.LIST_LIMIT]
     rows = [[Button(text=f"{p.display_name[:40]} · {label(p.stage)}",
-                    callback_data=PartyOpen(party_id=p.id).pack())] for p in found]
-    await message.answer(_("Prospects, leads and opportunities:"),
-                         reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
+                    callback_data=PartyOpen(party_id=p.id).pack())] for p in shown]
+    heading = _("Prospects, leads and opportunities:")
+    if len(found) > len(shown):  # the older ones are not lost: they are found by name
+        heading += "\n" + _("The newest {count} are shown; type /leads and part of a name or company "
+                            "to find the others.").format(count=len(shown))
+    await message.answer(heading, reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
 
 
 @routes.callback_query(PartyOpen.filter())

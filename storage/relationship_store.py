@@ -16,14 +16,18 @@ class PartyRepository(_Repository):
     model = Party
 
     async def of_owner(self, owner_id: int | None, limit: int | None = None,
-                       stages: Sequence[str] | None = None) -> Sequence[Party]:
-        """One salesperson's parties (None: everyone's), newest first."""
+                       stages: Sequence[str] | None = None, text: str = "") -> Sequence[Party]:
+        """One salesperson's parties (None: everyone's), newest first; with `text`, those whose
+        name or company holds it."""
         p = t.parties.c
         stmt = select(Party)
         if owner_id is not None:
             stmt = stmt.where(p.owner_id == owner_id)
         if stages is not None:
             stmt = stmt.where(p.stage.in_(list(stages)))
+        if text:
+            stmt = stmt.where(or_(p.name.icontains(text, autoescape=True),
+                                  p.company.icontains(text, autoescape=True)))
         stmt = stmt.order_by(p.id.desc())
         return await self._all(stmt.limit(limit) if limit else stmt)
 

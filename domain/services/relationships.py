@@ -86,12 +86,14 @@ async def party_card(uow: UnitOfWork, user: User, party_id: int) -> PartyCard:
     return PartyCard(party, names, customer.account_number if customer else None)
 
 
-async def open_parties(uow: UnitOfWork, user: User) -> Sequence[Party]:
-    """Prospects, leads and opportunities: one's own; a manager's view holds everyone's."""
+async def open_parties(uow: UnitOfWork, user: User, text: str = "") -> Sequence[Party]:
+    """Prospects, leads and opportunities, newest first, at most LIST_LIMIT + 1 (one more than a
+    list shows: the caller can tell there are more, to be found by `text`, part of a name or
+    company): one's own; a manager's view holds everyone's."""
     user.require(Permission.LEADS)
     async with uow:
         owner = None if user.can(Permission.SEE_ALL) else user.id
-        return await uow.parties.of_owner(owner, LIST_LIMIT, OPEN_STAGES)
+        return await uow.parties.of_owner(owner, LIST_LIMIT + 1, OPEN_STAGES, text.strip())
 
 
 async def _change(uow: UnitOfWork, user: User, party_id: int, change: Callable[[Party], object]) -> Party:

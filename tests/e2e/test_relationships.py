@@ -1,7 +1,7 @@
 """A salesperson captures a lead at a trade show and takes it to a customer, in Telegram."""
 from __future__ import annotations
 
-from domain.relationship import OpportunityStatus, Stage
+from domain.relationship import LeadDetails, OpportunityStatus, Source, Stage
 from domain.services import relationships
 from handlers.leads import PartyAction, PartyOpen
 from tests.e2e.conftest import wait_for_mail
@@ -244,3 +244,18 @@ async def test_a_party_s_postal_address_is_set_on_its_card_and_can_be_removed(ru
     await chat.tap("Postal address")
     await chat.reply()
     assert "Postal address" not in (await chat.say("-")).split("History")[0]
+
+
+async def test_past_the_newest_twenty_the_list_says_so_and_the_others_are_found_by_name(
+        running, uow_factory, clock, seeded):
+    for n in range(1, 22):
+        await relationships.capture_party(uow_factory(), clock, seeded["sales"],
+                                          LeadDetails(f"Person {n:02d}", f"Co {n:02d}", f"p{n:02d}@x.example",
+                                                      "", Source.OTHER), Stage.PROSPECT)
+    chat = running.chat(SAM)
+    listing = await chat.say("/leads")
+    assert "The newest 20 are shown; type /leads and part of a name or company" in listing
+    assert len(chat.buttons()) == 20 and not any("Person 01" in b for b in chat.buttons())
+    await chat.say("/leads co 01")
+    assert [b.split(" · ")[0] for b in chat.buttons()] == ["Person 01 (Co 01)"]
+    assert "No prospect, lead or opportunity matches “Globex”" in await chat.say("/leads Globex")
