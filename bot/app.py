@@ -87,11 +87,22 @@ def make_isolation(storage: BaseStorage) -> BaseEventIsolation:
     return SimpleEventIsolation()
 
 
+def _outermost(dp: Dispatcher, middleware: InFlightUpdates) -> None:
+    """Put the in-flight count around aiogram's own update middlewares (errors, user context, FSM):
+    an update counts as done only once its conversation lock is released too, so a shutdown that
+    waits for it does not close Redis under that release."""
+    own = list(dp.update.outer_middleware[:])
+    for registered in own:
+        dp.update.outer_middleware.unregister(registered)
+    for registered in (middleware, *own):
+        dp.update.outer_middleware(registered)
+
+
 def build_dispatcher(deps: Deps, settings: Settings, storage: BaseStorage | None = None) -> Dispatcher:
     storage = storage or MemoryStorage()
     dp = Dispatcher(storage=storage, events_isolation=make_isolation(storage), deps=deps)
     dp["in_flight"] = in_flight = InFlightUpdates()
-    dp.update.outer_middleware(in_flight)
+    _outermost(dp, in_flight)
     users = UserMiddleware(settings.locale, deep_link=customer_link.open_deep_link)
     dp.message.outer_middleware(users)
     dp.callback_query.outer_middleware(users)
