@@ -9,6 +9,8 @@ background senders (campaigns, notices, deliveries) keep their own pace and retr
   behind it is done; the answer counts as not shown (False) instead of failing the handler.
 - An edit of a message the user deleted: the text is sent as a new message instead (and buttons
   that were to be taken off it are gone with it).
+- An edit that would show what is shown already ("message is not modified", e.g. a pick from an old
+  keyboard): there is nothing to change, and the handler goes on.
 """
 from __future__ import annotations
 
@@ -28,6 +30,7 @@ MAX_WAIT_SECONDS = 10   # a user waits this long for a reply at most; beyond it 
 MAX_RETRIES = 2
 TOO_OLD = "query is too old"
 EDIT_GONE = "message to edit not found"
+NOT_MODIFIED = "message is not modified"
 
 
 class TelegramHiccups(BaseRequestMiddleware):
@@ -49,6 +52,8 @@ class TelegramHiccups(BaseRequestMiddleware):
                     return await make_request(bot, _as_new_message(method))
                 if isinstance(method, EditMessageReplyMarkup) and EDIT_GONE in exc.message:
                     return False  # its buttons went with it
+                if isinstance(method, (EditMessageText, EditMessageReplyMarkup)) and NOT_MODIFIED in exc.message:
+                    return False
                 raise
 
 

@@ -3,13 +3,11 @@ user is asked to try again (a unit of work that failed rolled back; one that com
 failure, e.g. before a reply could be sent, kept its change, hence no promise that nothing changed)."""
 from __future__ import annotations
 
-import contextlib
 import logging
 
 
 from handlers.routes import Routes
 from aiogram.exceptions import TelegramAPIError, TelegramBadRequest, TelegramForbiddenError
-from aiogram import F
 from aiogram.filters import ExceptionTypeFilter
 from aiogram.types import CallbackQuery, ErrorEvent
 
@@ -53,15 +51,6 @@ async def _tell_tapper(query: CallbackQuery, text: str) -> None:
 @routes.errors(ExceptionTypeFilter(DomainError))
 async def domain_error(event: ErrorEvent) -> None:
     await _reply(event, error_text(event.exception))
-
-
-@routes.errors(ExceptionTypeFilter(TelegramBadRequest), F.update.callback_query,
-               F.exception.message.contains("message is not modified"))
-async def nothing_to_change(event: ErrorEvent) -> None:
-    """A tap that would show what is shown already (e.g. a packing slip outside the keyboard's
-    choices): Telegram refuses the edit; there is nothing to tell, only the tap to answer."""
-    with contextlib.suppress(TelegramAPIError):
-        await event.update.callback_query.answer()
 
 
 @routes.errors(ExceptionTypeFilter(TelegramForbiddenError))
